@@ -1,0 +1,184 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.types import Scope
+
+from resumate import __version__
+from resumate.config import Settings, ensure_secrets, get_settings
+from resumate.core import db as db_module
+from resumate.core import storage as storage_module
+from resumate.core.envelope import ErrorEnvelope
+from resumate.core.handlers import install_exception_handlers
+from resumate.core.logging import configure_logging
+from resumate.core.metrics import render_metrics
+from resumate.core.middleware import RequestContextMiddleware
+from resumate.core.queue import QueueRunner
+
+log = structlog.get_logger(__name__)
+
+API_PREFIX = "/api/v1"
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": description}
+    for status, description in (
+        (400, "Malformed request"),
+        (401, "Not authenticated"),
+        (403, "Forbidden"),
+        (404, "Not found"),
+        (413, "Payload too large"),
+        (422, "Validation error"),
+        (429, "Rate limited"),
+        (500, "Internal error"),
+    )
+}
+
+
+def api_router() -> APIRouter:
+    """All feature routers under /api/v1."""
+    router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    from resumate.modules import routers
+
+    for feature_router in routers():
+        router.include_router(feature_router)
+    return router
+
+
+def _body_limit(settings: Settings) -> Any:
+    upload_paths = (f"{API_PREFIX}/cvs", f"{API_PREFIX}/templates")
+    upload_limit = settings.max_upload_bytes + 64 * 1024  # multipart framing
+
+    def limit(scope: Scope) -> int:
+        if scope["method"] in ("POST", "PUT", "PATCH") and scope["path"].startswith(upload_paths):
+            return max(upload_limit, settings.max_body_bytes)
+        return settings.max_body_bytes
+
+    return limit
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_resources: bool = True,
+) -> FastAPI:
+    """Build the app. With ``manage_resources=False`` the caller (tests) provides the
+    database and storage through ``core.db.set_database`` / ``core.storage.set_storage``."""
+    settings = ensure_secrets(settings or get_settings())
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner: QueueRunner | None = None
+        if manage_resources:
+            url = await asyncio.to_thread(db_module.resolve_database_url, settings)
+            database = db_module.Database(
+                url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+                connect_timeout=settings.db_connect_timeout,
+            )
+            db_module.set_database(database)
+            storage_module.set_storage(build_storage(settings))
+            runner = QueueRunner(
+                db_module.libpq_url(url),
+                concurrency=settings.worker_concurrency,
+                run_worker=settings.worker_in_process,
+            )
+            await runner.start()
+        log.info("resumate started", version=__version__, env=settings.env)
+        try:
+            yield
+        finally:
+            if manage_resources:
+                if runner is not None:
+                    await runner.stop()
+                await db_module.get_database().dispose()
+                db_module.set_database(None)
+            log.info("resumate stopped")
+
+    app = FastAPI(
+        title="Resumate API",
+        version=__version__,
+        description="Self-hostable AI resume and CV platform. Contract: shared/API.md.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_exception_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-CSRF-Token",
+                "X-Request-ID",
+                "If-Match",
+            ],
+            expose_headers=["X-Request-ID", "ETag", "Retry-After"],
+        )
+    app.add_middleware(
+        RequestContextMiddleware,
+        body_limit=_body_limit(settings),
+        hsts=settings.is_production,
+    )
+    _add_operations_routes(app)
+    app.include_router(api_router())
+    return app
+
+
+def build_storage(settings: Settings) -> storage_module.Storage:
+    if settings.storage_backend == "local":
+        return storage_module.LocalStorage(settings.storage_dir)
+    raise RuntimeError(f"storage backend {settings.storage_backend!r} is not available yet")
+
+
+def _add_operations_routes(app: FastAPI) -> None:
+    @app.get("/health", tags=["operations"], include_in_schema=True)
+    async def health() -> dict[str, str]:
+        """Liveness: 200 while the process serves."""
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["operations"])
+    async def ready(request: Request) -> JSONResponse:
+        """Readiness: 200 when the database (and every configured dependency) answers."""
+        checks: dict[str, str] = {}
+        healthy = True
+        try:
+            await db_module.get_database().ping(timeout=2.0)
+            checks["database"] = "ok"
+        except Exception as exc:
+            healthy = False
+            checks["database"] = f"error: {type(exc).__name__}"
+        settings: Settings = request.app.state.settings
+        if settings.redis_url:
+            try:
+                from resumate.core.redis import ping_redis
+
+                await ping_redis(settings.redis_url)
+                checks["redis"] = "ok"
+            except Exception as exc:
+                healthy = False
+                checks["redis"] = f"error: {type(exc).__name__}"
+        if healthy:
+            return JSONResponse({"status": "ready", "checks": checks})
+        failing = [name for name, value in checks.items() if value != "ok"]
+        return JSONResponse(
+            {"status": "unavailable", "checks": checks, "failing": failing}, status_code=503
+        )
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = render_metrics()
+        return Response(body, media_type=content_type)

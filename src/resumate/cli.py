@@ -1,0 +1,242 @@
+"""The ``resumate`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import shutil
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from resumate import __version__
+
+app = typer.Typer(
+    name="resumate",
+    help="Resumate: self-hostable AI resume and CV platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from resumate.config import ConfigError, get_settings
+
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    except Exception as exc:  # pydantic ValidationError and friends: name the variable
+        raise _fail(f"invalid configuration: {exc}") from exc
+
+
+def _check_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise _fail(f"data dir {path} is not writable: {exc.strerror or exc}") from exc
+
+
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise _fail(
+                    f"port {port} on {host} is already in use; stop the other process or "
+                    f"pass --port"
+                ) from exc
+            raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+def _database_url(settings) -> str:  # type: ignore[no-untyped-def]
+    """Resolve (starting or attaching to the embedded server) and check the database."""
+    from resumate.core.db import libpq_url, resolve_database_url
+    from resumate.core.pgserver import EmbeddedDatabaseError
+
+    try:
+        url = resolve_database_url(settings)
+    except EmbeddedDatabaseError as exc:
+        raise _fail(str(exc)) from exc
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    import psycopg
+
+    try:
+        with psycopg.connect(libpq_url(url), connect_timeout=int(settings.db_connect_timeout)):
+            pass
+    except psycopg.Error as exc:
+        raise _fail(f"database unreachable: {str(exc).strip().splitlines()[0]}") from exc
+    return url
+
+
+def _migrate(url: str) -> None:
+    from resumate.core.migrations import upgrade
+
+    try:
+        upgrade(url)
+    except Exception as exc:
+        raise _fail(f"migration failed: {exc}") from exc
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(f"resumate {__version__}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (starts the embedded server when DATABASE_URL is unset)."""
+    settings = _settings()
+    _check_data_dir(settings.data_dir)
+    url = _database_url(settings)
+    _migrate(url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
+) -> None:
+    """Serve the API and web UI (on the embedded default: database, migrations and worker)."""
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    _check_data_dir(settings.data_dir)
+    _check_port(host, port)
+    url = _database_url(settings)
+    if settings.uses_embedded_db:
+        _migrate(url)
+    typer.echo(f"Resumate {__version__} on http://{host}:{port} (data dir {settings.data_dir})")
+    # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turn that into SystemExit so
+    # the embedded database is stopped cleanly below instead of the process dying at once.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        _run_uvicorn(host, port, reload)
+    finally:
+        if settings.uses_embedded_db:
+            from resumate.core.pgserver import stop_embedded
+
+            stop_embedded(settings.data_dir)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _run_uvicorn(host: str, port: int, reload: bool) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "resumate.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Jobs run at once")] = 2,
+    queues: Annotated[list[str] | None, typer.Option("--queue", help="Only these queues")] = None,
+) -> None:
+    """Run a stand-alone job worker (any number, on any machine sharing the database)."""
+    from resumate.core.db import Database, libpq_url, set_database
+    from resumate.core.logging import configure_logging
+    from resumate.core.queue import QueueRunner, queue
+    from resumate.core.storage import set_storage
+    from resumate.registry import import_all_tasks
+
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    _check_data_dir(settings.data_dir)
+    url = _database_url(settings)
+    import_all_tasks()
+
+    async def run() -> None:
+        from resumate.app import build_storage
+
+        database = Database(url, pool_size=max(2, concurrency), max_overflow=2)
+        set_database(database)
+        set_storage(build_storage(settings))
+        runner = QueueRunner(libpq_url(url), concurrency=concurrency)
+        await runner.start()
+        try:
+            options: dict[str, Any] = {}
+            if queues:
+                options["queues"] = queues
+            await queue.run_worker_async(
+                concurrency=concurrency,
+                install_signal_handlers=True,
+                wait=True,
+                name=f"{socket.gethostname()}-{os.getpid()}",
+                **options,
+            )
+        finally:
+            await runner.stop()
+            await database.dispose()
+
+    typer.echo(f"worker started (concurrency {concurrency}); Ctrl-C stops it")
+    asyncio.run(run())
+
+
+@app.command("db-shell")
+def db_shell() -> None:
+    """Open psql on the database (the embedded server when DATABASE_URL is unset)."""
+    settings = _settings()
+    if settings.uses_embedded_db:
+        from resumate.core.pgserver import EmbeddedDatabaseError, start_embedded
+
+        try:
+            server = start_embedded(settings.data_dir)
+        except EmbeddedDatabaseError as exc:
+            raise _fail(str(exc)) from exc
+        args = server.psql_args()
+    else:
+        from resumate.core.db import libpq_url
+
+        psql = shutil.which("psql")
+        if psql is None:
+            raise _fail("psql is not installed")
+        args = [psql, libpq_url(settings.database_url)]
+    # Run psql as a child (not exec) so our handle on the embedded server is released after.
+    import subprocess
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        code = subprocess.call(args)  # noqa: S603 - arguments are ours
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    raise typer.Exit(code)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,139 @@
+"""One Settings object for the whole process (pydantic-settings, prefix ``RESUMATE_``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets generated on first start of the embedded default and kept in the data dir.
+GENERATED_SECRETS = ("secret_key",)
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unusable; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RESUMATE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path(".resumate")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Unset = the embedded PostgreSQL in <data_dir>/pg. Also read from the plain variable.
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RESUMATE_DATABASE_URL", "DATABASE_URL", "database_url"),
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("RESUMATE_REDIS_URL", "REDIS_URL", "redis_url")
+    )
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_connect_timeout: float = 5.0
+
+    secret_key: SecretStr | None = None
+
+    cors_origins: list[str] = []
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Jobs: on the embedded default the worker runs inside the server process.
+    run_worker_in_process: bool | None = None
+    worker_concurrency: int = 2
+
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+
+    ai_provider: Literal["offline", "ollama"] = "offline"
+    ollama_host: str = Field(
+        default="http://127.0.0.1:11434",
+        validation_alias=AliasChoices("RESUMATE_OLLAMA_HOST", "OLLAMA_HOST", "ollama_host"),
+    )
+    ollama_chat_model: str = "llama3.1:8b"
+    ollama_embed_model: str = "nomic-embed-text"
+    ollama_embed_dim: int = 768
+    ollama_timeout: float = 60.0
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_use_tls: bool = False
+    mail_from: str = "Resumate <no-reply@localhost>"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def uses_embedded_db(self) -> bool:
+        return not self.database_url
+
+    @property
+    def worker_in_process(self) -> bool:
+        if self.run_worker_in_process is not None:
+            return self.run_worker_in_process
+        return self.uses_embedded_db
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    def secret(self) -> str:
+        assert self.secret_key is not None, "call ensure_secrets() first"
+        return self.secret_key.get_secret_value()
+
+
+def _load_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def ensure_secrets(settings: Settings) -> Settings:
+    """Fill unset secrets: generated once into the data dir, or an error in production."""
+    for name in GENERATED_SECRETS:
+        if getattr(settings, name) is not None:
+            continue
+        if settings.is_production:
+            raise ConfigError(f"RESUMATE_{name.upper()} must be set when RESUMATE_ENV=production")
+        value = _load_or_create_secret(settings.data_dir / "secrets" / name)
+        setattr(settings, name, SecretStr(value))
+    if settings.is_production and not settings.database_url:
+        raise ConfigError("DATABASE_URL must be set when RESUMATE_ENV=production")
+    return settings
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return ensure_secrets(Settings())

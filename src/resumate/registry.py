@@ -1,0 +1,18 @@
+"""Where features are listed: their tables (for Alembic and tests) and their job tasks."""
+
+from __future__ import annotations
+
+import importlib
+
+MODEL_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ()
+
+
+def import_all_models() -> None:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+
+
+def import_all_tasks() -> None:
+    for name in TASK_MODULES:
+        importlib.import_module(name)

@@ -1,0 +1,126 @@
+"""Test harness: one embedded PostgreSQL per session, migrated once; every test runs inside a
+transaction that is rolled back (the app's sessions join it through savepoints)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
+
+os.environ.setdefault("RESUMATE_ENV", "test")
+os.environ.setdefault("RESUMATE_LOG_JSON", "true")
+
+from resumate.app import create_app
+from resumate.config import Settings
+from resumate.core import db as db_module
+from resumate.core import storage as storage_module
+from resumate.core.migrations import upgrade
+from resumate.core.pgserver import EmbeddedServer, start_embedded, stop_embedded
+
+TEST_DATABASE = "resumate_test"
+REQUIRE_SERVICES = os.environ.get("RESUMATE_REQUIRE_SERVICES") == "1"
+
+
+def require_service(name: str, available: bool, why: str = "") -> None:
+    """Skip when a local service is missing, except in CI where that is a failure."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (RESUMATE_REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(message)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("resumate-data")
+
+
+@pytest.fixture(scope="session")
+def pg_server(data_dir: Path) -> Iterator[EmbeddedServer]:
+    server = start_embedded(data_dir, database=TEST_DATABASE)
+    yield server
+    stop_embedded(data_dir)
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server: EmbeddedServer) -> str:
+    url = pg_server.url(TEST_DATABASE)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str) -> Settings:
+    return Settings(
+        env="test",
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=SecretStr("test-secret-key-" + "x" * 40),
+        log_json=True,
+        run_worker_in_process=False,
+    )
+
+
+@pytest.fixture(scope="session")
+async def database(database_url: str) -> AsyncIterator[db_module.Database]:
+    database = db_module.Database(database_url, pool_size=5, max_overflow=5)
+    db_module.set_database(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def storage(data_dir: Path) -> storage_module.LocalStorage:
+    local = storage_module.LocalStorage(data_dir / "files")
+    storage_module.set_storage(local)
+    return local
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, database: db_module.Database, storage: storage_module.LocalStorage):  # type: ignore[no-untyped-def]
+    return create_app(settings, manage_resources=False)
+
+
+@pytest.fixture
+async def db_conn(database: db_module.Database) -> AsyncIterator[AsyncConnection]:
+    """The test's connection: an outer transaction rolled back at the end."""
+    async with database.engine.connect() as conn:
+        transaction = await conn.begin()
+        original = database.sessionmaker
+        database.sessionmaker = async_sessionmaker(
+            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        try:
+            yield conn
+        finally:
+            database.sessionmaker = original
+            if transaction.is_active:
+                await transaction.rollback()
+
+
+@pytest.fixture
+async def session(db_conn: AsyncConnection, database: db_module.Database):  # type: ignore[no-untyped-def]
+    async with database.sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(app, db_conn: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
