@@ -124,3 +124,13 @@ async def client(app, db_conn: AsyncConnection) -> AsyncIterator[httpx.AsyncClie
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limiter() -> Iterator[None]:
+    """Each test starts with empty in-process rate-limit windows."""
+    from resumate.core.ratelimit import set_rate_limiter
+
+    set_rate_limiter(None)
+    yield
+    set_rate_limiter(None)

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import Scope
 
 from resumate import __version__
-from resumate.config import Settings, ensure_secrets, get_settings
+from resumate.config import Settings, ensure_secrets, get_settings, set_settings
 from resumate.core import db as db_module
 from resumate.core import storage as storage_module
 from resumate.core.envelope import ErrorEnvelope
@@ -73,7 +73,11 @@ def create_app(
     """Build the app. With ``manage_resources=False`` the caller (tests) provides the
     database and storage through ``core.db.set_database`` / ``core.storage.set_storage``."""
     settings = ensure_secrets(settings or get_settings())
+    set_settings(settings)
     configure_logging(settings.log_level, json=settings.log_json)
+    from resumate.registry import import_all_tasks
+
+    import_all_tasks()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -204,6 +204,60 @@ def worker(
     asyncio.run(run())
 
 
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Argument(help="Email of the account to create or promote")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Create an admin account, or promote an existing one (asks for a password on a TTY)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise _fail(f"invalid email: {exc}") from exc
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise _fail("no password on standard input")
+    elif sys.stdin.isatty():
+        password = (
+            typer.prompt(
+                "Password (leave empty to promote an existing account)",
+                default="",
+                hide_input=True,
+                confirmation_prompt=True,
+                show_default=False,
+            )
+            or None
+        )
+    settings = _settings()
+    url = _database_url(settings)
+
+    async def run() -> tuple[str, bool]:
+        from resumate.core.db import Database
+        from resumate.core.errors import AppError
+        from resumate.modules.users import service as user_service
+
+        database = Database(url, pool_size=1, max_overflow=0)
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                user, created = await user_service.create_or_promote_admin(
+                    session, email=email, password=password
+                )
+                return user.email, created
+        except AppError as exc:
+            raise _fail(exc.message) from exc
+        finally:
+            await database.dispose()
+
+    address, created = asyncio.run(run())
+    typer.echo(f"created admin {address}" if created else f"promoted {address} to admin")
+
+
 @app.command("db-shell")
 def db_shell() -> None:
     """Open psql on the database (the embedded server when DATABASE_URL is unset)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,19 @@ class Settings(BaseSettings):
     db_connect_timeout: float = 5.0
 
     secret_key: SecretStr | None = None
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    # Secure cookies unless the public URL is plain http (local use).
+    cookie_secure: bool | None = None
+
+    # Rate limits as "hits/seconds", per IP and per account.
+    rate_login_ip: str = "30/300"
+    rate_login_account: str = "10/900"
+    rate_register_ip: str = "10/3600"
+    rate_forgot_ip: str = "10/900"
+    rate_forgot_account: str = "3/3600"
+    rate_verify_resend_account: str = "3/3600"
+    rate_refresh_ip: str = "120/60"
 
     cors_origins: list[str] = []
     max_body_bytes: int = 2 * 1024 * 1024
@@ -97,6 +111,12 @@ class Settings(BaseSettings):
         return self.uses_embedded_db
 
     @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.public_url.startswith("https://")
+
+    @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
 
@@ -111,13 +131,29 @@ class Settings(BaseSettings):
 
 def _load_or_create_secret(path: Path) -> str:
     if path.exists():
-        return path.read_text().strip()
+        value = path.read_text().strip()
+        if value:
+            return value
+        path.unlink()  # an empty file (a crash between create and write): make a new one
     value = secrets.token_urlsafe(48)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process (the worker starting with the server) created it first: use theirs.
+        return _wait_for_secret(path)
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
     return value
+
+
+def _wait_for_secret(path: Path) -> str:
+    for _ in range(50):
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise ConfigError(f"secret file {path} is empty; delete it to have a new one generated")
 
 
 def ensure_secrets(settings: Settings) -> Settings:
@@ -127,13 +163,34 @@ def ensure_secrets(settings: Settings) -> Settings:
             continue
         if settings.is_production:
             raise ConfigError(f"RESUMATE_{name.upper()} must be set when RESUMATE_ENV=production")
-        value = _load_or_create_secret(settings.data_dir / "secrets" / name)
+        try:
+            value = _load_or_create_secret(settings.data_dir / "secrets" / name)
+        except OSError as exc:
+            raise ConfigError(
+                f"data dir {settings.data_dir} is not writable (RESUMATE_DATA_DIR): "
+                f"{exc.strerror or exc}"
+            ) from exc
         setattr(settings, name, SecretStr(value))
     if settings.is_production and not settings.database_url:
         raise ConfigError("DATABASE_URL must be set when RESUMATE_ENV=production")
     return settings
 
 
-@lru_cache
+_override: Settings | None = None
+
+
+def set_settings(settings: Settings | None) -> None:
+    """Make ``settings`` the process-wide settings (the app factory does this)."""
+    global _override
+    _override = settings
+
+
 def get_settings() -> Settings:
+    if _override is not None:
+        return _override
+    return _default_settings()
+
+
+@lru_cache
+def _default_settings() -> Settings:
     return ensure_secrets(Settings())

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES: tuple[str, ...] = ()
-TASK_MODULES: tuple[str, ...] = ()
+MODEL_MODULES: tuple[str, ...] = (
+    "resumate.modules.users.models",
+    "resumate.modules.auth.models",
+)
+TASK_MODULES: tuple[str, ...] = (
+    "resumate.core.mail",
+    "resumate.modules.auth.tasks",
+)
 
 
 def import_all_models() -> None:

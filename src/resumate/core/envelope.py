@@ -38,8 +38,10 @@ class ErrorEnvelope(BaseModel):
 
 
 class PageParams(BaseModel):
-    page: int = 1
-    per_page: int = 20
+    """``?page=1&per_page=20`` (per_page at most 100)."""
+
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    per_page: int = Field(default=20, ge=1, le=100)
 
     @property
     def offset(self) -> int:

@@ -18,10 +18,14 @@ class AppError(Exception):
         *,
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        persist: bool = False,
     ) -> None:
         self.message = message or self.default_message
         self.details = details or {}
         self.headers = headers or {}
+        # True when the work done before the error must still be committed (e.g. revoking a
+        # session on refresh-token reuse, then answering 401).
+        self.persist = persist
         super().__init__(self.message)
 
 

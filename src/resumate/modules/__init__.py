@@ -6,4 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from resumate.modules.auth.router import router as auth_router
+    from resumate.modules.users.router import router as users_router
+
+    return [auth_router, users_router]

@@ -1,0 +1,126 @@
+"""Outgoing mail, always through the job queue (retried on failure).
+
+With SMTP configured, messages go through aiosmtplib. On the embedded default each message is
+written to ``<data dir>/outbox/`` as an .eml file and its links are logged, so a self-hoster
+without a mail server can still verify an account or reset a password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import aiosmtplib
+import structlog
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from procrastinate import RetryStrategy
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resumate.config import Settings, get_settings
+from resumate.core.queue import defer, queue
+
+log = structlog.get_logger(__name__)
+
+_settings: Settings | None = None
+
+
+def configure_mail(settings: Settings) -> None:
+    global _settings
+    _settings = settings
+
+
+def _mail_settings() -> Settings:
+    return _settings or get_settings()
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("resumate", "templates/mail"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) from ``templates/mail/<template>.{subject,txt,html}``."""
+    env = _environment()
+    subject = env.get_template(f"{template}.subject.txt").render(context).strip()
+    text = env.get_template(f"{template}.txt").render(context)
+    html = env.get_template(f"{template}.html").render(context)
+    return subject, text, html
+
+
+async def queue_mail(
+    session: AsyncSession, *, to: str, template: str, context: dict[str, Any]
+) -> None:
+    """Render now and send from a job committed with ``session``'s transaction."""
+    subject, text, html = render_mail(template, {**context, "app_name": "Resumate"})
+    await defer(session, send_email, to=to, subject=subject, text=text, html=html, kind=template)
+
+
+def build_message(*, sender: str, to: str, subject: str, text: str, html: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain="resumate.local")
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+async def deliver(message: EmailMessage, settings: Settings) -> str:
+    """Send through SMTP, or write to the outbox; returns where it went."""
+    if settings.smtp_host:
+        await aiosmtplib.send(
+            message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            start_tls=settings.smtp_starttls and not settings.smtp_use_tls,
+            use_tls=settings.smtp_use_tls,
+            timeout=30,
+        )
+        return f"smtp://{settings.smtp_host}:{settings.smtp_port}"
+    return str(await asyncio.to_thread(_write_outbox, message, settings.outbox_dir))
+
+
+def _write_outbox(message: EmailMessage, outbox: Path) -> Path:
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    fd, tmp = tempfile.mkstemp(dir=outbox, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(message.as_bytes())
+    os.chmod(tmp, 0o600)
+    target = outbox / name
+    os.replace(tmp, target)
+    return target
+
+
+@queue.task(
+    name="send_email",
+    retry=RetryStrategy(max_attempts=8, exponential_wait=5),
+    pass_context=False,
+)
+async def send_email(to: str, subject: str, text: str, html: str, kind: str = "") -> None:
+    settings = _mail_settings()
+    message = build_message(sender=settings.mail_from, to=to, subject=subject, text=text, html=html)
+    where = await deliver(message, settings)
+    links = re.findall(r"https?://\S+", text)
+    log.info(
+        "mail sent", kind=kind, to=to, via=where, links=links if not settings.smtp_host else None
+    )

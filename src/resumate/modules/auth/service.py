@@ -1,0 +1,363 @@
+"""Accounts and sessions: registration, login, refresh rotation with reuse detection,
+logout, password reset and email verification."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resumate.config import get_settings
+from resumate.core import security
+from resumate.core.errors import Conflict, Unauthenticated, ValidationFailed
+from resumate.core.mail import queue_mail
+from resumate.modules.auth.models import AuthSession, OneTimeToken
+from resumate.modules.users.models import User
+
+log = structlog.get_logger(__name__)
+
+INVALID_CREDENTIALS = "Invalid email or password"
+RESET_TTL = timedelta(hours=1)
+VERIFY_TTL = timedelta(hours=48)
+PURPOSE_RESET = "password_reset"
+PURPOSE_VERIFY = "email_verification"
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    user: User
+    session_id: uuid.UUID
+    access_token: str
+    refresh_token: str
+    csrf_token: str
+    expires_in: int
+    refresh_expires_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_email(email: str) -> str:
+    local, _, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def check_password_policy(
+    password: str, *, email: str | None = None, field: str = "password"
+) -> None:
+    problems = security.password_problems(password, email=email)
+    if problems:
+        message = "Password " + "; ".join(problems)
+        raise ValidationFailed(
+            message, details={"errors": [{"path": f"$.{field}", "message": message}]}
+        )
+
+
+async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+    result = await session.execute(select(User).where(User.email == normalise_email(email)))
+    return result.scalar_one_or_none()
+
+
+async def register(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    full_name: str | None,
+    ip: str | None,
+    user_agent: str | None,
+) -> IssuedTokens:
+    email = normalise_email(email)
+    check_password_policy(password, email=email)
+    if await get_user_by_email(session, email) is not None:
+        raise Conflict("An account with this email already exists", details={"field": "email"})
+    user = User(
+        email=email,
+        password_hash=await security.hash_password(password),
+        full_name=full_name.strip() if full_name else None,
+        role="user",
+        is_active=True,
+        email_verified=False,
+    )
+    session.add(user)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise Conflict("An account with this email already exists") from exc
+    await send_verification(session, user=user)
+    return await start_session(session, user=user, ip=ip, user_agent=user_agent)
+
+
+async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
+    """The user for these credentials, or one 401 whatever was wrong (same work either way)."""
+    user = await get_user_by_email(session, email)
+    ok, needs_rehash = await security.verify_password(
+        user.password_hash if user is not None else None, password
+    )
+    if user is None or not ok or not user.is_active:
+        raise Unauthenticated(INVALID_CREDENTIALS)
+    if needs_rehash:
+        user.password_hash = await security.hash_password(password)
+    user.last_login_at = _now()
+    return user
+
+
+async def start_session(
+    session: AsyncSession, *, user: User, ip: str | None, user_agent: str | None
+) -> IssuedTokens:
+    settings = get_settings()
+    auth_session = AuthSession(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        refresh_token_hash="",
+        user_agent=(user_agent or "")[:500] or None,
+        ip=ip,
+        expires_at=_now() + timedelta(days=settings.refresh_token_days),
+    )
+    session.add(auth_session)
+    return await _issue(session, user=user, auth_session=auth_session)
+
+
+async def _issue(session: AsyncSession, *, user: User, auth_session: AuthSession) -> IssuedTokens:
+    settings = get_settings()
+    # The refresh token names its session (family) so reuse of a retired one can be detected.
+    refresh_token = f"{auth_session.id.hex}.{security.new_opaque_token()}"
+    auth_session.refresh_token_hash = security.hash_token(refresh_token)
+    auth_session.last_used_at = _now()
+    await session.flush()
+    lifetime = timedelta(minutes=settings.access_token_minutes)
+    access_token, _ = security.create_access_token(
+        secret=settings.secret(),
+        user_id=user.id,
+        session_id=auth_session.id,
+        role=user.role,
+        lifetime=lifetime,
+    )
+    return IssuedTokens(
+        user=user,
+        session_id=auth_session.id,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        csrf_token=security.new_csrf_token(),
+        expires_in=int(lifetime.total_seconds()),
+        refresh_expires_at=auth_session.expires_at,
+    )
+
+
+async def refresh(session: AsyncSession, *, refresh_token: str) -> IssuedTokens:
+    """Rotate: a new pair for a current refresh token. A retired one revokes the session."""
+    family, _, _secret = refresh_token.partition(".")
+    try:
+        session_id = uuid.UUID(hex=family)
+    except ValueError as exc:
+        raise Unauthenticated("Invalid refresh token") from exc
+    auth_session = (
+        await session.execute(
+            select(AuthSession).where(AuthSession.id == session_id).with_for_update()
+        )
+    ).scalar_one_or_none()
+    if auth_session is None or auth_session.revoked_at is not None:
+        raise Unauthenticated("Invalid refresh token")
+    if not security.tokens_equal(
+        auth_session.refresh_token_hash, security.hash_token(refresh_token)
+    ):
+        auth_session.revoked_at = _now()
+        auth_session.revoked_reason = "refresh_reuse"
+        log.warning("refresh token reuse: session revoked", session_id=str(auth_session.id))
+        raise Unauthenticated(
+            "Refresh token was already used; the session has been revoked", persist=True
+        )
+    if auth_session.expires_at <= _now():
+        raise Unauthenticated("Refresh token expired")
+    user = await session.get(User, auth_session.user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated("Invalid refresh token")
+    return await _issue(session, user=user, auth_session=auth_session)
+
+
+async def load_principal(
+    session: AsyncSession, *, claims: security.AccessClaims
+) -> tuple[User, AuthSession]:
+    """The user and session behind an access token; revoked sessions and deactivated users
+    lose access at once (checked on every request)."""
+    row = (
+        await session.execute(
+            select(User, AuthSession)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise Unauthenticated("Session not found")
+    user, auth_session = row
+    if auth_session.revoked_at is not None or auth_session.expires_at <= _now():
+        raise Unauthenticated("Session has ended; sign in again")
+    if not user.is_active:
+        raise Unauthenticated("Account is deactivated")
+    return user, auth_session
+
+
+async def revoke_session(
+    session: AsyncSession, *, session_id: uuid.UUID, reason: str, user_id: uuid.UUID | None = None
+) -> bool:
+    stmt = update(AuthSession).where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+    if user_id is not None:
+        stmt = stmt.where(AuthSession.user_id == user_id)
+    result = await session.execute(stmt.values(revoked_at=_now(), revoked_reason=reason))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_all_sessions(
+    session: AsyncSession, *, user_id: uuid.UUID, reason: str, keep: uuid.UUID | None = None
+) -> int:
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        stmt = stmt.where(AuthSession.id != keep)
+    result = await session.execute(stmt.values(revoked_at=_now(), revoked_reason=reason))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def list_sessions(session: AsyncSession, *, user_id: uuid.UUID) -> list[AuthSession]:
+    result = await session.execute(
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > _now(),
+        )
+        .order_by(AuthSession.last_used_at.desc())
+    )
+    return list(result.scalars())
+
+
+# ---- one-time tokens -----------------------------------------------------------------
+
+
+async def _create_token(
+    session: AsyncSession, *, user_id: uuid.UUID, purpose: str, ttl: timedelta
+) -> str:
+    # Only the newest token of a purpose works: older unused ones are retired.
+    await session.execute(
+        update(OneTimeToken)
+        .where(
+            OneTimeToken.user_id == user_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+        )
+        .values(used_at=_now())
+    )
+    token = security.new_opaque_token()
+    session.add(
+        OneTimeToken(
+            user_id=user_id,
+            purpose=purpose,
+            token_hash=security.hash_token(token),
+            expires_at=_now() + ttl,
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def _consume_token(session: AsyncSession, *, token: str, purpose: str) -> OneTimeToken:
+    record = (
+        await session.execute(
+            select(OneTimeToken)
+            .where(
+                OneTimeToken.token_hash == security.hash_token(token),
+                OneTimeToken.purpose == purpose,
+            )
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if record is None or record.used_at is not None:
+        raise ValidationFailed("This link is invalid or has already been used")
+    if record.expires_at <= _now():
+        raise ValidationFailed("This link has expired; ask for a new one")
+    record.used_at = _now()
+    return record
+
+
+def _link(path: str, token: str) -> str:
+    return f"{get_settings().public_url.rstrip('/')}{path}?token={token}"
+
+
+async def send_verification(session: AsyncSession, *, user: User) -> None:
+    token = await _create_token(session, user_id=user.id, purpose=PURPOSE_VERIFY, ttl=VERIFY_TTL)
+    await queue_mail(
+        session,
+        to=user.email,
+        template="verify_email",
+        context={"name": user.full_name, "link": _link("/verify-email", token)},
+    )
+
+
+async def resend_verification(session: AsyncSession, *, user: User) -> None:
+    if not user.email_verified:
+        await send_verification(session, user=user)
+
+
+async def verify_email(session: AsyncSession, *, token: str) -> User:
+    record = await _consume_token(session, token=token, purpose=PURPOSE_VERIFY)
+    user = await session.get(User, record.user_id)
+    if user is None:
+        raise ValidationFailed("This link is invalid or has already been used")
+    user.email_verified = True
+    return user
+
+
+async def request_password_reset(session: AsyncSession, *, email: str) -> None:
+    """Mail a reset link when the account exists; the caller answers 202 either way."""
+    user = await get_user_by_email(session, email)
+    if user is None or not user.is_active:
+        return
+    token = await _create_token(session, user_id=user.id, purpose=PURPOSE_RESET, ttl=RESET_TTL)
+    await queue_mail(
+        session,
+        to=user.email,
+        template="password_reset",
+        context={"name": user.full_name, "link": _link("/reset-password", token)},
+    )
+
+
+async def reset_password(session: AsyncSession, *, token: str, new_password: str) -> User:
+    record = await _consume_token(session, token=token, purpose=PURPOSE_RESET)
+    user = await session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        raise ValidationFailed("This link is invalid or has already been used")
+    check_password_policy(new_password, email=user.email, field="new_password")
+    user.password_hash = await security.hash_password(new_password)
+    await revoke_all_sessions(session, user_id=user.id, reason="password_reset")
+    await notify_password_changed(session, user=user)
+    return user
+
+
+async def notify_password_changed(session: AsyncSession, *, user: User) -> None:
+    await queue_mail(
+        session,
+        to=user.email,
+        template="password_changed",
+        context={
+            "name": user.full_name,
+            "when": _now().strftime("%Y-%m-%d %H:%M UTC"),
+            "reset_url": f"{get_settings().public_url.rstrip('/')}/forgot-password",
+        },
+    )
+
+
+async def cleanup_expired(session: AsyncSession) -> None:
+    """Drop tokens and sessions that can never be used again."""
+    from sqlalchemy import delete
+
+    cutoff = _now() - timedelta(days=7)
+    await session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at < cutoff))
+    await session.execute(delete(AuthSession).where(AuthSession.expires_at < cutoff))

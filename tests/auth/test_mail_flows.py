@@ -1,0 +1,183 @@
+"""Password reset and email verification, with mail delivered to a real SMTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import re
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email.message import Message
+from pathlib import Path
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+
+from resumate.config import Settings
+from resumate.core.mail import configure_mail
+from tests.conftest import port_open
+from tests.factories import PASSWORD, new_user_headers, register, run_pending_jobs, unique_email
+
+API = "/api/v1"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def link(self, to: str, path: str) -> str:
+        for message in reversed(self.messages):
+            if to.lower() in message["To"].lower():
+                for part in message.walk():
+                    if part.get_content_type() == "text/plain":
+                        body = part.get_payload(decode=True).decode()
+                        found = re.search(rf"https?://\S+{re.escape(path)}\?token=(\S+)", body)
+                        if found:
+                            return found.group(1)
+        raise AssertionError(
+            f"no {path} link mailed to {to}: {[m['Subject'] for m in self.messages]}"
+        )
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Inbox]:
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    assert port_open("127.0.0.1", port)
+    configure_mail(
+        settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False}
+        )
+    )
+    try:
+        yield inbox
+    finally:
+        configure_mail(settings)
+        controller.stop()
+
+
+async def test_password_reset_through_smtp(client: httpx.AsyncClient, session, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+    email_address = unique_email()
+    await register(client, email_address)
+    client.cookies.clear()
+    other, _ = await new_user_headers(client)
+
+    unknown = await client.post(f"{API}/auth/password/forgot", json={"email": unique_email()})
+    known = await client.post(f"{API}/auth/password/forgot", json={"email": email_address.upper()})
+    assert unknown.status_code == known.status_code == 202
+    assert unknown.json()["data"] == known.json()["data"]
+    await run_pending_jobs(session, "send_email")
+
+    token = smtp.link(email_address, "/reset-password")
+    old_session = await client.post(
+        f"{API}/auth/token", data={"username": email_address, "password": PASSWORD}
+    )
+    old_headers = {"Authorization": f"Bearer {old_session.json()['access_token']}"}
+
+    weak = await client.post(
+        f"{API}/auth/password/reset", json={"token": token, "new_password": "short"}
+    )
+    assert weak.status_code == 422
+    new_password = "reset to something long 77"
+    done = await client.post(
+        f"{API}/auth/password/reset", json={"token": token, "new_password": new_password}
+    )
+    # A refused new password must not burn the token: the retry with a good one works.
+    assert done.status_code == 200, done.text
+    assert (await client.get(f"{API}/users/me", headers=old_headers)).status_code == 401
+    reused = await client.post(
+        f"{API}/auth/password/reset",
+        json={"token": token, "new_password": "yet another long one 1"},
+    )
+    assert reused.status_code == 422
+    login = await client.post(
+        f"{API}/auth/login", json={"email": email_address, "password": new_password}
+    )
+    assert login.status_code == 200
+    await run_pending_jobs(session, "send_email")
+    subjects = [m["Subject"] for m in smtp.messages]
+    assert any("password was changed" in s for s in subjects)
+    resets_to_other = [
+        m for m in smtp.messages if m["To"] == other["email"] and "Reset" in m["Subject"]
+    ]
+    assert resets_to_other == []
+
+
+async def test_expired_reset_token(client: httpx.AsyncClient, session, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+    email_address = unique_email()
+    await register(client, email_address)
+    await client.post(f"{API}/auth/password/forgot", json={"email": email_address})
+    await run_pending_jobs(session, "send_email")
+    token = smtp.link(email_address, "/reset-password")
+    await session.execute(
+        text("UPDATE one_time_tokens SET expires_at = now() - :d WHERE purpose = 'password_reset'"),
+        {"d": timedelta(minutes=1)},
+    )
+    response = await client.post(
+        f"{API}/auth/password/reset", json={"token": token, "new_password": "a fine new password 9"}
+    )
+    assert response.status_code == 422 and "expired" in response.json()["error"]["message"]
+
+
+async def test_email_verification_through_smtp(
+    client: httpx.AsyncClient, session, smtp: Inbox
+) -> None:  # type: ignore[no-untyped-def]
+    email_address = unique_email()
+    user = await register(client, email_address)
+    assert user["email_verified"] is False
+    await run_pending_jobs(session, "send_email")
+    first = smtp.link(email_address, "/verify-email")
+    resend = await client.post(
+        f"{API}/auth/verify-email/resend", headers={"X-CSRF-Token": client.cookies["csrf_token"]}
+    )
+    assert resend.status_code == 202
+    await run_pending_jobs(session, "send_email")
+    second = smtp.link(email_address, "/verify-email")
+    assert first != second
+    stale = await client.post(f"{API}/auth/verify-email", json={"token": first})
+    assert stale.status_code == 422  # only the newest link works
+    verified = await client.post(f"{API}/auth/verify-email", json={"token": second})
+    assert verified.status_code == 200 and verified.json()["data"]["user"]["email_verified"] is True
+    again = await client.post(f"{API}/auth/verify-email", json={"token": second})
+    assert again.status_code == 422
+
+
+async def test_outbox_when_no_smtp(client: httpx.AsyncClient, session, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    configure_mail(settings)
+    before = set(settings.outbox_dir.glob("*.eml")) if settings.outbox_dir.exists() else set()
+    email_address = unique_email()
+    await register(client, email_address)
+    await run_pending_jobs(session, "send_email")
+    new = set(settings.outbox_dir.glob("*.eml")) - before
+    assert len(new) == 1
+    path: Path = new.pop()
+    assert path.stat().st_mode & 0o777 == 0o600
+    message = email.message_from_bytes(path.read_bytes())
+    assert message["To"] == email_address and "verify-email?token=" in path.read_text()
+
+
+async def test_mail_job_is_retried_when_smtp_is_down(settings: Settings) -> None:
+    from resumate.core.mail import send_email
+
+    configure_mail(
+        settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": 9, "smtp_starttls": False}
+        )
+    )
+    try:
+        with pytest.raises((OSError, asyncio.TimeoutError, Exception)):
+            await send_email(to="a@example.com", subject="s", text="t", html="<p>t</p>")
+    finally:
+        configure_mail(settings)
+    assert send_email.retry_strategy is not None and send_email.retry_strategy.max_attempts >= 3
