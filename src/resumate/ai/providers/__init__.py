@@ -1,0 +1,1 @@
+"""AI providers other than the offline analyzer (Ollama)."""
