@@ -22,7 +22,20 @@ from resumate.core.db import raw_connection
 
 log = structlog.get_logger(__name__)
 
-queue = procrastinate.App(connector=procrastinate.PsycopgConnector())
+# Where the queue's pool connects; set by ``QueueRunner.start`` before the app is opened.
+_pool_settings: dict[str, Any] = {}
+
+
+def _pool_factory(**kwargs: Any) -> psycopg_pool.AsyncConnectionPool:
+    """Called by procrastinate when the app is opened: it then opens the pool itself and closes
+    it on ``close_async`` (a pool handed over with ``open_async(pool=...)`` would be neither
+    opened nor closed by procrastinate)."""
+    if "conninfo" not in _pool_settings:
+        raise RuntimeError("the job queue is not configured (use QueueRunner)")
+    return psycopg_pool.AsyncConnectionPool(**_pool_settings, **kwargs)
+
+
+queue = procrastinate.App(connector=procrastinate.PsycopgConnector(pool_factory=_pool_factory))
 
 # Coroutines run by the periodic maintenance task (cleanups registered by features).
 _maintenance_hooks: list[Callable[[], Awaitable[Any]]] = []
@@ -41,6 +54,8 @@ async def defer(
     queueing_lock: str | None = None,
     lock: str | None = None,
     schedule_in: dict[str, int] | None = None,
+    queue_name: str | None = None,
+    priority: int | None = None,
     **kwargs: Any,
 ) -> int:
     """Defer ``task`` in ``session``'s transaction; returns the job id."""
@@ -51,6 +66,10 @@ async def defer(
         options["lock"] = lock
     if schedule_in:
         options["schedule_in"] = schedule_in
+    if queue_name:
+        options["queue"] = queue_name
+    if priority is not None:
+        options["priority"] = priority
     return await task.configure(**options).defer_async(**kwargs)
 
 
@@ -78,31 +97,48 @@ async def maintenance(timestamp: int) -> None:
             log.exception("maintenance hook failed", hook=getattr(hook, "__name__", str(hook)))
 
 
-def make_pool(conninfo: str, *, max_size: int = 10) -> psycopg_pool.AsyncConnectionPool:
-    return psycopg_pool.AsyncConnectionPool(
-        conninfo,
+def configure_pool(conninfo: str, *, max_size: int = 10) -> None:
+    """Point the queue's (future) pool at ``conninfo``; takes effect on the next open."""
+    _pool_settings.clear()
+    _pool_settings.update(
+        conninfo=conninfo,
         min_size=1,
         max_size=max_size,
-        open=False,
-        kwargs={"autocommit": True, "prepare_threshold": None},
+        # No autocommit here: procrastinate's listener opens its own connection with these
+        # kwargs plus autocommit=True (a duplicate keyword fails); the pool commits per use.
+        kwargs={"prepare_threshold": None},
     )
 
 
 class QueueRunner:
     """Opens the queue's connection pool and, optionally, runs a worker in this process."""
 
-    def __init__(self, conninfo: str, *, concurrency: int = 2, run_worker: bool = False) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        concurrency: int = 2,
+        run_worker: bool = False,
+        queues: list[str] | None = None,
+    ) -> None:
         self.conninfo = conninfo
         self.concurrency = concurrency
         self.run_worker = run_worker
+        self.queues = queues
         self._worker: asyncio.Task[None] | None = None
         self._opened = False
 
     async def start(self) -> None:
-        pool = make_pool(self.conninfo, max_size=max(4, self.concurrency + 2))
-        await queue.open_async(pool=pool)
+        configure_pool(self.conninfo, max_size=max(4, self.concurrency + 2))
+        await queue.open_async()
         self._opened = True
         if self.run_worker:
+            # The worker runs jobs of every feature, including those whose routes never
+            # imported their tasks module.
+            from resumate.registry import import_all_tasks
+
+            import_all_tasks()
+            options: dict[str, Any] = {"queues": self.queues} if self.queues else {}
             self._worker = asyncio.create_task(
                 queue.run_worker_async(
                     concurrency=self.concurrency,
@@ -110,9 +146,11 @@ class QueueRunner:
                     wait=True,
                     shutdown_graceful_timeout=10,
                     name="in-process",
+                    **options,
                 ),
                 name="procrastinate-worker",
             )
+            self._worker.add_done_callback(_worker_done)
             log.info("in-process worker started", concurrency=self.concurrency)
 
     async def stop(self) -> None:
@@ -124,3 +162,12 @@ class QueueRunner:
         if self._opened:
             await queue.close_async()
             self._opened = False
+
+
+def _worker_done(task: asyncio.Task[None]) -> None:
+    """A worker that dies on its own (not stopped by us) must not do so silently."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("in-process worker stopped", error=repr(exc), exc_info=exc)

@@ -7,9 +7,11 @@ name a path outside the storage root.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import secrets
+import stat
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
@@ -123,7 +125,7 @@ class LocalStorage:
         path = self.path_for(key)
         try:
             handle = await asyncio.to_thread(path.open, "rb")
-        except FileNotFoundError as exc:
+        except (FileNotFoundError, IsADirectoryError) as exc:
             raise ObjectNotFound(key) from exc
         try:
             while chunk := await asyncio.to_thread(handle.read, CHUNK_SIZE):
@@ -135,21 +137,27 @@ class LocalStorage:
         path = self.path_for(key)
         try:
             return await asyncio.to_thread(path.read_bytes)
-        except FileNotFoundError as exc:
+        except (FileNotFoundError, IsADirectoryError) as exc:
             raise ObjectNotFound(key) from exc
 
     async def delete(self, key: str) -> None:
         path = self.path_for(key)
-        await asyncio.to_thread(path.unlink, missing_ok=True)
+        # A key naming a directory (``cvs/ab``) is not an object: nothing to delete.
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            await asyncio.to_thread(path.unlink)
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self.path_for(key).is_file)
 
     async def size(self, key: str) -> int:
+        path = self.path_for(key)
         try:
-            return (await asyncio.to_thread(self.path_for(key).stat)).st_size
+            info = await asyncio.to_thread(path.stat)
         except FileNotFoundError as exc:
             raise ObjectNotFound(key) from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise ObjectNotFound(key)
+        return info.st_size
 
     def url(self, key: str) -> str | None:
         validate_key(key)
