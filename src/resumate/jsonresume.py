@@ -308,10 +308,11 @@ def _json_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_$][\w$]*", part):
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
             path += f".{part}"
         else:
-            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            path += f"['{escaped}']"
     return path
 
 

@@ -20,7 +20,7 @@ FONT_PACKAGES: tuple[tuple[str, str], ...] = (
     ("fontpkg_source_sans_3", "files"),  # Source Sans 3: Latin, Greek, Cyrillic
     ("fontpkg_inter", "files"),  # Inter: Latin, Greek, Cyrillic
     ("fontpkg_noto_sans", "files"),  # Noto Sans: wide Latin/Greek/Cyrillic fallback, Devanagari
-    ("fontpkg_noto_sans_arabic", "files"),  # Noto Sans Arabic
+    ("fontpkg_amiri", "files"),  # Amiri: Arabic (Naskh), text extracts cleanly
     ("pylopdf_fonts_zh_cn", "."),  # Noto Sans SC and Noto Serif SC: Chinese, kana
 )
 
