@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+import tests.resumes.test_router  # noqa: F401 - registers the resume factory
 from tests import ownership
 from tests.factories import PASSWORD, bearer, new_user_headers, register, unique_email
 
@@ -24,3 +25,5 @@ async def test_every_owned_route_is_isolated(app, client: httpx.AsyncClient) -> 
     _, stranger = await new_user_headers(client)
     checked = await ownership.assert_isolated(app, client, owner, stranger)
     assert ("DELETE", "/api/v1/auth/sessions/{id}") in checked
+    assert ("PATCH", "/api/v1/resumes/{id}") in checked
+    assert ("POST", "/api/v1/resumes/{id}/pdf") in checked

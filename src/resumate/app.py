@@ -139,6 +139,10 @@ def create_app(
     )
     _add_operations_routes(app)
     app.include_router(api_router())
+    from resumate.modules import site_routers
+
+    for router in site_routers():
+        app.include_router(router)
     return app
 
 

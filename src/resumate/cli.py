@@ -288,6 +288,15 @@ def db_shell() -> None:
     raise typer.Exit(code)
 
 
+def _register_feature_commands() -> None:
+    from resumate.rendering.commands import render_command
+
+    app.command("render")(render_command)
+
+
+_register_feature_commands()
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -7,6 +7,9 @@ import importlib
 MODEL_MODULES: tuple[str, ...] = (
     "resumate.modules.users.models",
     "resumate.modules.auth.models",
+    "resumate.modules.templates.models",
+    "resumate.modules.resumes.models",
+    "resumate.modules.analytics.models",
 )
 TASK_MODULES: tuple[str, ...] = (
     "resumate.core.mail",

@@ -1,0 +1,391 @@
+"""Resumes: JSON Resume documents with optimistic concurrency, PDF rendering with reuse,
+previews and public sharing."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import json
+import secrets
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resumate.config import get_settings
+from resumate.core.envelope import PageParams
+from resumate.core.errors import NotFound, PreconditionFailed, ValidationFailed
+from resumate.core.storage import bytes_stream, get_storage, new_key
+from resumate.jsonresume import ResumeValidationError, parse_resume
+from resumate.modules.analytics import service as analytics_service
+from resumate.modules.resumes.models import Resume, ResumePdf
+from resumate.modules.templates import service as template_service
+from resumate.modules.templates.models import Template
+from resumate.modules.users import service as user_service
+from resumate.rendering import pdf as rendering
+
+RESOURCE = "resume"
+# Typst compiles on these threads: as many as cores, so renders queue instead of thrashing.
+_render_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="render")
+
+
+def etag(resume: Resume) -> str:
+    return f'"{resume.id.hex[:12]}-{resume.version}"'
+
+
+def etag_matches(if_match: str, resume: Resume) -> bool:
+    candidates = [part.strip() for part in if_match.split(",")]
+    current = etag(resume)
+    return any(c == "*" or c.removeprefix("W/") == current for c in candidates)
+
+
+def public_url(slug: str) -> str:
+    return f"{get_settings().public_url.rstrip('/')}/r/{slug}"
+
+
+def validate_document(data: object, *, prefix: str = "$.data") -> dict[str, Any]:
+    """The normalised JSON Resume document, or 422 naming the JSON path of each problem."""
+    try:
+        document = parse_resume(data)
+    except ResumeValidationError as exc:
+        errors = [
+            {"path": prefix + err["path"][1:], "message": err["message"]} for err in exc.errors
+        ]
+        first = errors[0] if errors else {"path": prefix, "message": "invalid"}
+        raise ValidationFailed(
+            f"Invalid JSON Resume document: {first['path']}: {first['message']}",
+            details={"errors": errors},
+        ) from exc
+    return document.to_json()
+
+
+def data_digest(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def _resolve_template(session: AsyncSession, template_id: uuid.UUID | None) -> Template:
+    if template_id is None:
+        return await template_service.default_template(session)
+    try:
+        return await template_service.get_template(session, template_id=template_id)
+    except NotFound as exc:
+        raise ValidationFailed(
+            "Unknown template",
+            details={"errors": [{"path": "$.template_id", "message": "no such template"}]},
+        ) from exc
+
+
+async def create_resume(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    title: str,
+    data: object,
+    template_id: uuid.UUID | None = None,
+) -> Resume:
+    document = validate_document(data)
+    template = await _resolve_template(session, template_id)
+    resume = Resume(
+        user_id=user_id,
+        title=title.strip() or "Untitled resume",
+        template_id=template.id,
+        data=document,
+        version=1,
+    )
+    session.add(resume)
+    await session.flush()
+    return resume
+
+
+def title_from_document(data: dict[str, Any]) -> str:
+    basics = data.get("basics") or {}
+    name = basics.get("name") if isinstance(basics, dict) else None
+    label = basics.get("label") if isinstance(basics, dict) else None
+    parts = [p for p in (name, label) if isinstance(p, str) and p.strip()]
+    return " – ".join(parts)[:200] if parts else "Imported resume"
+
+
+async def import_resume(session: AsyncSession, *, user_id: uuid.UUID, data: object) -> Resume:
+    document = validate_document(data, prefix="$")
+    return await create_resume(
+        session, user_id=user_id, title=title_from_document(document), data=document
+    )
+
+
+async def get_owned(session: AsyncSession, *, user_id: uuid.UUID, resume_id: uuid.UUID) -> Resume:
+    resume = (
+        await session.execute(
+            select(Resume).where(Resume.id == resume_id, Resume.user_id == user_id)
+        )
+    ).scalar_one_or_none()
+    if resume is None:
+        raise NotFound("Resume not found")
+    return resume
+
+
+def _sorted(stmt: Select[Any], sort: str) -> Select[Any]:
+    column = {
+        "updated_at": Resume.updated_at,
+        "created_at": Resume.created_at,
+        "title": Resume.title,
+    }[sort.lstrip("-")]
+    return stmt.order_by(column.desc() if sort.startswith("-") else column.asc(), Resume.id)
+
+
+async def list_resumes(
+    session: AsyncSession, *, user_id: uuid.UUID, page: PageParams, sort: str = "-updated_at"
+) -> tuple[list[Resume], int]:
+    total = (
+        await session.execute(select(func.count()).where(Resume.user_id == user_id))
+    ).scalar_one()
+    stmt = _sorted(select(Resume).where(Resume.user_id == user_id), sort)
+    rows = await session.execute(stmt.offset(page.offset).limit(page.per_page))
+    return list(rows.scalars()), int(total)
+
+
+async def update_resume(
+    session: AsyncSession, *, resume: Resume, changes: dict[str, Any], if_match: str | None
+) -> Resume:
+    """Apply ``changes``; a stale ``If-Match`` changes nothing and raises 412."""
+    # Lock the row so two writers holding the same ETag cannot both pass the check.
+    await session.refresh(resume, with_for_update=True)
+    if if_match is not None and not etag_matches(if_match, resume):
+        raise PreconditionFailed(
+            "The resume changed since you read it; reload it and apply your change again",
+            details={"current_etag": etag(resume)},
+        )
+    if "data" in changes and changes["data"] is not None:
+        resume.data = validate_document(changes["data"])
+    if changes.get("title") is not None:
+        resume.title = changes["title"].strip() or resume.title
+    if "template_id" in changes and changes["template_id"] is not None:
+        resume.template_id = (await _resolve_template(session, changes["template_id"])).id
+    resume.version += 1
+    await session.flush()
+    return resume
+
+
+async def _pdf_keys(session: AsyncSession, resume_ids: list[uuid.UUID]) -> list[str]:
+    if not resume_ids:
+        return []
+    rows = await session.execute(
+        select(ResumePdf.storage_key).where(ResumePdf.resume_id.in_(resume_ids))
+    )
+    return list(rows.scalars())
+
+
+async def delete_resume(session: AsyncSession, *, resume: Resume) -> None:
+    keys = await _pdf_keys(session, [resume.id])
+    await session.delete(resume)
+    await session.flush()
+    storage = get_storage()
+    for key in keys:
+        await storage.delete(key)
+
+
+async def duplicate_resume(session: AsyncSession, *, resume: Resume) -> Resume:
+    copy_ = Resume(
+        user_id=resume.user_id,
+        title=f"{resume.title} (copy)"[:200],
+        template_id=resume.template_id,
+        data=copy.deepcopy(resume.data),
+        version=1,
+    )
+    session.add(copy_)
+    await session.flush()
+    return copy_
+
+
+# ---- PDF and previews -------------------------------------------------------------------
+
+
+async def _template_for(session: AsyncSession, resume: Resume) -> Template:
+    if resume.template_id is not None:
+        template = await session.get(Template, resume.template_id)
+        if template is not None and template.is_active:
+            return template
+    return await template_service.default_template(session)
+
+
+async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[ResumePdf, bool]:
+    """The stored PDF for the resume's current data and template; rendered and stored only
+    when that combination was never rendered before. Returns (pdf, reused)."""
+    template = await _template_for(session, resume)
+    source = await template_service.template_source(session, template)
+    digest = data_digest(resume.data)
+    existing = (
+        await session.execute(
+            select(ResumePdf).where(
+                ResumePdf.resume_id == resume.id,
+                ResumePdf.template_digest == source.digest,
+                ResumePdf.data_sha256 == digest,
+            )
+        )
+    ).scalar_one_or_none()
+    storage = get_storage()
+    if existing is not None and await storage.exists(existing.storage_key):
+        return existing, True
+    loop = asyncio.get_running_loop()
+    try:
+        rendered = await loop.run_in_executor(
+            _render_pool, rendering.render_pdf, resume.data, source
+        )
+    except ResumeValidationError as exc:
+        raise ValidationFailed(
+            "The stored document is not valid", details={"errors": exc.errors}
+        ) from exc
+    except rendering.TemplateError as exc:
+        raise ValidationFailed(f"The template failed to render this resume: {exc}") from exc
+    key = new_key("pdfs", ".pdf")
+    await storage.put(key, bytes_stream(rendered.pdf))
+    if existing is not None:  # the row survived but its file did not: point it at the new one
+        existing.storage_key, existing.sha256 = key, rendered.sha256
+        existing.size_bytes, existing.pages = rendered.size_bytes, rendered.pages
+        await session.flush()
+        return existing, False
+    record = ResumePdf(
+        resume_id=resume.id,
+        template_id=template.id,
+        template_version=template.version,
+        template_digest=source.digest,
+        data_sha256=digest,
+        sha256=rendered.sha256,
+        size_bytes=rendered.size_bytes,
+        pages=rendered.pages,
+        storage_key=key,
+    )
+    session.add(record)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except Exception:
+        # A concurrent render of the same key won: use its row, drop our file.
+        await storage.delete(key)
+        winner = (
+            await session.execute(
+                select(ResumePdf).where(
+                    ResumePdf.resume_id == resume.id,
+                    ResumePdf.template_digest == source.digest,
+                    ResumePdf.data_sha256 == digest,
+                )
+            )
+        ).scalar_one()
+        return winner, True
+    return record, False
+
+
+async def latest_pdf(session: AsyncSession, *, resume: Resume) -> ResumePdf:
+    pdf = (
+        await session.execute(
+            select(ResumePdf)
+            .where(ResumePdf.resume_id == resume.id)
+            .order_by(ResumePdf.created_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if pdf is None:
+        raise NotFound("No PDF was made for this resume yet; POST /resumes/{id}/pdf first")
+    return pdf
+
+
+async def preview_png(session: AsyncSession, *, resume: Resume, page: int) -> bytes:
+    template = await _template_for(session, resume)
+    source = await template_service.template_source(session, template)
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(
+            _render_pool, lambda: rendering.render_png(resume.data, source, page=page, ppi=96)
+        )
+    except rendering.PageOutOfRange as exc:
+        raise NotFound(f"Page {page} does not exist: the resume has {exc.pages} page(s)") from exc
+
+
+# ---- sharing and stats -----------------------------------------------------------------
+
+
+async def set_share(session: AsyncSession, *, resume: Resume, enabled: bool) -> Resume:
+    if enabled and resume.share_slug is None:
+        resume.share_slug = secrets.token_urlsafe(12)  # 96 bits: unguessable
+    resume.share_enabled = enabled
+    await session.flush()
+    return resume
+
+
+async def get_shared(session: AsyncSession, *, slug: str) -> Resume:
+    if len(slug) > 32:
+        raise NotFound("Not found")
+    resume = (
+        await session.execute(select(Resume).where(Resume.share_slug == slug, Resume.share_enabled))
+    ).scalar_one_or_none()
+    if resume is None:
+        raise NotFound("Not found")
+    return resume
+
+
+async def record_public(session: AsyncSession, *, resume: Resume, event: str) -> None:
+    await analytics_service.record_event(
+        session, owner_id=resume.user_id, resource_type=RESOURCE, resource_id=resume.id, event=event
+    )
+
+
+async def stats(session: AsyncSession, *, resume: Resume, days: int = 30) -> dict[str, Any]:
+    counts = await analytics_service.event_counts(
+        session, resource_type=RESOURCE, resource_id=resume.id, days=days
+    )
+    today = datetime.now(UTC).date()
+    by_day = []
+    for offset in range(days - 1, -1, -1):
+        day: date = today - timedelta(days=offset)
+        values = counts["per_day"].get(day, {})
+        by_day.append(
+            {"date": day, "views": values.get("view", 0), "downloads": values.get("download", 0)}
+        )
+    return {
+        "views": counts["totals"].get("view", 0),
+        "downloads": counts["totals"].get("download", 0),
+        "by_day": by_day,
+    }
+
+
+# ---- account export and deletion ----------------------------------------------------------
+
+
+async def _export(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(Resume).where(Resume.user_id == user_id).order_by(Resume.created_at)
+    )
+    return [
+        {
+            "id": str(r.id),
+            "title": r.title,
+            "template_id": str(r.template_id) if r.template_id else None,
+            "data": r.data,
+            "share_enabled": r.share_enabled,
+            "created_at": r.created_at.isoformat(),
+            "updated_at": r.updated_at.isoformat(),
+        }
+        for r in rows.scalars()
+    ]
+
+
+async def _stored_files(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    ids = list(
+        (await session.execute(select(Resume.id).where(Resume.user_id == user_id))).scalars()
+    )
+    return await _pdf_keys(session, ids)
+
+
+async def _count(session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count()).select_from(Resume))).scalar_one())
+
+
+user_service.register_user_data(
+    user_service.UserDataProvider(
+        name="resumes", export=_export, stored_files=_stored_files, count=_count
+    )
+)

@@ -1,0 +1,252 @@
+"""Resumes through the API: CRUD, ETags, import/export, PDF, preview, sharing and stats."""
+
+from __future__ import annotations
+
+import copy
+import io
+from typing import Any
+
+import httpx
+import pypdfium2
+import pytest
+
+from resumate.rendering.pdf import sample_resume
+from tests import ownership
+from tests.factories import new_user_headers
+
+API = "/api/v1"
+
+
+def document() -> dict[str, Any]:
+    return copy.deepcopy(sample_resume())
+
+
+async def create(
+    client: httpx.AsyncClient, headers: dict[str, str], **extra: Any
+) -> dict[str, Any]:
+    payload = {"title": "My resume", "data": document(), **extra}
+    response = await client.post(f"{API}/resumes", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
+@ownership.register_factory("/api/v1/resumes/{id}")
+async def make_resume(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    return str((await create(client, headers))["id"])
+
+
+@pytest.fixture
+async def headers(client: httpx.AsyncClient) -> dict[str, str]:
+    _, headers = await new_user_headers(client)
+    return headers
+
+
+def pdf_text(pdf: bytes) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+async def test_templates_are_listed_publicly(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{API}/templates")
+    assert response.status_code == 200
+    templates = response.json()["data"]
+    assert {"classic", "modern", "compact", "academic"} <= {t["slug"] for t in templates}
+    first = templates[0]
+    assert set(first) >= {"id", "slug", "name", "description", "preview_url"}
+    preview = await client.get(first["preview_url"])
+    assert preview.status_code == 200 and preview.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_create_read_list_and_etag(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    created = await create(client, headers)
+    got = await client.get(f"{API}/resumes/{created['id']}", headers=headers)
+    assert got.status_code == 200
+    assert got.headers["etag"] == created["etag"]
+    assert got.json()["data"]["data"]["basics"]["name"] == document()["basics"]["name"]
+    await create(client, headers, title="Another")
+    listing = await client.get(f"{API}/resumes?per_page=1&sort=title", headers=headers)
+    assert listing.status_code == 200
+    assert listing.json()["meta"]["pagination"] == {
+        "page": 1,
+        "per_page": 1,
+        "total": 2,
+        "pages": 2,
+    }
+    assert listing.json()["data"][0]["title"] == "Another"
+
+
+async def test_invalid_document_names_json_paths(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    bad = document()
+    bad["work"][0]["startDate"] = "March 2020"
+    bad["basics"]["name"] = 42
+    response = await client.post(
+        f"{API}/resumes", json={"title": "x", "data": bad}, headers=headers
+    )
+    assert response.status_code == 422
+    paths = {e["path"] for e in response.json()["error"]["details"]["errors"]}
+    assert "$.data.work[0].startDate" in paths and "$.data.basics.name" in paths
+
+
+async def test_stale_if_match_is_412_and_changes_nothing(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    first = await client.patch(
+        url, json={"title": "First"}, headers={**headers, "If-Match": created["etag"]}
+    )
+    assert first.status_code == 200 and first.headers["etag"] != created["etag"]
+    stale = await client.patch(
+        url, json={"title": "Lost update"}, headers={**headers, "If-Match": created["etag"]}
+    )
+    assert stale.status_code == 412
+    assert stale.json()["error"]["code"] == "PRECONDITION_FAILED"
+    assert (await client.get(url, headers=headers)).json()["data"]["title"] == "First"
+    fresh = await client.patch(
+        url, json={"title": "Second"}, headers={**headers, "If-Match": first.headers["etag"]}
+    )
+    assert fresh.status_code == 200
+
+
+async def test_duplicate_import_export(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    data = document()
+    data["x-custom"] = {"kept": True}  # unknown keys survive a round trip
+    imported = await client.post(f"{API}/resumes/import", json=data, headers=headers)
+    assert imported.status_code == 201, imported.text
+    resume = imported.json()["data"]
+    assert data["basics"]["name"] in resume["title"]
+    exported = await client.get(f"{API}/resumes/{resume['id']}/export", headers=headers)
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    assert exported.json()["x-custom"] == {"kept": True}
+    assert exported.json()["basics"]["name"] == data["basics"]["name"]
+    copy_ = await client.post(f"{API}/resumes/{resume['id']}/duplicate", headers=headers)
+    assert copy_.status_code == 201 and copy_.json()["data"]["id"] != resume["id"]
+    bad = await client.post(f"{API}/resumes/import", json={"work": "nope"}, headers=headers)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"]["errors"][0]["path"].startswith("$.work")
+
+
+async def test_pdf_rendered_stored_and_reused(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    assert (await client.get(f"{url}/pdf", headers=headers)).status_code == 404
+    made = await client.post(f"{url}/pdf", headers=headers)
+    assert made.status_code == 201, made.text
+    info = made.json()["data"]
+    assert info["pages"] >= 1 and info["size_bytes"] > 1000 and info["reused"] is False
+    again = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert again["reused"] is True and again["id"] == info["id"]
+    download = await client.get(f"{url}/pdf", headers=headers)
+    assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
+    assert download.content.startswith(b"%PDF") and len(download.content) == info["size_bytes"]
+    text = pdf_text(download.content)
+    data = document()
+    assert data["basics"]["name"] in text
+    assert data["work"][0]["name"] in text
+    # A change of data makes a new PDF.
+    changed = document()
+    changed["basics"]["label"] = "Principal Engineer"
+    await client.patch(url, json={"data": changed}, headers=headers)
+    newer = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert newer["reused"] is False and newer["sha256"] != info["sha256"]
+
+
+async def test_template_choice_and_unknown_template(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    templates = {t["slug"]: t["id"] for t in (await client.get(f"{API}/templates")).json()["data"]}
+    modern = await create(client, headers, template_id=templates["modern"])
+    assert modern["template_id"] == templates["modern"]
+    bad = await client.post(
+        f"{API}/resumes",
+        json={
+            "title": "x",
+            "data": document(),
+            "template_id": "00000000-0000-0000-0000-000000000000",
+        },
+        headers=headers,
+    )
+    assert bad.status_code == 422
+
+
+async def test_preview_png(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    created = await create(client, headers)
+    response = await client.get(f"{API}/resumes/{created['id']}/preview", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    assert response.content[:4] == b"\x89PNG"
+    missing = await client.get(f"{API}/resumes/{created['id']}/preview?page=40", headers=headers)
+    assert missing.status_code == 404
+
+
+async def test_share_view_counts_and_disable(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    shared = await client.post(f"{url}/share", json={"enabled": True}, headers=headers)
+    assert shared.status_code == 200
+    slug = shared.json()["data"]["slug"]
+    assert len(slug) >= 16 and shared.json()["data"]["public_url"].endswith(f"/r/{slug}")
+
+    page = await client.get(f"{API}/public/r/{slug}")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert document()["basics"]["name"] in page.text
+    short = await client.get(f"/r/{slug}")
+    assert short.status_code == 200
+    pdf = await client.get(f"{API}/public/r/{slug}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    stats = (await client.get(f"{url}/stats", headers=headers)).json()["data"]
+    assert stats["views"] == 2 and stats["downloads"] == 1
+    assert len(stats["by_day"]) == 30 and stats["by_day"][-1]["views"] == 2
+
+    off = await client.post(f"{url}/share", json={"enabled": False}, headers=headers)
+    assert off.json()["data"]["public_url"] is None
+    assert (await client.get(f"{API}/public/r/{slug}")).status_code == 404
+    assert (await client.get(f"{API}/public/r/{slug}/pdf")).status_code == 404
+    assert (await client.get(f"{API}/public/r/not-a-real-slug")).status_code == 404
+
+
+async def test_delete_removes_pdf_files(
+    client: httpx.AsyncClient, headers: dict[str, str], storage
+) -> None:  # type: ignore[no-untyped-def]
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    await client.post(f"{url}/pdf", headers=headers)
+    files_before = set(storage.root.rglob("*.pdf"))
+    assert (await client.delete(url, headers=headers)).status_code == 200
+    assert (await client.get(url, headers=headers)).status_code == 404
+    files_after = set(storage.root.rglob("*.pdf"))
+    assert len(files_before - files_after) == 1
+
+
+async def test_account_export_includes_resumes(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    created = await create(client, headers)
+    export = (await client.get(f"{API}/users/me/export", headers=headers)).json()
+    assert [r["id"] for r in export["resumes"]] == [created["id"]]
+
+
+async def test_unicode_resume_renders(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    data = {"basics": {"name": "Ζωή Ολυμπία – Жанна – 王小明 – سارة", "email": "zoe@example.com"}}
+    created = (
+        await client.post(f"{API}/resumes", json={"title": "Intl", "data": data}, headers=headers)
+    ).json()["data"]
+    made = await client.post(f"{API}/resumes/{created['id']}/pdf", headers=headers)
+    assert made.status_code == 201
+    download = await client.get(f"{API}/resumes/{created['id']}/pdf", headers=headers)
+    text = pdf_text(download.content)
+    for word in ("Ζωή", "Жанна", "王小明"):
+        assert word in text
+    assert io.BytesIO(download.content).getbuffer().nbytes > 0
