@@ -1,0 +1,352 @@
+"""The offline CV analyzer: document text in, a complete CVAnalysis out (sync, CPU-bound)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from resumate.ai.contact import EMAIL_RE, extract_contact
+from resumate.ai.dates import total_years
+from resumate.ai.documents import ExtractedText, TextLine, extract_text
+from resumate.ai.entries import (
+    fallback_ranges,
+    parse_education,
+    parse_work,
+    strip_bullet,
+    work_ranges,
+)
+from resumate.ai.schemas import CVAnalysis, SkillMatch
+from resumate.ai.scoring import CvFacts, build_summary, image_only_result, score_cv
+from resumate.ai.sections import CANONICAL_ORDER, Section, section_texts, split_sections
+from resumate.ai.skills import extract_skills, find_occurrences
+
+ANALYZER_VERSION = "resumate-offline-1"
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _wordset(
+        """
+the and of to in for with on at by is was as an are from this that my have
+"""
+    ),
+    "de": _wordset(
+        """
+und der die das mit für von zu im ist bei den auf des ein eine als nicht
+"""
+    ),
+    "fr": _wordset(
+        """
+et le la les des de du pour avec dans en une est au aux sur par
+"""
+    ),
+    "es": _wordset(
+        """
+y el la los las de del para con en una es por al como su sus
+"""
+    ),
+    "pt": _wordset(
+        """
+e o a os as de do da dos das para com em uma no na por ao
+"""
+    ),
+    "it": _wordset(
+        """
+e il la lo gli le di del della per con in una è nel al dei sono
+"""
+    ),
+    "nl": _wordset(
+        """
+en de het van een voor met in op is bij als aan te zijn
+"""
+    ),
+}
+_CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2060\ufeff]")
+
+
+def detect_language(text: str) -> str:
+    """Cheap stop-word vote; "en" when unsure."""
+    words = re.findall(r"[^\W\d_]+", text.lower()[:20000])
+    if not words:
+        return "en"
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 3 and scores[best] > scores["en"] * 1.1 else "en"
+
+
+def _normalize_lines(lines: list[TextLine]) -> list[TextLine]:
+    out: list[TextLine] = []
+    for line in lines:
+        text = unicodedata.normalize("NFKC", line.text)
+        text = _CONTROL_RE.sub("", text).replace("\u00a0", " ").strip()
+        if text:
+            out.append(replace(line, text=text))
+    return out
+
+
+def analyze_document(data: bytes, kind: str, *, today: date | None = None) -> CVAnalysis:
+    """Extract and analyse a PDF or DOCX; raises DocumentError for unreadable files."""
+    return analyze_text(extract_text(data, kind), today=today)
+
+
+def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis:
+    today = today or date.today()
+    warnings = list(doc.warnings)
+    if doc.image_only:
+        score, comps, findings = image_only_result()
+        return CVAnalysis(
+            parsed_content=_empty_resume(),
+            summary="No text could be read from this CV, so it could not be analysed. "
+            "It appears to be a scanned image.",
+            quality_score=score,
+            quality_breakdown=comps,
+            ats_feedback=findings,
+            warnings=warnings,
+            model=ANALYZER_VERSION,
+        )
+    lines = _normalize_lines(doc.lines)
+    text = "\n".join(ln.text for ln in lines)
+    language = detect_language(text)
+    sections = split_sections(lines)
+    header = [ln for s in sections if s.name in ("header", "contact") for ln in s.lines]
+    header_and_top = header or lines[:12]
+    contact = extract_contact(lines, header_and_top, text, language)
+    texts = section_texts(sections)
+    skills = extract_skills(text, sections=texts)
+
+    exp_lines = [ln for s in sections if s.name == "experience" for ln in s.lines]
+    work = parse_work(exp_lines)
+    ranges = work_ranges(work)
+    if not ranges and "experience" not in texts:
+        skip = {"education", "courses", "certifications", "awards", "publications", "header"}
+        other_lines = [ln for s in sections if s.name not in skip for ln in s.lines]
+        ranges = fallback_ranges(other_lines)
+        if not work:
+            work = parse_work(other_lines) if ranges else []
+    years = total_years(ranges, today)
+    edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
+    education = parse_education(edu_lines)
+
+    bullets, prose = _bullets_and_prose(sections)
+    languages = _spoken_languages(texts.get("languages", ""), skills)
+    certificates = _certificates(texts.get("certifications", ""), skills)
+    facts = CvFacts(
+        doc=doc,
+        sections=sections,
+        contact=contact,
+        skills=skills,
+        work=work,
+        education=education,
+        years=years,
+        words=len(text.split()),
+        bullets=bullets,
+        prose=prose,
+        contact_only_in_header_footer=_contact_only_in_header_footer(lines, contact.email),
+        languages=languages,
+        certificates=certificates,
+    )
+    score, comps, findings = score_cv(facts)
+    canonical = [s.name for s in sections if s.name not in ("header", "other") and s.lines]
+    found_sections = [name for name in CANONICAL_ORDER if name in canonical]
+    parsed = _json_resume(facts, texts, language)
+    return CVAnalysis(
+        parsed_content=parsed,
+        summary=build_summary(facts),
+        quality_score=score,
+        quality_breakdown=comps,
+        ats_feedback=findings,
+        skills=skills,
+        total_experience_years=years,
+        sections=found_sections,
+        contact=contact,
+        language=language,
+        model=ANALYZER_VERSION,
+        warnings=warnings,
+    )
+
+
+def _bullets_and_prose(sections: list[Section]) -> tuple[list[str], list[str]]:
+    bullets: list[str] = []
+    prose: list[str] = []
+    for section in sections:
+        if section.name not in ("experience", "projects", "volunteer", "summary"):
+            continue
+        for line in section.lines:
+            text, is_bullet = strip_bullet(line.text)
+            if is_bullet or line.bullet:
+                bullets.append(text)
+            elif section.name == "summary" or len(text.split()) > 8:
+                prose.append(text)
+            elif bullets and text[:1].islower():
+                bullets[-1] += " " + text
+    return bullets, prose
+
+
+def _contact_only_in_header_footer(lines: list[TextLine], email: str | None) -> bool:
+    if not email:
+        return False
+    where = {ln.source for ln in lines if email in ln.text.lower()}
+    return bool(where) and where <= {"header", "footer"}
+
+
+_FLUENCY_RE = re.compile(
+    r"\((?P<p>[^)]{2,40})\)|[:–—-]\s*(?P<d>[\w\s/+-]{2,40})$|\s(?P<l>[ABC][12])\b", re.U
+)
+
+
+def _spoken_languages(text: str, skills: list[SkillMatch]) -> list[str]:
+    return [s.name for s in skills if s.category == "Spoken languages"]
+
+
+def _certificates(text: str, skills: list[SkillMatch]) -> list[str]:
+    names = [s.name for s in skills if s.category == "Certifications"]
+    if names:
+        return names
+    out = []
+    for line in text.splitlines():
+        line = strip_bullet(line)[0]
+        if 3 <= len(line) <= 80:
+            out.append(line)
+    return out[:5]
+
+
+def _empty_resume() -> dict[str, Any]:
+    return {
+        "basics": {"name": "", "profiles": []},
+        "work": [],
+        "education": [],
+        "skills": [],
+        "languages": [],
+        "certificates": [],
+        "awards": [],
+        "projects": [],
+        "volunteer": [],
+    }
+
+
+def _language_entries(text: str) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for line in text.splitlines():
+        for occ in find_occurrences(line, "languages"):
+            name = occ.skill.name
+            if name in seen or occ.skill.category != "Spoken languages":
+                continue
+            seen.add(name)
+            tail = line[occ.end : occ.end + 40]
+            m = re.match(r"\s*(?:\(|:|–|—|-)\s*([^,;()|]+)", tail)
+            fluency = m.group(1).strip(" )") if m else ""
+            entry = {"language": name}
+            if fluency:
+                entry["fluency"] = fluency
+            out.append(entry)
+    return out
+
+
+def _list_items(text: str) -> list[str]:
+    items: list[str] = []
+    for line in text.splitlines():
+        line = strip_bullet(line)[0]
+        if not line:
+            continue
+        items.append(line)
+    return items
+
+
+def _json_resume(facts: CvFacts, texts: dict[str, str], language: str) -> dict[str, Any]:
+    c = facts.contact
+    latest = facts.work[0] if facts.work else None
+    profiles = []
+    if c.linkedin:
+        profiles.append(
+            {
+                "network": "LinkedIn",
+                "username": c.linkedin.rstrip("/").rsplit("/", 1)[-1],
+                "url": c.linkedin,
+            }
+        )
+    if c.github:
+        profiles.append(
+            {
+                "network": "GitHub",
+                "username": c.github.rstrip("/").rsplit("/", 1)[-1],
+                "url": c.github,
+            }
+        )
+    location: dict[str, str] = {}
+    if c.location:
+        parts = [p.strip() for p in c.location.split(",") if p.strip()]
+        location["address"] = c.location
+        if parts:
+            location["city"] = re.sub(r"^\d{4,5}\s+", "", parts[0])
+        if len(parts) > 1:
+            location["region"] = parts[-1]
+        from resumate.ai.contact import country_of
+
+        country = country_of(c.location)
+        if country:
+            location["countryCode"] = country
+    basics: dict[str, Any] = {
+        "name": c.name or "",
+        "label": (latest.title if latest and latest.title else ""),
+        "email": c.email or "",
+        "phone": c.phone_e164 or c.phone or "",
+        "url": c.website or "",
+        "summary": " ".join(_list_items(texts.get("summary", ""))),
+        "location": location,
+        "profiles": profiles,
+    }
+    by_category: dict[str, list[str]] = {}
+    for s in facts.skills:
+        if s.category == "Spoken languages":
+            continue
+        by_category.setdefault(s.category, []).append(s.name)
+    skills = [{"name": cat, "keywords": names} for cat, names in by_category.items()]
+    certificates = [{"name": name} for name in _list_items(texts.get("certifications", ""))[:20]]
+    awards = [{"title": t} for t in _list_items(texts.get("awards", ""))[:20]]
+    projects = _projects(texts.get("projects", ""))
+    volunteer = []
+    vol_lines = [ln for s in facts.sections if s.name == "volunteer" for ln in s.lines]
+    for entry in parse_work(vol_lines):
+        item = entry.to_json_resume()
+        volunteer.append({k.replace("name", "organization"): v for k, v in item.items()})
+    return {
+        "basics": basics,
+        "work": [w.to_json_resume() for w in facts.work],
+        "education": [e.to_json_resume() for e in facts.education],
+        "skills": skills,
+        "languages": _language_entries(texts.get("languages", ""))
+        or [{"language": n} for n in facts.languages],
+        "certificates": certificates,
+        "awards": awards,
+        "projects": projects,
+        "volunteer": volunteer,
+        "meta": {"language": language, "analyzer": ANALYZER_VERSION},
+    }
+
+
+def _projects(text: str) -> list[dict[str, Any]]:
+    projects: list[dict[str, Any]] = []
+    for raw in text.splitlines():
+        line, bullet = strip_bullet(raw)
+        if not line:
+            continue
+        if not bullet and len(line) <= 90 and not line.endswith("."):
+            name, _, desc = line.partition(" – ")
+            if not desc:
+                name, _, desc = line.partition(": ")
+            projects.append({"name": name.strip(), "description": desc.strip(), "highlights": []})
+        elif projects:
+            projects[-1]["highlights"].append(line)
+        else:
+            projects.append({"name": line[:60], "description": line, "highlights": []})
+    return projects[:20]
+
+
+__all__ = ["ANALYZER_VERSION", "EMAIL_RE", "analyze_document", "analyze_text", "detect_language"]

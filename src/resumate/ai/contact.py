@@ -1,0 +1,342 @@
+"""Contact details: name, email, phone (E.164), location, LinkedIn, GitHub and website."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import phonenumbers
+
+from resumate.ai.dates import find_date_ranges
+from resumate.ai.documents import TextLine
+from resumate.ai.schemas import Contact
+from resumate.ai.sections import match_heading
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+LINKEDIN_RE = re.compile(
+    r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub|profile)/([A-Za-z0-9\-_%.]+)", re.I
+)
+GITHUB_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))", re.I
+)
+URL_RE = re.compile(
+    r"(?:https?://[^\s|,;<>()]+|www\.[^\s|,;<>()]+|"
+    r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|io|dev|me|net|org|co|app|design|art|info|"
+    r"tech|site|online|blog|page|xyz|ai|de|fr|es|it|nl|uk|ca|au|ch|at|be|pt|br|in)"
+    r"(?:/[^\s|,;<>()]*)?)",
+    re.I,
+)
+_PHONE_CANDIDATE_RE = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/‐–]{5,22}\d")
+_PHONE_LABEL_RE = re.compile(
+    r"\b(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|tél|portable|móvil|"
+    r"movil|teléfono|telefono|celular|telemóvel|cellulare|mobiel|telefoon|gsm|fon|whatsapp)\b"
+    r"|^\s*[tmpc]\s*[:.]",
+    re.I,
+)
+_SPLIT_RE = re.compile(r"\s*(?:\||•|·|●|▪|◆|\u2022|\s{2,}|\t| – | — | - | / )\s*")
+_LABEL_RE = re.compile(
+    r"^(?:e-?mail|email|mail|phone|tel|telephone|mobile|cell|address|location|adresse|"
+    r"anschrift|wohnort|dirección|direccion|endereço|indirizzo|adres|ort|city|linkedin|"
+    r"github|website|web|portfolio|homepage|handy|telefon|téléphone|teléfono|telefono|"
+    r"domicilio|residence|based in)\s*[:.]?\s*",
+    re.I,
+)
+_NAME_LABEL_RE = re.compile(
+    r"^(?:name|nom|nombre|nome|naam|vorname und name)\s*[:：]\s*(.+)$", re.I
+)
+
+_NOT_NAME_WORDS = {
+    "curriculum", "vitae", "resume", "résumé", "cv", "lebenslauf", "profile", "page", "contact",
+    "engineer", "developer", "manager", "nurse", "teacher", "analyst", "consultant", "director",
+    "assistant", "designer", "specialist", "officer", "accountant", "architect", "lead",
+    "senior", "junior", "intern", "student", "technician", "coordinator", "administrator",
+    "executive", "scientist", "representative", "associate", "advisor", "attorney", "lawyer",
+    "chef", "driver", "electrician", "mechanic", "pharmacist", "physician", "therapist",
+    "head", "president", "supervisor", "clerk", "agent", "operator", "planner", "recruiter",
+    "university", "college", "school", "street", "road", "avenue", "inc", "ltd", "gmbh",
+    "llc", "professional", "summary", "experience", "education", "skills", "personal",
+    "information", "details", "references", "available", "request", "confidential",
+}  # fmt: skip
+_PARTICLES = {
+    "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du",
+    "dos", "das", "do", "bin", "ben", "al", "el", "y", "e", "ter", "zu", "mc",
+}  # fmt: skip
+_NAME_TOKEN_RE = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[-'’][^\W\d_]+)*\.?$")
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, Any]:
+    data = resources.files("resumate.ai.data").joinpath("places.json").read_text("utf-8")
+    places: dict[str, Any] = json.loads(data)
+    return places
+
+
+def _fold(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in t if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _place_index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    places = _places()
+    countries = {_fold(n): iso for iso, names in places["countries"].items() for n in names}
+    cities = {_fold(n): iso for iso, names in places["cities"].items() for n in names}
+    regions: dict[str, str] = {}
+    for iso, mapping in places["regions"].items():
+        for abbr, name in mapping.items():
+            regions.setdefault(abbr, iso)
+            regions.setdefault(_fold(name), iso)
+    return countries, cities, regions
+
+
+def country_of(text: str) -> str | None:
+    """ISO country code suggested by a location text ("Austin, TX", "10115 Berlin", "Lyon")."""
+    countries, cities, regions = _place_index()
+    parts = [p.strip(" .") for p in re.split(r"[,/|()]", text) if p.strip(" .")]
+    for part in reversed(parts):
+        folded = _fold(part)
+        if folded in countries and (len(folded) > 2 or part.isupper()):
+            return countries[folded]
+        if part in regions and part.isupper():
+            return regions[part]
+        m = re.match(r"^([A-Z]{2})\s+\d{5}(?:-\d{4})?$", part)
+        if m and m.group(1) in regions:
+            return regions[m.group(1)]
+        if folded in regions and len(folded) > 3:
+            return regions[folded]
+    for part in parts:
+        folded = _fold(re.sub(r"^\d{4,5}\s+|\s+\d{4,5}$", "", part))
+        if folded in cities:
+            return cities[folded]
+    return None
+
+
+def looks_like_location(text: str) -> bool:
+    text = text.strip()
+    if not text or len(text) > 60 or "@" in text or re.search(r"\d{6,}", text):
+        return False
+    if any(ch.isdigit() for ch in text) and not re.search(r"\b\d{4,5}\b|\b[A-Z]{1,2}\d", text):
+        return False
+    return country_of(text) is not None
+
+
+def _norm_phone(raw: str, regions: list[str]) -> tuple[str | None, bool]:
+    digits = re.sub(r"\D", "", raw)
+    if not 7 <= len(digits) <= 15:
+        return None, False
+    candidate = raw.strip()
+    if candidate.startswith("00"):
+        candidate = "+" + candidate[2:]
+    fallback: str | None = None
+    for region in regions:
+        try:
+            num = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164), True
+        if fallback is None and phonenumbers.is_possible_number(num) and candidate.startswith("+"):
+            fallback = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return fallback, False
+
+
+_FALLBACK_REGIONS = ["US", "GB", "DE", "FR", "IN", "ES", "IT", "NL", "CA", "AU", "BR"]
+
+
+def find_phone(lines: list[str], region_hint: str | None) -> tuple[str | None, str | None]:
+    """(raw phone as written, E.164) from the most likely lines first."""
+    regions = ([region_hint] if region_hint else []) + [
+        r for r in _FALLBACK_REGIONS if r != region_hint
+    ]
+    best: tuple[int, str, str | None] | None = None
+    for order, line in enumerate(lines):
+        if EMAIL_RE.fullmatch(line.strip()):
+            continue
+        labelled = bool(_PHONE_LABEL_RE.search(line))
+        for m in _PHONE_CANDIDATE_RE.finditer(line):
+            raw = m.group(0).strip(" -–/.")
+            if find_date_ranges(raw) and not labelled and not raw.startswith("+"):
+                continue
+            if re.fullmatch(r"(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d", raw):
+                continue
+            e164, valid = _norm_phone(raw, regions)
+            if e164 is None:
+                if labelled and best is None:
+                    best = (9, raw, None)
+                continue
+            rank = (0 if valid else 2) + (0 if labelled or order < 12 else 1)
+            if best is None or rank < best[0]:
+                best = (rank, raw, e164)
+            if rank == 0:
+                return raw, e164
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+def normalize_linkedin(match: re.Match[str]) -> str:
+    return f"https://www.linkedin.com/in/{match.group(1).rstrip('/.')}"
+
+
+def _clean_name(text: str) -> str | None:
+    text = text.strip().strip(",;|")
+    m = _NAME_LABEL_RE.match(text)
+    if m:
+        text = m.group(1).strip()
+    text = re.sub(r"\s*[,|]\s*(?:ph\.?d|m\.?d|mba|cpa|pmp|rn|msc|bsc|ma|ba|jr|sr)\.?\b.*$", "",
+                  text, flags=re.I)  # fmt: skip
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5:
+        return None
+    caps_words = 0
+    for tok in tokens:
+        low = _fold(tok.strip(".,"))
+        if low in _NOT_NAME_WORDS:
+            return None
+        if not _NAME_TOKEN_RE.match(tok):
+            return None
+        if low in _PARTICLES:
+            continue
+        if tok[0].isupper():
+            caps_words += 1
+        else:
+            return None
+    if caps_words < 2 or match_heading(text) is not None or looks_like_location(text):
+        return None
+    if text.isupper():
+        text = " ".join(
+            t if t in _PARTICLES else "-".join(p.capitalize() for p in t.split("-"))
+            for t in text.lower().split()
+        )
+    return text
+
+
+def find_name(lines: list[TextLine]) -> str | None:
+    """The person's name: a short capitalised line near the top, preferring large type."""
+    if not lines:
+        return None
+    first_page = [ln for ln in lines if ln.page == 0] or lines
+    tops = [ln.top for ln in first_page if ln.top]
+    limit = (max(tops) * 0.3) if tops else 0.0
+    scored: list[tuple[float, int, str]] = []
+    for order, line in enumerate(first_page[:60]):
+        near_top = order < 8 or (limit and line.top <= limit) or line.source == "header"
+        if not near_top:
+            continue
+        for piece in [line.text, *(_SPLIT_RE.split(line.text))][:4]:
+            name = _clean_name(piece)
+            if name:
+                score = line.font_size * 2 + (3 if line.bold else 0) - order * 0.5
+                if piece != line.text:
+                    score -= 2
+                scored.append((score, -order, name))
+                break
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    return scored[0][2]
+
+
+def _header_pieces(lines: list[TextLine]) -> list[str]:
+    pieces: list[str] = []
+    for line in lines:
+        for piece in _SPLIT_RE.split(line.text):
+            piece = piece.strip(" ,;")
+            if piece:
+                pieces.append(piece)
+    return pieces
+
+
+def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | None:
+    for line in all_lines[:80]:
+        m = re.match(
+            r"^\s*(?:address|location|adresse|anschrift|wohnort|dirección|direccion|endereço|"
+            r"indirizzo|adres|residence|based in|domicile|city)\s*[:：]\s*(.+)$",
+            line.text,
+            re.I,
+        )
+        if m:
+            value = m.group(1).strip()
+            return _tidy_location(value)
+    for piece in _header_pieces(header):
+        piece = _LABEL_RE.sub("", piece)
+        if EMAIL_RE.search(piece) or (URL_RE.search(piece) and "." in piece):
+            continue
+        if _PHONE_CANDIDATE_RE.fullmatch(piece.strip()):
+            continue
+        if looks_like_location(piece):
+            return _tidy_location(piece)
+    return None
+
+
+def _tidy_location(value: str) -> str:
+    # Drop the street part of a full postal address but keep "City, Country".
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if len(parts) > 2 and re.search(r"\d", parts[0]):
+        parts = parts[1:]
+    return ", ".join(parts)[:80]
+
+
+def extract_contact(
+    lines: list[TextLine], header: list[TextLine], text: str, language: str | None = None
+) -> Contact:
+    contact = Contact()
+    emails = EMAIL_RE.findall("\n".join(ln.text for ln in header)) or EMAIL_RE.findall(text)
+    if emails:
+        contact.email = emails[0].rstrip(".").lower()
+    li = LINKEDIN_RE.search(text)
+    if li:
+        contact.linkedin = normalize_linkedin(li)
+    gh = GITHUB_RE.search(text)
+    if gh and gh.group(1).lower() not in {"features", "about", "pricing", "orgs", "topics"}:
+        contact.github = f"https://github.com/{gh.group(1)}"
+    contact.location = find_location(header, lines)
+    region = country_of(contact.location) if contact.location else None
+    if region is None and contact.email:
+        tld = contact.email.rsplit(".", 1)[-1].upper()
+        region = {"UK": "GB"}.get(tld, tld) if len(tld) == 2 else None
+    if region is None and language:
+        region = {"de": "DE", "fr": "FR", "es": "ES", "pt": "PT", "it": "IT", "nl": "NL"}.get(
+            language
+        )
+    head_texts = [ln.text for ln in header]
+    rest = [ln.text for ln in lines if ln.source in ("header", "footer")]
+    labelled = [ln.text for ln in lines if _PHONE_LABEL_RE.search(ln.text)]
+    ordered = head_texts + rest + labelled + [ln.text for ln in lines[:40]]
+    contact.phone, contact.phone_e164 = find_phone(ordered, region)
+    if contact.phone is None:
+        contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines], region)
+    contact.website = _find_website(header + lines[:40], contact)
+    contact.name = find_name(header or lines) or find_name(lines)
+    return contact
+
+
+def _find_website(lines: list[TextLine], contact: Contact) -> str | None:
+    email_domain = contact.email.split("@", 1)[1] if contact.email else ""
+    for line in lines:
+        for m in URL_RE.finditer(line.text):
+            url = m.group(0).rstrip(".,;)")
+            low = url.lower()
+            if (
+                "linkedin.com" in low
+                or "github.com" in low
+                or (
+                    "@" in line.text[max(0, m.start() - 40) : m.end() + 1]
+                    and low.split("/")[0] in email_domain
+                )
+            ):
+                continue
+            if low == email_domain or re.fullmatch(r"[\d.]+", low):
+                continue
+            if not low.startswith(("http", "www")) and not re.search(r"[a-z]{3,}", low):
+                continue
+            if re.fullmatch(r"[a-z]+\.(?:js|net|io)", low):  # Node.js, ASP.NET, socket.io
+                continue
+            return url if low.startswith("http") else f"https://{url}"
+    return None

@@ -1,0 +1,272 @@
+"""Dates and date ranges as CVs write them, in several languages, and experience arithmetic.
+
+Conventions (documented because "how long is 2018-2021" has no single answer):
+- a month-precise range counts both its first and last month: Jan 2019 - Dec 2019 is 12 months;
+- a year-only range counts from January to January: 2018 - 2021 is 3 years, so a 2018-2021 job
+  and a 2020-2022 job merge to 2018-2022 = 4 years;
+- a single year or a same-year range without months counts as 6 months;
+- an open range ("Present", "heute", "since 2020") ends in the current month, inclusive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS: dict[str, int] = {}
+
+
+def _add_months(names: str) -> None:
+    for month, group in enumerate(names.split("|"), start=1):
+        for name in group.split():
+            _MONTHS[name] = month
+
+
+# en, de, fr, es, pt, it, nl (accent-free forms are added automatically below)
+_add_months(
+    "january jan janv januar jänner janner janvier enero ene janeiro gennaio gen januari"
+    "|february feb febr februar février fevrier févr fevr febrero fevereiro fev febbraio februari"
+    "|march mar märz maerz marz mär mars marzo março marco maart mrt"
+    "|april apr avril avr abril abr aprile"
+    "|may mai mayo maio maggio mag mei"
+    "|june jun juni juin junio junho giugno giu"
+    "|july jul juli juillet juil julio julho luglio lug"
+    "|august aug août aout agosto ago augustus"
+    "|september sep sept septembre septiembre setiembre setembro set settembre"
+    "|october oct oktober okt octobre octubre outubro out ottobre ott"
+    "|november nov novembre noviembre novembro"
+    "|december dec dezember dez décembre decembre déc diciembre dic dezembro dicembre"
+)
+_SEASONS = {
+    "spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1,
+    "frühling": 3, "frühjahr": 3, "sommer": 6, "herbst": 9,
+    "printemps": 3, "été": 6, "ete": 6, "automne": 9, "hiver": 1,
+    "primavera": 3, "verano": 6, "otoño": 9, "invierno": 1,
+    "verão": 6, "outono": 9, "inverno": 1, "estate": 6, "autunno": 9,
+    "lente": 3, "zomer": 6, "najaar": 9,
+}  # fmt: skip
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+for _name, _m in list(_MONTHS.items()):
+    _MONTHS.setdefault(_strip_accents(_name), _m)
+for _name, _m in list(_SEASONS.items()):
+    _SEASONS.setdefault(_strip_accents(_name), _m)
+
+_PRESENT_WORDS = [
+    "present", "current", "currently", "now", "today", "ongoing", "to date", "date",
+    "heute", "bis heute", "aktuell", "derzeit", "laufend", "jetzt", "dato",
+    "présent", "present day", "aujourd'hui", "aujourd’hui", "actuel", "actuellement",
+    "en cours", "à ce jour", "ce jour", "presente", "actual", "actualidad", "la actualidad",
+    "hoy", "la fecha", "atualmente", "atual", "o momento", "momento", "oggi", "attuale",
+    "in corso", "heden", "nu", "huidig", "nog steeds",
+]  # fmt: skip
+_SINCE_WORDS = ["since", "seit", "depuis", "desde", "dal", "dall'", "sinds"]
+
+_MONTH_ALT = "|".join(sorted({re.escape(k) for k in _MONTHS}, key=len, reverse=True))
+_SEASON_ALT = "|".join(sorted({re.escape(k) for k in _SEASONS}, key=len, reverse=True))
+_PRESENT_ALT = "|".join(sorted({re.escape(k) for k in _PRESENT_WORDS}, key=len, reverse=True))
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+
+_DATE_RE = re.compile(
+    rf"""
+    (?P<dmy>\b(?P<d1>[0-3]?\d)[./](?P<m1>[01]?\d)[./](?P<y1>{_YEAR})\b)
+  | (?P<ymd>\b(?P<y2>{_YEAR})-(?P<m2>[01]\d)-[0-3]\d\b)
+  | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})\b\.?,?\s*(?:de\s+|of\s+)?
+        (?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
+  | (?P<season>\b(?P<sea>{_SEASON_ALT})\s+(?:de\s+)?(?P<y4>{_YEAR})\b)
+  | (?P<num>(?<![\d.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
+  | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>0[1-9]|1[0-2])(?![\d]))
+  | (?P<short>(?<![\d./])(?P<m7>0[1-9]|1[0-2])/(?P<y7>\d{{2}})(?![\d/]))
+  | (?P<year>(?<![\d.,])(?P<y8>{_YEAR})(?![\d]))
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_MONTH_ONLY_RE = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\b\.?", re.IGNORECASE)
+_PRESENT_RE = re.compile(rf"(?<![\w])(?:{_PRESENT_ALT})(?![\w])", re.IGNORECASE)
+_SEP_RE = re.compile(
+    r"\s*(?:[-–—‑‒~→>]+|to|till|until|thru|through|bis|au|à|a|al|hasta|até|ate|fino\s+al?|"
+    r"tot|t/m|-\s*to)\s*(?:the\s+)?",
+    re.IGNORECASE,
+)
+_SINCE_RE = re.compile(
+    r"(?:" + "|".join(_SINCE_WORDS) + r")\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    fmt: str = "year"
+    """How it was written: month_name, numeric, iso, year, season, full."""
+
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    start: PartialDate
+    end: PartialDate | None
+    """None means open-ended (Present)."""
+    span: tuple[int, int]
+    explicit_end: bool = True
+    """False for a lone date with no end written (counted as a short stint)."""
+
+    def months(self, today: date) -> int:
+        return interval_months(self, today)[1] - interval_months(self, today)[0]
+
+
+def _two_digit_year(raw: str) -> int:
+    value = int(raw[-2:])
+    return 2000 + value if value <= (date.today().year % 100) + 1 else 1900 + value
+
+
+def _match_to_date(m: re.Match[str]) -> PartialDate | None:
+    g = m.groupdict()
+    try:
+        if g["dmy"]:
+            a, b = int(g["d1"]), int(g["m1"])
+            month = b if 1 <= b <= 12 else (a if 1 <= a <= 12 else None)
+            return PartialDate(int(g["y1"]), month, "full")
+        if g["ymd"]:
+            return PartialDate(int(g["y2"]), int(g["m2"]), "iso")
+        if g["name"]:
+            mon = _MONTHS.get(_strip_accents(g["mon"].lower()))
+            raw_year = g["y3"]
+            year = _two_digit_year(raw_year) if not raw_year[0].isdigit() else int(raw_year)
+            return PartialDate(year, mon, "month_name")
+        if g["season"]:
+            return PartialDate(int(g["y4"]), _SEASONS[_strip_accents(g["sea"].lower())], "season")
+        if g["num"]:
+            return PartialDate(int(g["y5"]), int(g["m5"]), "numeric")
+        if g["iso"]:
+            return PartialDate(int(g["y6"]), int(g["m6"]), "iso")
+        if g["short"]:
+            return PartialDate(_two_digit_year(g["y7"]), int(g["m7"]), "numeric")
+        if g["year"]:
+            return PartialDate(int(g["y8"]), None, "year")
+    except (KeyError, ValueError):
+        return None
+    return None
+
+
+def find_dates(text: str) -> list[tuple[PartialDate, int, int]]:
+    out = []
+    for m in _DATE_RE.finditer(text):
+        d = _match_to_date(m)
+        if d is not None and (d.month is None or 1 <= d.month <= 12):
+            out.append((d, m.start(), m.end()))
+    return out
+
+
+def find_date_ranges(text: str) -> list[DateRange]:
+    """All date ranges in a line of text, including open ones ("2019 - Present", "since 2020")."""
+    dates = find_dates(text)
+    presents = [(m.start(), m.end()) for m in _PRESENT_RE.finditer(text)]
+    ranges: list[DateRange] = []
+    used: set[int] = set()
+    for i, (d, s, e) in enumerate(dates):
+        if i in used:
+            continue
+        rest = text[e:]
+        sep = _SEP_RE.match(rest)
+        if sep:
+            after = e + sep.end()
+            if i + 1 < len(dates) and dates[i + 1][1] == after:
+                d2 = dates[i + 1][0]
+                if (d2.year, d2.month or 0) >= (d.year, d.month or 0) and d2.year - d.year < 60:
+                    ranges.append(DateRange(d, d2, (s, dates[i + 1][2])))
+                    used.update((i, i + 1))
+                    continue
+            pres = next((p for p in presents if p[0] == after), None)
+            if pres is not None and not _is_weak_present(text, pres):
+                ranges.append(DateRange(d, None, (s, pres[1])))
+                used.add(i)
+                continue
+        # "Jan - Mar 2019": the first month borrows the year of the second date.
+        # "since 2020", "seit 03/2019"
+        if _SINCE_RE.search(text[max(0, s - 12) : s]):
+            ranges.append(DateRange(d, None, (s, e)))
+            used.add(i)
+            continue
+    # Month without year before a dated end: "Jan – Mar 2019", "Juni - August 2020".
+    for m in _MONTH_ONLY_RE.finditer(text):
+        if any(r.span[0] <= m.start() < r.span[1] for r in ranges):
+            continue
+        sep = _SEP_RE.match(text[m.end() :])
+        if not sep:
+            continue
+        after = m.end() + sep.end()
+        for j, (d2, s2, e2) in enumerate(dates):
+            if s2 == after and j not in used and d2.month:
+                mon = _MONTHS[_strip_accents(m.group("mon").lower())]
+                if mon <= d2.month:
+                    ranges.append(DateRange(PartialDate(d2.year, mon, d2.fmt), d2, (m.start(), e2)))
+                    used.add(j)
+                break
+    ranges.sort(key=lambda r: r.span[0])
+    return ranges
+
+
+def _is_weak_present(text: str, span: tuple[int, int]) -> bool:
+    """Words such as "date" or "now" only count as Present right after a range separator."""
+    word = text[span[0] : span[1]].lower()
+    return word in {"date", "momento", "nu"} and not re.search(
+        r"(?:to|até|a|au|tot)\s*$", text[: span[0]].rstrip()[-4:] + " ", re.IGNORECASE
+    )
+
+
+def lone_dates(text: str, ranges: list[DateRange]) -> list[PartialDate]:
+    """Dates in the text that are not part of a range (e.g. a graduation year)."""
+    out = []
+    for d, s, _e in find_dates(text):
+        if not any(r.span[0] <= s < r.span[1] for r in ranges):
+            out.append(d)
+    return out
+
+
+def _index(d: PartialDate) -> int:
+    return d.year * 12 + ((d.month or 1) - 1)
+
+
+def interval_months(r: DateRange, today: date) -> tuple[int, int]:
+    """Half-open month interval [start, end) for a range, per the module conventions."""
+    now = today.year * 12 + today.month  # exclusive end that includes the current month
+    start = _index(r.start)
+    if r.end is None:
+        end = now
+    elif r.end.month is None:
+        end = r.end.year * 12
+        if r.start.month is None and end <= start:
+            end = start + 6
+        elif r.start.month is not None and end <= start:
+            end = start + 1
+    else:
+        end = _index(r.end) + 1
+    end = min(end, now)
+    return start, max(start, end)
+
+
+def merge_intervals(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(i for i in intervals if i[1] > i[0]):
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def total_years(ranges: list[DateRange], today: date) -> float:
+    """Years covered by the union of the ranges (overlaps counted once), one decimal."""
+    merged = merge_intervals([interval_months(r, today) for r in ranges])
+    return round(sum(e - s for s, e in merged) / 12.0, 1)

@@ -1,0 +1,738 @@
+"""Turn uploaded PDF and DOCX files into text lines in reading order.
+
+PDF text comes from pdfium glyph by glyph: glyphs are grouped into runs, runs into lines, and a
+page is split into columns when a vertical gutter separates two blocks of text that sit side by
+side. Two-column CVs are therefore read column by column, while a "dates | details" grid or a
+right-aligned date is kept on the line it belongs to.
+
+DOCX text comes from the WordprocessingML of the body, tables, text boxes, headers and footers,
+after the zip has been checked against decompression bombs and DTD/entity tricks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+import threading
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocumentKind = Literal["pdf", "docx"]
+
+# pdfium is not thread-safe: every call into it happens under this lock.
+_PDFIUM_LOCK = threading.Lock()
+
+MAX_PDF_PAGES = 40
+MAX_DOCX_UNCOMPRESSED = 64 * 1024 * 1024
+MAX_DOCX_ENTRIES = 4000
+MAX_DOCX_RATIO = 250
+_MIN_READABLE_CHARS = 25
+
+
+class DocumentError(Exception):
+    """A file that cannot be read; the message is meant for the person who uploaded it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(slots=True)
+class TextLine:
+    """One line of text with the layout facts the analyzer uses to find headings and contact."""
+
+    text: str
+    page: int = 0
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    font_size: float = 0.0
+    bold: bool = False
+    heading_style: bool = False
+    bullet: bool = False
+    column: int = 0
+    """0 for full-width text, 1 for the left column, 2 for the right column."""
+    source: str = "body"
+    """body, table, textbox, header or footer."""
+
+
+@dataclass(slots=True)
+class LayoutHints:
+    multi_column: bool = False
+    tables: bool = False
+    text_boxes: bool = False
+    header_footer_text: bool = False
+    images: bool = False
+
+
+@dataclass(slots=True)
+class ExtractedText:
+    kind: str
+    text: str
+    pages: int
+    lines: list[TextLine]
+    image_only: bool = False
+    layout_hints: LayoutHints = field(default_factory=LayoutHints)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_plain_text(cls, text: str, *, pages: int = 1) -> ExtractedText:
+        """Wrap plain text (tests, pasted CVs) so it can go through the same analyzer."""
+        lines = [TextLine(text=ln.rstrip()) for ln in text.splitlines()]
+        return cls(
+            kind="text",
+            text="\n".join(ln.text for ln in lines),
+            pages=pages,
+            lines=lines,
+            image_only=not text.strip(),
+        )
+
+
+def detect_kind(head: bytes) -> DocumentKind | None:
+    """Decide the type from the content: a PDF header, or a zip holding word/document.xml.
+
+    Give the whole file when you have it; a prefix of at least 64 KB also works for DOCX files
+    whose document part is stored early (as Word and LibreOffice do).
+    """
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(head)) as zf:
+            return "docx" if "word/document.xml" in zf.namelist() else None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        pass
+    # A truncated prefix: walk the local file headers that are complete.
+    for name in _local_zip_names(head):
+        if name == "word/document.xml":
+            return "docx"
+    return None
+
+
+def _local_zip_names(head: bytes) -> Iterator[str]:
+    pos = 0
+    while pos + 30 <= len(head) and head[pos : pos + 4] == b"PK\x03\x04":
+        flags = int.from_bytes(head[pos + 6 : pos + 8], "little")
+        csize = int.from_bytes(head[pos + 18 : pos + 22], "little")
+        nlen = int.from_bytes(head[pos + 26 : pos + 28], "little")
+        xlen = int.from_bytes(head[pos + 28 : pos + 30], "little")
+        name = head[pos + 30 : pos + 30 + nlen].decode("utf-8", "replace")
+        yield name
+        if flags & 0x08:  # sizes live in a data descriptor after the data: cannot skip ahead
+            if b"word/document.xml" in head:
+                yield "word/document.xml"
+            return
+        pos += 30 + nlen + xlen + csize
+
+
+def extract_text(data: bytes, kind: str) -> ExtractedText:
+    """Extract text lines in reading order; raises DocumentError for unreadable files."""
+    if kind == "pdf":
+        return _extract_pdf(data)
+    if kind == "docx":
+        return _extract_docx(data)
+    raise DocumentError("Unsupported file type: please upload a PDF or a Word (.docx) file.")
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+
+
+@dataclass(slots=True)
+class _Run:
+    text: str
+    x0: float
+    x1: float
+    base: float  # baseline, measured from the top of the page
+    size: float
+    bold: bool
+    space_before: bool = False
+
+
+_BULLET_GLYPHS = frozenset("•●▪■◦○◆◇►▶➢➤✓✔-–*·")
+
+
+def _extract_pdf(data: bytes) -> ExtractedText:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    with _PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            code = getattr(exc, "err_code", None)
+            if code == raw.FPDF_ERR_PASSWORD:
+                raise DocumentError(
+                    "This PDF is protected by a password. Please remove the password "
+                    "(for example with 'Print to PDF') and upload it again."
+                ) from None
+            if code == raw.FPDF_ERR_SECURITY:
+                raise DocumentError(
+                    "This PDF uses an encryption scheme that cannot be opened. Please export "
+                    "an unprotected copy and upload it again."
+                ) from None
+            raise DocumentError(
+                "This PDF is damaged or is not a valid PDF file, so its text cannot be read. "
+                "Please export it again from your editor and re-upload."
+            ) from None
+        try:
+            n_pages = len(pdf)
+            warnings: list[str] = []
+            if n_pages == 0:
+                raise DocumentError("This PDF has no pages.")
+            if n_pages > MAX_PDF_PAGES:
+                warnings.append(f"Only the first {MAX_PDF_PAGES} of {n_pages} pages were read.")
+            hints = LayoutHints()
+            lines: list[TextLine] = []
+            readable = 0
+            for index in range(min(n_pages, MAX_PDF_PAGES)):
+                try:
+                    page = pdf[index]
+                except pdfium.PdfiumError:
+                    warnings.append(f"Page {index + 1} could not be read.")
+                    continue
+                try:
+                    runs, width, has_images, count = _page_runs(page, raw)
+                finally:
+                    page.close()
+                readable += count
+                hints.images = hints.images or has_images
+                page_lines, split = _layout_page(runs, width, index)
+                hints.multi_column = hints.multi_column or split
+                lines.extend(page_lines)
+        finally:
+            pdf.close()
+    image_only = readable < _MIN_READABLE_CHARS
+    if image_only:
+        warnings.append("No selectable text was found: the PDF seems to contain only images.")
+    return ExtractedText(
+        kind="pdf",
+        text="\n".join(ln.text for ln in lines),
+        pages=n_pages,
+        lines=lines,
+        image_only=image_only,
+        layout_hints=hints,
+        warnings=warnings,
+    )
+
+
+def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
+    width, height = page.get_size()
+    has_images = False
+    n_obj = raw.FPDFPage_CountObjects(page)
+    for i in range(min(n_obj, 5000)):
+        obj = raw.FPDFPage_GetObject(page, i)
+        if obj and raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
+            has_images = True
+            break
+    textpage = page.get_textpage()
+    try:
+        n = raw.FPDFText_CountChars(textpage)
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        p_left, p_right, p_bottom, p_top = (ctypes.byref(v) for v in (left, right, bottom, top))
+        p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
+        get_unicode = raw.FPDFText_GetUnicode
+        is_generated = raw.FPDFText_IsGenerated
+        get_box = raw.FPDFText_GetCharBox
+        get_origin = raw.FPDFText_GetCharOrigin
+        get_size = raw.FPDFText_GetFontSize
+        get_weight = raw.FPDFText_GetFontWeight
+        runs: list[_Run] = []
+        buf: list[str] = []
+        cur: _Run | None = None
+        pending_space = False
+        prev_x1 = 0.0
+        readable = 0
+        for i in range(n):
+            code = get_unicode(textpage, i)
+            if code in (0, 0xFFFE, 0xFFFF) or (0xE000 <= code <= 0xF8FF and code not in (0xF0B7,)):
+                continue
+            ch = chr(code)
+            if ch.isspace():
+                pending_space = True
+                continue
+            if is_generated(textpage, i):
+                continue
+            if not get_box(textpage, i, p_left, p_right, p_bottom, p_top):
+                continue
+            get_origin(textpage, i, p_ox, p_oy)
+            size = get_size(textpage, i) or (top.value - bottom.value) or 10.0
+            base = height - oy.value
+            x0, x1 = left.value, max(right.value, left.value)
+            if code == 0xF0B7:  # Symbol-font bullet
+                ch = "•"
+            readable += 1
+            bold = get_weight(textpage, i) >= 600
+            if cur is not None:
+                gap = x0 - prev_x1
+                same_line = abs(base - cur.base) <= 0.35 * max(size, cur.size)
+                if same_line and -0.5 * size <= gap <= 1.2 * size and bold == cur.bold:
+                    if pending_space or gap > 0.22 * size:
+                        buf.append(" ")
+                    buf.append(ch)
+                    cur.x1 = max(cur.x1, x1)
+                    cur.size = max(cur.size, size)
+                    prev_x1 = x1
+                    pending_space = False
+                    continue
+                cur.text = "".join(buf)
+                runs.append(cur)
+            cur = _Run("", x0, x1, base, size, bold, pending_space)
+            buf = [ch]
+            prev_x1 = x1
+            pending_space = False
+        if cur is not None:
+            cur.text = "".join(buf)
+            runs.append(cur)
+    finally:
+        textpage.close()
+    return runs, width, has_images, readable
+
+
+def _group_lines(runs: list[_Run]) -> list[list[_Run]]:
+    """Cluster runs that share a baseline, top to bottom, each line sorted left to right."""
+    lines: list[list[_Run]] = []
+    for run in sorted(runs, key=lambda r: (r.base, r.x0)):
+        if lines:
+            last = lines[-1]
+            ref = last[0]
+            if abs(run.base - ref.base) <= 0.3 * max(run.size, ref.size):
+                last.append(run)
+                continue
+        lines.append([run])
+    for line in lines:
+        line.sort(key=lambda r: r.x0)
+    return lines
+
+
+def _make_line(runs: list[_Run], page: int, column: int) -> TextLine:
+    parts: list[str] = []
+    prev: _Run | None = None
+    for run in runs:
+        if prev is not None:
+            gap = run.x0 - prev.x1
+            size = max(prev.size, run.size)
+            if gap > 1.2 * size:
+                parts.append("  ")
+            elif gap > 0.2 * size or (run.space_before and gap > 0.05 * size):
+                parts.append(" ")
+        parts.append(run.text)
+        prev = run
+    text = "".join(parts).strip()
+    size = max(r.size for r in runs)
+    bullet = bool(text) and text[0] in _BULLET_GLYPHS and (len(text) == 1 or text[1] == " ")
+    return TextLine(
+        text=text,
+        page=page,
+        x0=min(r.x0 for r in runs),
+        x1=max(r.x1 for r in runs),
+        top=min(r.base for r in runs) - size * 0.8,
+        font_size=round(size, 1),
+        bold=all(r.bold for r in runs if r.text.strip()),
+        bullet=bullet,
+        column=column,
+    )
+
+
+def _aligned_share(side: list[_Run], other: list[_Run]) -> float:
+    if not side:
+        return 0.0
+    bases = sorted(r.base for r in other)
+    hits = 0
+    import bisect
+
+    for run in side:
+        j = bisect.bisect_left(bases, run.base - 2.0)
+        if j < len(bases) and abs(bases[j] - run.base) <= 2.0:
+            hits += 1
+    return hits / len(side)
+
+
+def _density(side: list[_Run]) -> float:
+    lines = _group_lines(side)
+    if len(lines) < 2:
+        return 1.0
+    span = lines[-1][0].base - lines[0][0].base
+    if span <= 0:
+        return 1.0
+    heights = sum(max(r.size for r in ln) * 1.2 for ln in lines[:-1])
+    return heights / span
+
+
+def _find_columns(runs: list[_Run], width: float) -> tuple[float, int, int] | None:
+    """Find a gutter x and the run index range [a, b) (sorted by baseline) it splits."""
+    if len(runs) < 8:
+        return None
+    candidates = sorted({round(r.x1 + 2.0) for r in runs if 0.15 * width < r.x1 < 0.8 * width})
+    best: tuple[int, float, float, int, int] | None = None
+    for x in candidates:
+        # Runs are sorted by baseline; find the longest stretch with no run crossing x.
+        start = 0
+        i = 0
+        n = len(runs)
+        while i <= n:
+            crossing = i < n and runs[i].x0 < x - 1.0 and runs[i].x1 > x + 1.0
+            if i == n or crossing:
+                seg = runs[start:i]
+                if len(seg) >= 6:
+                    left = [r for r in seg if r.x1 <= x + 1.0]
+                    right = [r for r in seg if r.x0 >= x - 1.0]
+                    if len(left) >= 3 and len(right) >= 3:
+                        overlap = min(left[-1].base, right[-1].base) - max(
+                            left[0].base, right[0].base
+                        )
+                        span = seg[-1].base - seg[0].base
+                        if span > 0 and overlap > 0.4 * span:
+                            gap = min(r.x0 for r in right) - max(r.x1 for r in left)
+                            score = len(seg)
+                            if gap >= 6.0 and (best is None or (score, gap) > (best[0], best[1])):
+                                best = (score, gap, float(x), start, i)
+                start = i + 1
+            i += 1
+    if best is None:
+        return None
+    _, _, gutter, a, b = best
+    seg = runs[a:b]
+    left = [r for r in seg if r.x1 <= gutter + 1.0]
+    right = [r for r in seg if r.x0 >= gutter - 1.0]
+    # A grid such as "dates | details" or right-aligned dates is read row by row, not as columns.
+    for side, other in ((left, right), (right, left)):
+        if _aligned_share(side, other) >= 0.75 and _density(side) < 0.6:
+            return None
+    return gutter, a, b
+
+
+def _layout_page(
+    runs: list[_Run], width: float, page: int, depth: int = 0
+) -> tuple[list[TextLine], bool]:
+    runs = sorted(runs, key=lambda r: (r.base, r.x0))
+    found = _find_columns(runs, width) if depth < 3 else None
+    if found is None:
+        return [_make_line(ln, page, 0) for ln in _group_lines(runs) if ln], False
+    x, a, b = found
+    above, middle, below = runs[:a], runs[a:b], runs[b:]
+    # A centred header (name, contact line) that does not reach the left column still sits
+    # above it and starts left of the right column's edge: it belongs before both columns.
+    left_first = min(r.base for r in middle if r.x1 <= x + 1.0)
+    right_x0 = [round(r.x0) for r in middle if r.x0 >= x - 1.0]
+    margin = max(set(right_x0), key=right_x0.count)
+    lead = [r for r in middle if r.base < left_first - 1.0 and abs(r.x0 - margin) > 3.0]
+    if lead:
+        above = above + lead
+        middle = [r for r in middle if r not in lead]
+    out: list[TextLine] = []
+    if above:
+        lines, _ = _layout_page(above, width, page, depth + 1)
+        out.extend(lines)
+    left = [r for r in middle if r.x1 <= x + 1.0]
+    right = [r for r in middle if r.x0 >= x - 1.0]
+    out.extend(_make_line(ln, page, 1) for ln in _group_lines(left))
+    out.extend(_make_line(ln, page, 2) for ln in _group_lines(right))
+    if below:
+        lines, _ = _layout_page(below, width, page, depth + 1)
+        out.extend(lines)
+    return out, True
+
+
+# --------------------------------------------------------------------------------------------
+# DOCX
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_FORBIDDEN_XML = [
+    token.encode(enc)
+    for token in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+    for enc in ("utf-8", "utf-16-le", "utf-16-be")
+]
+
+
+def _check_docx_zip(data: bytes) -> zipfile.ZipFile:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DocumentError(
+            "This Word file is password-protected or in the old .doc format. Please save it as "
+            "an unprotected .docx or PDF and upload it again."
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DocumentError(
+            "This Word file is damaged and cannot be opened. Please save it again as .docx or "
+            "PDF and re-upload."
+        ) from None
+    infos = zf.infolist()
+    if len(infos) > MAX_DOCX_ENTRIES:
+        raise DocumentError("This Word file has too many internal parts to be a CV.")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_DOCX_UNCOMPRESSED or (info.file_size > 1_000_000 and ratio > MAX_DOCX_RATIO):
+            raise DocumentError(
+                "This Word file expands to an unreasonable size when opened and was refused."
+            )
+    if "word/document.xml" not in zf.namelist():
+        raise DocumentError("This file is a zip archive but not a Word document.")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            try:
+                head = zf.read(info)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                raise DocumentError(
+                    "This Word file is damaged and cannot be opened. Please save it again."
+                ) from None
+            if any(tok in head for tok in _FORBIDDEN_XML):
+                raise DocumentError(
+                    "This Word file contains XML declarations (DTD or entities) that are not "
+                    "allowed in documents and was refused."
+                )
+    return zf
+
+
+@dataclass(slots=True)
+class _DocxContext:
+    styles: dict[str, tuple[str, bool]]
+    hints: LayoutHints
+    lines: list[TextLine] = field(default_factory=list)
+
+
+def _extract_docx(data: bytes) -> ExtractedText:
+    zf = _check_docx_zip(data)
+    try:
+        import docx
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception:  # python-docx raises many kinds of errors on broken packages
+            raise DocumentError(
+                "This Word file is damaged or not a standard .docx document and cannot be read."
+            ) from None
+        hints = LayoutHints()
+        styles = _docx_styles(document)
+        body = document.element.body
+        ctx = _DocxContext(styles=styles, hints=hints)
+        headers: list[Any] = []
+        footers: list[Any] = []
+        for rel in document.part.rels.values():
+            if rel.is_external:
+                continue
+            if rel.reltype == RT.HEADER:
+                headers.append(rel.target_part.element)
+            elif rel.reltype == RT.FOOTER:
+                footers.append(rel.target_part.element)
+        for element in headers:
+            _walk_blocks(element, ctx, "header")
+        n_header = len(ctx.lines)
+        _walk_blocks(body, ctx, "body")
+        n_body = len(ctx.lines)
+        for element in footers:
+            _walk_blocks(element, ctx, "footer")
+        # The same header text is often repeated for first/even pages.
+        seen: set[str] = set()
+        lines: list[TextLine] = []
+        for i, line in enumerate(ctx.lines):
+            if i < n_header or i >= n_body:
+                if line.text in seen:
+                    continue
+                seen.add(line.text)
+                hints.header_footer_text = True
+            lines.append(line)
+        for cols in body.iter(f"{_W}cols"):
+            num = cols.get(f"{_W}num")
+            if num and num.isdigit() and int(num) > 1:
+                hints.multi_column = True
+        pages = _docx_pages(zf, lines)
+    finally:
+        zf.close()
+    text = "\n".join(ln.text for ln in lines)
+    image_only = len(re.sub(r"\s", "", text)) < _MIN_READABLE_CHARS
+    warnings = []
+    if image_only:
+        warnings.append("No text was found in this document: it seems to contain only images.")
+    return ExtractedText(
+        kind="docx",
+        text=text,
+        pages=pages,
+        lines=lines,
+        image_only=image_only,
+        layout_hints=hints,
+        warnings=warnings,
+    )
+
+
+def _docx_pages(zf: zipfile.ZipFile, lines: list[TextLine]) -> int:
+    try:
+        app = zf.read("docProps/app.xml")[:20000].decode("utf-8", "ignore")
+        m = re.search(r"<(?:\w+:)?Pages>(\d+)</", app)
+        if m and 0 < int(m.group(1)) < 200:
+            return int(m.group(1))
+    except KeyError:
+        pass
+    words = sum(len(ln.text.split()) for ln in lines)
+    return max(1, -(-words // 500))
+
+
+def _docx_styles(document: Any) -> dict[str, tuple[str, bool]]:
+    """styleId -> (name in lower case, is a heading style)."""
+    out: dict[str, tuple[str, bool]] = {}
+    try:
+        root = document.styles.element
+    except Exception:
+        return out
+    for style in root.iter(f"{_W}style"):
+        sid = style.get(f"{_W}styleId") or ""
+        name_el = style.find(f"{_W}name")
+        name = (name_el.get(f"{_W}val") if name_el is not None else sid) or sid
+        lname = name.lower()
+        ppr = style.find(f"{_W}pPr")
+        outline = ppr is not None and ppr.find(f"{_W}outlineLvl") is not None
+        heading = lname.startswith(("heading", "title", "subtitle")) or outline
+        out[sid] = (lname, heading)
+    return out
+
+
+def _walk_blocks(container: Any, ctx: _DocxContext, source: str) -> None:
+    for child in container:
+        tag = child.tag
+        if tag == f"{_W}p":
+            _paragraph(child, ctx, source)
+        elif tag == f"{_W}tbl":
+            _table(child, ctx, source)
+        elif tag in (f"{_W}sdt", f"{_W}customXml", f"{_W}sdtContent", f"{_W}txbxContent"):
+            _walk_blocks(child, ctx, source)
+        elif tag == f"{_MC}AlternateContent":
+            choice = _pick_alternate(child)
+            if choice is not None:
+                _walk_blocks(choice, ctx, source)
+
+
+def _pick_alternate(alt: Any) -> Any:
+    for child in alt:
+        if child.tag in (f"{_MC}Choice", f"{_MC}Fallback"):
+            return child
+    return None
+
+
+def _paragraph(p: Any, ctx: _DocxContext, source: str) -> None:
+    parts: list[str] = []
+    boxes: list[Any] = []
+    runs_bold: list[bool] = []
+    size = 0.0
+    _collect_runs(p, parts, boxes, runs_bold, ctx)
+    ppr = p.find(f"{_W}pPr")
+    heading = False
+    bullet = False
+    if ppr is not None:
+        style = ppr.find(f"{_W}pStyle")
+        if style is not None:
+            name, heading = ctx.styles.get(style.get(f"{_W}val") or "", ("", False))
+            bullet = "list" in name
+        if ppr.find(f"{_W}outlineLvl") is not None:
+            heading = True
+        if ppr.find(f"{_W}numPr") is not None:
+            bullet = True
+    for sz in p.iter(f"{_W}sz"):
+        val = sz.get(f"{_W}val")
+        if val and val.isdigit():
+            size = max(size, int(val) / 2)
+    text = "".join(parts)
+    bold = bool(runs_bold) and all(runs_bold)
+    for piece in text.split("\n"):
+        piece = piece.replace("\t", "  ").strip()
+        if piece:
+            ctx.lines.append(
+                TextLine(
+                    text=piece,
+                    font_size=size,
+                    bold=bold,
+                    heading_style=heading,
+                    bullet=bullet,
+                    source=source,
+                )
+            )
+    for box in boxes:
+        ctx.hints.text_boxes = True
+        _walk_blocks(box, ctx, "textbox" if source == "body" else source)
+
+
+def _collect_runs(
+    el: Any, parts: list[str], boxes: list[Any], bold: list[bool], ctx: _DocxContext
+) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == f"{_W}r":
+            rpr = child.find(f"{_W}rPr")
+            is_bold = False
+            if rpr is not None:
+                b = rpr.find(f"{_W}b")
+                is_bold = b is not None and b.get(f"{_W}val") not in ("0", "false", "off")
+            before = len(parts)
+            _collect_runs(child, parts, boxes, bold, ctx)
+            if "".join(parts[before:]).strip():
+                bold.append(is_bold)
+        elif tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif tag == f"{_W}tab":
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+        elif tag in (f"{_W}delText", f"{_W}instrText", f"{_W}pPr", f"{_W}rPr"):
+            continue
+        elif tag == f"{_W}txbxContent":
+            boxes.append(child)
+        elif tag == f"{_MC}AlternateContent":
+            choice = _pick_alternate(child)
+            if choice is not None:
+                _collect_runs(choice, parts, boxes, bold, ctx)
+        elif tag.endswith("}pic") or tag.endswith("}blip"):
+            ctx.hints.images = True
+        elif isinstance(tag, str):
+            _collect_runs(child, parts, boxes, bold, ctx)
+
+
+def _cell_lines(tc: Any, ctx: _DocxContext, source: str) -> list[TextLine]:
+    sub = _DocxContext(styles=ctx.styles, hints=ctx.hints)
+    _walk_blocks(tc, sub, source)
+    return sub.lines
+
+
+def _table(tbl: Any, ctx: _DocxContext, source: str) -> None:
+    rows = list(_children(tbl, f"{_W}tr"))
+    src = "table" if source == "body" else source
+    grid = [[_cell_lines(tc, ctx, src) for tc in _children(tr, f"{_W}tc")] for tr in rows]
+    if any(len([c for c in row if c]) > 1 for row in grid):
+        ctx.hints.tables = True
+    for row in grid:
+        filled = [cell for cell in row if cell]
+        short = all(len(cell) == 1 and len(cell[0].text) <= 80 for cell in filled)
+        if len(filled) > 1 and short:
+            first = filled[0][0]
+            ctx.lines.append(
+                TextLine(
+                    text="  ".join(cell[0].text for cell in filled),
+                    font_size=first.font_size,
+                    bold=all(cell[0].bold for cell in filled),
+                    bullet=first.bullet,
+                    source=src,
+                )
+            )
+        else:
+            for cell in filled:
+                ctx.lines.extend(cell)
+
+
+def _children(el: Any, tag: str) -> Iterable[Any]:
+    """Direct children with a tag, looking through content controls wrapping rows or cells."""
+    for child in el:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}customXml"):
+            content = child.find(f"{_W}sdtContent")
+            yield from _children(content if content is not None else child, tag)

@@ -1,0 +1,378 @@
+"""Work and education entries: who, where, when, and the bullets that go with them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from resumate.ai.contact import looks_like_location
+from resumate.ai.dates import DateRange, PartialDate, find_date_ranges, lone_dates
+from resumate.ai.documents import TextLine
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦○◆◇►▶➢➤✓✔\-–—*·]|\d{1,2}[.)])\s+")
+_SPLIT_RE = re.compile(
+    r"\s+(?:at|@|chez|bei|en|presso|bij|na|em)\s+|\s*[|•·]\s*|\s+[–—-]\s+|,\s*|\s{2,}|\t"
+)
+
+_TITLE_WORDS = _wordset(
+    """
+engineer developer manager director analyst consultant specialist assistant associate
+coordinator officer lead head architect designer administrator technician nurse teacher
+accountant intern internship trainee apprentice representative executive advisor adviser
+agent clerk supervisor operator scientist researcher professor lecturer tutor chef cook
+waiter waitress bartender barista driver electrician plumber carpenter welder mechanic
+mason worker attorney lawyer paralegal counsel solicitor pharmacist physician doctor
+therapist technologist auditor controller buyer planner recruiter partner founder
+co-founder owner president vp cfo ceo cto coo cmo cio editor writer journalist
+photographer producer artist receptionist secretary cashier salesperson support guard
+instructor coach trainer caregiver aide midwife paramedic dentist hygienist surgeon pilot
+steward stewardess attendant housekeeper cleaner janitor landscaper gardener farmer
+programmer tester strategist owner principal fellow postdoc student volunteer ambassador
+estimator surveyor inspector dispatcher storekeeper warehouse picker packer foreman
+superintendent merchandiser stylist hairdresser therapist counselor counsellor
+psychologist social librarian curator translator interpreter officer consultant nanny
+babysitter carer housekeeper host hostess ingenieur ingenieurin entwickler entwicklerin
+leiter leiterin berater beraterin referent referentin sachbearbeiter sachbearbeiterin
+kaufmann kauffrau mitarbeiter mitarbeiterin pfleger pflegerin krankenschwester lehrer
+lehrerin werkstudent praktikant praktikantin geschäftsführer projektleiter ingénieur
+développeur développeuse responsable directeur directrice chargé chargée stagiaire
+infirmier infirmière enseignant enseignante comptable technicien technicienne vendeur
+vendeuse ingeniero ingeniera desarrollador desarrolladora jefe jefa gerente analista
+consultor consultora asistente enfermera enfermero profesor profesora contador contadora
+técnico técnica becario engenheiro engenheira desenvolvedor coordenador coordenadora
+enfermeiro estagiário estagiária ingegnere sviluppatore impiegato impiegata infermiere
+infermiera insegnante tecnico stagista ontwikkelaar medewerker verpleegkundige docent
+adviseur beheerder
+"""
+)
+_COMPANY_WORDS = _wordset(
+    """
+inc inc. ltd ltd. llc llp plc gmbh ag sa s.a. sas sarl srl s.r.l. spa s.p.a. bv b.v. nv
+n.v. oy ab a/s kg co. corp corp. corporation company group holdings partners technologies
+technology solutions systems labs bank hospital clinic university school college institute
+agency services foundation council ministry department restaurant hotel café cafe store
+studio klinikum universität krankenhaus hôpital clínica banco grupo limited trust nhs
+authority county city academy center centre associates consultancy industries
+international software enterprises
+"""
+)
+_INSTITUTION_RE = re.compile(
+    r"\b(?:universit\w*|college|school|institut\w*|academy|akademie|hochschule|fachhochschule|"
+    r"école|ecole|escuela|escola|scuola|politecnico|polytechnic|lycée|lycee|gymnasium|"
+    r"universidad|universidade|università|hogeschool|universiteit|conservatoire|conservatory|"
+    r"seminary|kolleg|berufsschule|iut|insa|tu|eth|epfl|mit|ucla|nyu)\b",
+    re.IGNORECASE,
+)
+_DEGREE_RE = re.compile(
+    r"\b(?:bachelor\w*|master\w*|ph\.?\s?d\.?|doctor\w*|doctorate|mba|m\.?b\.?a\.?|b\.?sc\.?|"
+    r"m\.?sc\.?|b\.?a\.?|m\.?a\.?|b\.?s\.?|m\.?s\.?|b\.?eng\.?|m\.?eng\.?|b\.?ed\.?|m\.?ed\.?|"
+    r"ll\.?b\.?|ll\.?m\.?|j\.?d\.?|m\.?d\.?|b\.?n\.?|bsn|msn|dnp|pharm\.?d|diploma|diplom\w*|"
+    r"associate(?:'s)? degree|associate of|a\.?a\.?s\.?|certificate|high school|ged|abitur|"
+    r"a-levels?|gcse\w*|hnd|hnc|btec|baccalaur\w*|bac\b|licence|licenciatura|licenciado|"
+    r"grado|laurea|magistrale|staatsexamen|ausbildung|apprenticeship|nvq|vocational|"
+    r"bootcamp|degree|postgraduate|undergraduate|graduate diploma|mestrado|maestría|"
+    r"doutorado|doctorado|dottorato|máster)(?!\w)",
+    re.IGNORECASE,
+)
+_SCORE_RE = re.compile(
+    r"(?:\b(?:c?gpa|grade|note|nota|voto|cijfer|abschlussnote|mark)\s*[:=]?\s*"
+    r"([0-9]+(?:[.,][0-9]+)?(?:\s*/\s*[0-9]+(?:[.,][0-9]+)?)?))"
+    r"|((?:first|upper second|lower second|second)[- ]class(?: honou?rs)?|2[:.][12]|"
+    r"summa cum laude|magna cum laude|cum laude|with (?:high )?distinction|with honou?rs|"
+    r"mit auszeichnung|sehr gut|110 e lode|110/110)",
+    re.IGNORECASE,
+)
+
+
+def strip_bullet(text: str) -> tuple[str, bool]:
+    m = BULLET_RE.match(text)
+    if m:
+        return text[m.end() :].strip(), True
+    return text.strip(), False
+
+
+@dataclass
+class WorkEntry:
+    title: str | None = None
+    company: str | None = None
+    location: str | None = None
+    dates: DateRange | None = None
+    summary: list[str] = field(default_factory=list)
+    highlights: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+    def to_json_resume(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.company:
+            out["name"] = self.company
+        if self.title:
+            out["position"] = self.title
+        if self.location:
+            out["location"] = self.location
+        if self.dates:
+            out["startDate"] = self.dates.start.iso()
+            if self.dates.end is not None:
+                out["endDate"] = self.dates.end.iso()
+        if self.summary:
+            out["summary"] = " ".join(self.summary)
+        out["highlights"] = list(self.highlights)
+        return out
+
+
+@dataclass
+class EducationEntry:
+    institution: str | None = None
+    study_type: str | None = None
+    area: str | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    score: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+    def to_json_resume(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.institution:
+            out["institution"] = self.institution
+        if self.area:
+            out["area"] = self.area
+        if self.study_type:
+            out["studyType"] = self.study_type
+        if self.start:
+            out["startDate"] = self.start.iso()
+        if self.end:
+            out["endDate"] = self.end.iso()
+        if self.score:
+            out["score"] = self.score
+        return out
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,()").lower() for w in text.split()}
+
+
+def _is_title(text: str) -> bool:
+    return bool(_words(text) & _TITLE_WORDS)
+
+
+def _is_company(text: str) -> bool:
+    words = _words(text)
+    return bool(words & _COMPANY_WORDS) or bool(_INSTITUTION_RE.search(text))
+
+
+def _clean_piece(text: str) -> str:
+    return text.strip(" ,;:|–—-()[]\t")
+
+
+def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
+    parts: list[str] = []
+    for piece in pieces:
+        for part in _SPLIT_RE.split(piece):
+            part = _clean_piece(part)
+            if part and len(part) > 1:
+                parts.append(part)
+    rest: list[str] = []
+    for part in parts:
+        if entry.location is None and looks_like_location(part) and not _is_title(part):
+            entry.location = part
+            continue
+        rest.append(part)
+    # Merge "City, Country" pairs split by the comma split.
+    for part in rest:
+        if entry.title is None and _is_title(part) and not _is_company(part):
+            entry.title = part
+        elif entry.company is None and _is_company(part) and not _is_title(part):
+            entry.company = part
+    leftovers = [p for p in rest if p not in (entry.title, entry.company)]
+    for part in leftovers:
+        if entry.title is None:
+            entry.title = part
+        elif entry.company is None:
+            entry.company = part
+    if entry.title and entry.company is None:
+        for part in leftovers:
+            if part != entry.title:
+                entry.company = part
+                break
+
+
+def _is_header_like(text: str) -> bool:
+    return 0 < len(text) <= 90 and not text.endswith((".", ";")) and len(text.split()) <= 12
+
+
+def parse_work(lines: list[TextLine]) -> list[WorkEntry]:
+    """Split an experience section into entries anchored on their date ranges."""
+    items: list[tuple[str, bool, list[DateRange]]] = []
+    for line in lines:
+        text, bullet = strip_bullet(line.text)
+        if not text:
+            continue
+        bullet = bullet or line.bullet
+        ranges = [] if bullet else find_date_ranges(text)
+        items.append((text, bullet, ranges))
+    anchors = [i for i, (_, _, r) in enumerate(items) if r]
+    if not anchors:
+        return []
+    entries: list[WorkEntry] = []
+    claimed: set[int] = set()
+    starts: list[int] = []
+    for idx in anchors:
+        start = idx
+        # Header lines just above the date line (title / company on their own lines).
+        for back in (1, 2):
+            j = idx - back
+            if j < 0 or j in claimed or j in anchors or items[j][1]:
+                break
+            if not _is_header_like(items[j][0]):
+                break
+            if entries and j <= starts[-1]:
+                break
+            # The previous entry's body ends with bullets or sentences; a short line right
+            # after bullets belongs to the next entry only if it is not a sentence.
+            start = j
+        starts.append(start)
+        claimed.update(range(start, idx + 1))
+        entries.append(WorkEntry())
+    for n, (entry, start, idx) in enumerate(zip(entries, starts, anchors, strict=True)):
+        end = starts[n + 1] if n + 1 < len(starts) else len(items)
+        text, _, ranges = items[idx]
+        entry.dates = ranges[0]
+        s, e = ranges[0].span
+        remainder = _clean_piece(text[:s] + "  " + text[e:])
+        header = [items[j][0] for j in range(start, idx)]
+        if remainder:
+            header.append(remainder)
+        body_start = idx + 1
+        # Title/company lines right below the date line.
+        while body_start < end and len(header) < 3 and not items[body_start][1]:
+            cand = items[body_start][0]
+            if not _is_header_like(cand) or (header and len(header) >= 2):
+                break
+            header.append(cand)
+            body_start += 1
+        entry.header = header
+        _assign_header(entry, header)
+        for j in range(body_start, end):
+            text_j, bullet_j, _ = items[j]
+            if bullet_j:
+                entry.highlights.append(text_j)
+            elif entry.highlights and not text_j[:1].isupper():
+                entry.highlights[-1] += " " + text_j  # wrapped bullet line
+            elif entry.summary and not entry.summary[-1].endswith((".", "!", "?")):
+                entry.summary[-1] += " " + text_j
+            else:
+                entry.summary.append(text_j)
+    return entries
+
+
+def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
+    entries: list[EducationEntry] = []
+    cur: EducationEntry | None = None
+    for line in lines:
+        text, _bullet = strip_bullet(line.text)
+        if not text:
+            continue
+        ranges = find_date_ranges(text)
+        years = lone_dates(text, ranges)
+        inst = _INSTITUTION_RE.search(text)
+        degree = _DEGREE_RE.search(text)
+        new_needed = cur is None or (
+            (inst and cur.institution) or (degree and cur.study_type and not inst)
+        )
+        if (inst or degree) and new_needed:
+            cur = EducationEntry()
+            entries.append(cur)
+        if cur is None:
+            continue
+        cur.lines.append(text)
+        if ranges and cur.start is None:
+            cur.start, cur.end = ranges[0].start, ranges[0].end
+        elif years and cur.end is None and cur.start is None:
+            cur.end = years[-1]
+        rest = text
+        for r in sorted(ranges, key=lambda r: -r.span[0]):
+            rest = rest[: r.span[0]] + " " + rest[r.span[1] :]
+        rest = re.sub(r"\b(?:19|20)\d{2}\b", " ", rest)
+        m = _SCORE_RE.search(rest)
+        if m and cur.score is None:
+            cur.score = (m.group(1) or m.group(2)).strip()
+            rest = rest[: m.start()] + rest[m.end() :]
+        parts = [_clean_piece(p) for p in re.split(r"\s*[|•·]\s*|\s+[–—]\s+|\s{2,}|\t", rest)]
+        for part in parts:
+            if not part:
+                continue
+            sub = [p.strip() for p in part.split(",")]
+            if (
+                cur.institution is None
+                and _INSTITUTION_RE.search(part)
+                and not _DEGREE_RE.match(part)
+            ):
+                inst_part = next((p for p in sub if _INSTITUTION_RE.search(p)), part)
+                cur.institution = inst_part
+                continue
+            if cur.study_type is None and _DEGREE_RE.search(part):
+                _split_degree(cur, part)
+                continue
+    return [e for e in entries if e.institution or e.study_type]
+
+
+_AREA_RE = re.compile(
+    r"^(?P<type>.*?)\s+(?:in|of|en|in der|im|em|di|in de|de)\s+(?P<area>.+)$", re.I
+)
+
+
+def _split_degree(entry: EducationEntry, text: str) -> None:
+    degree_match = _DEGREE_RE.search(text)
+    assert degree_match is not None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    main = next((p for p in parts if _DEGREE_RE.search(p)), text)
+    if entry.institution is None:
+        for p in parts:
+            if _INSTITUTION_RE.search(p) and p != main:
+                entry.institution = p
+    m = re.match(r"^(?P<area>[^()]+?)\s*\((?P<type>[^)]+)\)\s*$", main)
+    if m and _DEGREE_RE.search(m.group("type")):
+        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
+        return
+    # "Bachelor of Science in Nursing", "MSc Computer Science", "Master en Droit"
+    m = re.match(
+        r"^(?P<type>(?:bachelor|master|doctor|associate)\w*(?:'s)?(?:\s+of\s+\w+(?:\s+\w+)?)?)"
+        r"(?:\s+(?:degree\s+)?(?:in|en|em|in der|di|de)\s+|\s*[,:-]\s*|\s+)(?P<area>.+)$",
+        main,
+        re.I,
+    )
+    if m:
+        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
+        return
+    m = _AREA_RE.match(main)
+    if m and _DEGREE_RE.search(m.group("type")):
+        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
+        return
+    start, end = degree_match.span()
+    entry.study_type = main[start:end] if main is text else degree_match.group(0)
+    area = _clean_piece(main[end:]) if main.find(entry.study_type) >= 0 else ""
+    if area:
+        entry.area = re.sub(r"^(?:in|of|en)\s+", "", area, flags=re.I)
+
+
+def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:
+    return [e.dates for e in entries if e.dates is not None]
+
+
+def fallback_ranges(lines: list[TextLine]) -> list[DateRange]:
+    """Date ranges of a CV without a recognised experience section, minus education lines."""
+    out: list[DateRange] = []
+    for line in lines:
+        if _INSTITUTION_RE.search(line.text) or _DEGREE_RE.search(line.text):
+            continue
+        out.extend(find_date_ranges(line.text))
+    return out
+
+
+def today_or(today: date | None) -> date:
+    return today or date.today()

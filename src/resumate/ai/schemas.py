@@ -1,0 +1,67 @@
+"""Pydantic models produced by the CV analyzer (offline or LLM-backed) and the job-text parser."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Severity = Literal["high", "medium", "low"]
+Evidence = Literal["skills_section", "experience", "other"]
+
+
+class ScoreComponent(BaseModel):
+    name: str
+    points: int
+    max_points: int
+    reason: str
+
+
+class AtsFinding(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+    fix: str
+
+
+class SkillMatch(BaseModel):
+    name: str
+    category: str
+    evidence: Evidence
+    mentions: int = 1
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Contact(BaseModel):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    phone_e164: str | None = None
+    location: str | None = None
+    linkedin: str | None = None
+    github: str | None = None
+    website: str | None = None
+
+
+class CVAnalysis(BaseModel):
+    parsed_content: dict[str, Any] = Field(
+        default_factory=dict, description="The CV in JSON Resume v1.0.0 shape."
+    )
+    summary: str = ""
+    quality_score: int = Field(0, ge=0, le=100)
+    quality_breakdown: list[ScoreComponent] = Field(default_factory=list)
+    ats_feedback: list[AtsFinding] = Field(default_factory=list)
+    skills: list[SkillMatch] = Field(default_factory=list)
+    total_experience_years: float = 0.0
+    sections: list[str] = Field(default_factory=list)
+    contact: Contact = Field(default_factory=Contact)
+    language: str = "en"
+    provider: str = "offline"
+    model: str = "resumate-offline-1"
+    warnings: list[str] = Field(default_factory=list)
+
+
+class JobRequirements(BaseModel):
+    required_skills: list[str] = Field(default_factory=list)
+    nice_to_have_skills: list[str] = Field(default_factory=list)
+    min_experience_years: float | None = None

@@ -1,0 +1,359 @@
+"""Find section headings (in several languages and typographic styles) and split a CV by them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from resumate.ai.dates import find_date_ranges
+from resumate.ai.documents import TextLine
+
+# Canonical section -> heading variants (lower case; accents are ignored when matching).
+# Variants marked with a leading "~" are ordinary words too ("Leadership", "Training"): they only
+# count as headings when the line also looks like a heading (caps, bold, larger, colon, style).
+HEADINGS: dict[str, list[str]] = {
+    "summary": [
+        "summary", "professional summary", "career summary", "executive summary", "profile",
+        "professional profile", "personal profile", "career profile", "about me", "~about",
+        "objective", "career objective", "professional objective", "personal statement",
+        "~overview", "~introduction", "summary of qualifications", "qualifications summary",
+        "career overview", "professional overview", "who i am", "bio", "~highlights",
+        "profil", "kurzprofil", "zusammenfassung", "über mich", "persönliches profil",
+        "berufliches profil", "profil professionnel", "à propos", "a propos", "à propos de moi",
+        "objectif", "objectif professionnel", "résumé", "résumé professionnel", "perfil",
+        "perfil profesional", "resumen", "resumen profesional", "sobre mí", "acerca de mí",
+        "objetivo", "objetivo profesional", "extracto", "resumo", "resumo profissional",
+        "sobre mim", "perfil profissional", "objetivo profissional", "profilo",
+        "profilo professionale", "sommario", "chi sono", "obiettivo", "presentazione",
+        "profiel", "samenvatting", "over mij", "persoonlijk profiel", "profielschets",
+    ],
+    "experience": [
+        "experience", "work experience", "professional experience", "employment history",
+        "employment", "work history", "career history", "relevant experience",
+        "professional background", "~career", "positions held", "experience history",
+        "professional history", "employment experience", "job history", "work", "~background",
+        "berufserfahrung", "berufliche erfahrung", "berufspraxis", "werdegang",
+        "beruflicher werdegang", "praxiserfahrung", "erfahrung", "berufliche laufbahn",
+        "tätigkeiten", "expérience professionnelle", "expériences professionnelles",
+        "expérience", "expériences", "parcours professionnel", "experiencia",
+        "experiencia laboral", "experiencia profesional", "trayectoria profesional",
+        "historial laboral", "experiência profissional", "experiência", "experiências",
+        "histórico profissional", "experiência laboral", "esperienza", "esperienze",
+        "esperienza lavorativa", "esperienza professionale", "esperienze professionali",
+        "esperienze lavorative", "werkervaring", "ervaring", "professionele ervaring",
+        "loopbaan", "arbeidsverleden",
+    ],
+    "education": [
+        "education", "academic background", "education and training", "academic history",
+        "academic qualifications", "educational background", "education history", "studies",
+        "academics", "qualifications and education", "education and qualifications",
+        "ausbildung", "bildung", "bildungsweg", "schulbildung", "studium",
+        "akademischer werdegang", "schul und berufsausbildung", "aus und weiterbildung",
+        "formation", "formations", "éducation", "études", "parcours académique",
+        "formation académique", "educación", "formación", "formación académica", "estudios",
+        "formação", "educação", "formação acadêmica", "formação académica", "escolaridade",
+        "istruzione", "formazione", "istruzione e formazione", "studi", "opleiding",
+        "opleidingen", "onderwijs", "opleiding en training",
+    ],
+    "skills": [
+        "skills", "technical skills", "core competencies", "competencies", "key skills",
+        "areas of expertise", "~expertise", "technologies", "tech stack", "~tools",
+        "skills and abilities", "~qualifications", "~strengths", "proficiencies", "it skills",
+        "computer skills", "core skills", "skill set", "skillset", "professional skills",
+        "skills summary", "key competencies", "technical proficiencies", "tools and technologies",
+        "technical expertise", "soft skills", "hard skills", "~software", "core strengths",
+        "kenntnisse", "fähigkeiten", "kompetenzen", "fachkenntnisse", "it kenntnisse",
+        "edv kenntnisse", "qualifikationen", "fertigkeiten", "fachliche kompetenzen",
+        "kenntnisse und fähigkeiten", "compétences", "compétences techniques",
+        "compétences clés", "savoir faire", "habilidades", "competencias", "aptitudes",
+        "conocimientos", "habilidades técnicas", "competências", "conhecimentos",
+        "competências técnicas", "competenze", "abilità", "capacità", "competenze tecniche",
+        "vaardigheden", "competenties", "kennis", "kennis en vaardigheden",
+    ],
+    "projects": [
+        "projects", "personal projects", "key projects", "selected projects", "side projects",
+        "academic projects", "project experience", "notable projects", "projekte",
+        "projets", "proyectos", "projetos", "progetti", "projecten",
+    ],
+    "certifications": [
+        "certifications", "certificates", "licenses", "licences", "licenses and certifications",
+        "licences and certifications", "certifications and licenses", "accreditations",
+        "credentials", "certification", "professional certifications", "zertifikate",
+        "zertifizierungen", "certificats", "certificaciones", "certificados", "certificações",
+        "certificazioni", "certificaten", "certificeringen", "diplomas and certificates",
+    ],
+    "languages": [
+        "languages", "language skills", "language", "spoken languages", "language proficiency",
+        "sprachen", "sprachkenntnisse", "fremdsprachen", "langues", "compétences linguistiques",
+        "idiomas", "lenguas", "línguas", "lingue", "conoscenze linguistiche", "talen",
+        "talenkennis", "taalvaardigheid",
+    ],
+    "awards": [
+        "awards", "honors", "honours", "achievements", "awards and honors",
+        "awards and honours", "honors and awards", "accomplishments", "~recognition",
+        "key achievements", "auszeichnungen", "erfolge", "prix", "distinctions", "récompenses",
+        "premios", "logros", "reconocimientos", "prêmios", "prémios", "conquistas", "premi",
+        "riconoscimenti", "prijzen", "onderscheidingen",
+    ],
+    "volunteer": [
+        "volunteer", "volunteering", "volunteer experience", "volunteer work",
+        "community involvement", "community service", "ehrenamt", "ehrenamtliches engagement",
+        "~engagement", "bénévolat", "voluntariado", "volontariato", "vrijwilligerswerk",
+    ],
+    "publications": [
+        "publications", "selected publications", "~research", "~papers", "publikationen",
+        "veröffentlichungen", "publicaciones", "publicações", "pubblicazioni", "publicaties",
+    ],
+    "interests": [
+        "interests", "hobbies", "hobbies and interests", "interests and hobbies",
+        "personal interests", "interessen", "hobbys", "freizeit", "centres d'intérêt",
+        "centres d'intérêts", "loisirs", "intereses", "aficiones", "interesses",
+        "hobbies e interessi", "interessi", "hobby's", "hobby", "vrije tijd",
+    ],
+    "references": [
+        "references", "referees", "referenzen", "références", "referencias", "referências",
+        "referenze", "referenties",
+    ],
+    "contact": [
+        "contact", "contact information", "contact details", "personal details",
+        "personal information", "personal data", "contacts", "persönliche daten", "kontakt",
+        "persönliche angaben", "coordonnées", "informations personnelles", "datos personales",
+        "contacto", "dados pessoais", "contato", "dati personali", "contatti",
+        "informazioni personali", "persoonlijke gegevens", "contactgegevens", "personalia",
+    ],
+    "courses": [
+        "courses", "~training", "trainings", "professional development", "continuing education",
+        "relevant coursework", "coursework", "workshops", "weiterbildung", "fortbildung",
+        "fortbildungen", "weiterbildungen", "formation continue", "cursos", "corsi", "cursussen",
+    ],
+    "memberships": [
+        "memberships", "professional memberships", "affiliations", "professional affiliations",
+        "associations", "mitgliedschaften", "adhésions", "membresías", "afiliações",
+    ],
+    "activities": [
+        "~activities", "extracurricular activities", "~leadership", "leadership experience",
+        "leadership and activities", "aktivitäten", "activités", "actividades", "atividades",
+        "attività",
+    ],
+}  # fmt: skip
+
+CANONICAL_ORDER = list(HEADINGS)
+
+# Trailing words that make an unlisted heading belong to a section: "Clinical Experience".
+_SUFFIX_RULES: list[tuple[str, str]] = [
+    ("volunteer experience", "volunteer"),
+    ("experience", "experience"),
+    ("erfahrung", "experience"),
+    ("history", "experience"),
+    ("skills", "skills"),
+    ("competencies", "skills"),
+    ("kenntnisse", "skills"),
+    ("projects", "projects"),
+    ("education", "education"),
+    ("certifications", "certifications"),
+    ("certificates", "certifications"),
+    ("awards", "awards"),
+    ("publications", "publications"),
+]
+_PREFIX_RULES: list[tuple[str, str]] = [
+    ("experiencia", "experience"),
+    ("expérience", "experience"),
+    ("experiência", "experience"),
+    ("esperienz", "experience"),
+    ("competenc", "skills"),
+    ("compétences", "skills"),
+    ("habilidades", "skills"),
+    ("competenze", "skills"),
+    ("formación", "education"),
+    ("formação", "education"),
+]
+
+
+def normalize_heading(text: str) -> str:
+    """Lower case, no accents, no numbering, punctuation or decoration; "&" becomes "and"."""
+    t = text.strip()
+    tokens = t.split()
+    if len(tokens) >= 4 and all(len(tok) == 1 for tok in tokens):
+        t = "".join(tokens)  # letter-spaced "E X P E R I E N C E"
+    t = t.replace("&", " and ").replace("+", " and ")
+    t = unicodedata.normalize("NFKD", t.lower())
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = re.sub(r"^[\W\d_ivx]{0,4}[.)]\s+", " ", t)  # "1. ", "IV) "
+    t = re.sub(r"\(.*?\)", " ", t)
+    t = re.sub(r"[^\w\s']", " ", t)
+    t = re.sub(r"\d+", " ", t)
+    return " ".join(t.split())
+
+
+def _build_index() -> tuple[dict[str, str], set[str]]:
+    index: dict[str, str] = {}
+    weak: set[str] = set()
+    for canonical, variants in HEADINGS.items():
+        for variant in variants:
+            is_weak = variant.startswith("~")
+            key = normalize_heading(variant.lstrip("~"))
+            if key not in index:
+                index[key] = canonical
+                if is_weak:
+                    weak.add(key)
+    return index, weak
+
+
+_INDEX, _WEAK = _build_index()
+_MAX_HEADING_WORDS = 6
+
+
+def match_heading(text: str) -> tuple[str, bool] | None:
+    """(canonical section, is a weak word) when the text is a known heading, else None."""
+    key = normalize_heading(text)
+    if not key or len(key.split()) > _MAX_HEADING_WORDS:
+        return None
+    if key in _INDEX:
+        return _INDEX[key], key in _WEAK
+    words = key.split()
+    if len(words) <= 4:
+        for suffix, canonical in _SUFFIX_RULES:
+            if key.endswith(" " + suffix):
+                return canonical, False
+        for prefix, canonical in _PREFIX_RULES:
+            if words[0].startswith(normalize_heading(prefix)):
+                return canonical, False
+    return None
+
+
+@dataclass
+class Section:
+    name: str
+    """Canonical name, "header" for the text before the first heading, or "other"."""
+    heading: str
+    lines: list[TextLine] = field(default_factory=list)
+    known: bool = True
+
+    @property
+    def text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+
+_INLINE_RE = re.compile(r"^\s*([^:：]{2,40})\s*[:：]\s*(.*)$")
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _style(line: TextLine) -> tuple[float, bool, bool]:
+    return (round(line.font_size), line.bold, _is_caps(line.text))
+
+
+def _cue(line: TextLine, body_size: float) -> bool:
+    text = line.text.strip()
+    return (
+        line.heading_style
+        or _is_caps(text)
+        or (line.bold and not line.bullet)
+        or (body_size > 0 and line.font_size >= body_size + 1.0)
+        or text.endswith((":", "："))
+    )
+
+
+def _looks_like_heading_line(line: TextLine) -> bool:
+    text = line.text.strip()
+    if not text or len(text) > 60 or line.bullet:
+        return False
+    if text[0] in "•●▪■◦○◆►▶➢➤✓✔*·-–" and not text.strip("-–=_ ").isalpha():
+        return False
+    if "@" in text or (text.endswith((".", ",", ";")) and not text.endswith("etc.")):
+        return False
+    return not find_date_ranges(text)
+
+
+def split_sections(lines: list[TextLine]) -> list[Section]:
+    """Split lines into sections; inline headings ("Skills: Python, SQL") keep their content."""
+    sizes = Counter(round(ln.font_size) for ln in lines if ln.font_size and len(ln.text) > 30)
+    body_size = float(sizes.most_common(1)[0][0]) if sizes else 0.0
+    has_styling = any(ln.font_size or ln.bold or ln.heading_style for ln in lines)
+
+    sections: list[Section] = [Section("header", "")]
+    known_styles: set[tuple[float, bool, bool]] = set()
+    decisions: list[tuple[int, str, str, str | None]] = []  # (line index, name, heading, rest)
+
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not _looks_like_heading_line(line):
+            m = _INLINE_RE.match(text)
+            if m and not line.bullet:
+                hit = match_heading(m.group(1))
+                if hit and not hit[1] and m.group(2).strip():
+                    decisions.append((i, hit[0], m.group(1).strip(), m.group(2).strip()))
+            continue
+        hit = match_heading(text)
+        if hit is None:
+            continue
+        canonical, weak = hit
+        if weak and has_styling and not _cue(line, body_size):
+            continue
+        if (
+            weak
+            and not has_styling
+            and not (_is_caps(text) or text.endswith(":") or len(text.split()) == 1)
+        ):
+            continue
+        if canonical == "contact" and i > 0 and not _cue(line, body_size) and has_styling:
+            continue
+        decisions.append((i, canonical, text.rstrip(":： "), None))
+        known_styles.add(_style(line))
+
+    # Unlisted headings that share the typography of the recognised ones ("MISSION", "Teaching").
+    decided = {d[0] for d in decisions}
+    if known_styles and has_styling:
+        first_heading = min(decided) if decided else len(lines)
+        for i, line in enumerate(lines):
+            if i in decided or i < first_heading or not _looks_like_heading_line(line):
+                continue
+            text = line.text.strip()
+            words = text.split()
+            if not (1 <= len(words) <= 4) or any(ch.isdigit() for ch in text):
+                continue
+            style = _style(line)
+            if style in known_styles and (style[1] or style[2] or line.heading_style):
+                if line.font_size and body_size and line.font_size < body_size:
+                    continue
+                decisions.append((i, "other", text.rstrip(":： "), None))
+    decisions.sort()
+
+    by_index = {d[0]: d for d in decisions}
+    for i, line in enumerate(lines):
+        d = by_index.get(i)
+        if d is None:
+            sections[-1].lines.append(line)
+            continue
+        _, name, heading, rest = d
+        section = Section(name, heading, known=name != "other")
+        if rest:
+            section.lines.append(
+                TextLine(
+                    text=rest,
+                    page=line.page,
+                    x0=line.x0,
+                    x1=line.x1,
+                    top=line.top,
+                    font_size=line.font_size,
+                    column=line.column,
+                    source=line.source,
+                )
+            )
+        sections.append(section)
+    return sections
+
+
+def section_texts(sections: list[Section]) -> dict[str, str]:
+    """Canonical section name -> its text (sections of the same kind are concatenated)."""
+    out: dict[str, str] = {}
+    for section in sections:
+        if section.lines:
+            prev = out.get(section.name)
+            out[section.name] = f"{prev}\n{section.text}" if prev else section.text
+    return out

@@ -1,0 +1,377 @@
+"""Skill extraction against the curated taxonomy in data/skills.json.
+
+Matching works on tokens, longest alias first, so "Java" never fires inside "JavaScript" and
+"C" never fires inside "C++" or "Objective-C". Aliases flagged as case-sensitive only match as
+written ("Go", "R", "Excel", "SAP"); aliases flagged as ambiguous also need evidence that the
+word means the skill: being listed in a skills section, sitting in a list next to other skills,
+or a context word on the same line ("Go" next to "Kubernetes", "Swift" next to "iOS").
+Spoken languages count only in a languages/skills section or next to a proficiency word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from resumate.ai.schemas import Evidence, SkillMatch
+
+_TOKEN_RE = re.compile(r"(?<!\w)\.\w+|\w+(?:[.'’+#]\w+)*[+#]*|[/&]")
+_LIST_SEPARATORS = set(",;/|·•()[]&:") | {"–", "-"}
+_LIST_WORDS = {"and", "or", "und", "oder", "et", "ou", "y", "o", "e", "en", "of"}
+_PROFICIENCY_RE = re.compile(
+    r"\b(?:native|mother tongue|fluent|fluency|fluently|bilingual|proficient|proficiency|"
+    r"basic|beginner|elementary|intermediate|advanced|conversational|business|professional|"
+    r"working knowledge|full professional|limited|first language|second language|"
+    r"[abc][12]|toefl|ielts|delf|dalf|dele|goethe|jlpt|hsk|"
+    r"muttersprache|muttersprachlich|fließend|fliessend|verhandlungssicher|grundkenntnisse|"
+    r"gute kenntnisse|sehr gute kenntnisse|langue maternelle|courant|bilingue|notions|"
+    r"nativo|nativa|lengua materna|fluido|avanzado|básico|intermedio|materna|fluente|"
+    r"madrelingua|ottimo|buono|moedertaal|vloeiend|goed)\b",
+    re.IGNORECASE,
+)
+_SKILL_SECTIONS = {"skills", "certifications", "languages", "courses"}
+_EXPERIENCE_SECTIONS = {"experience", "projects", "volunteer", "activities"}
+_IGNORED_SECTIONS = {"header", "contact", "references", "interests"}
+
+
+@lru_cache(maxsize=65536)
+def _fold(token: str) -> str:
+    low = token.lower().replace("’", "'")
+    if low.isascii():
+        return low
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+
+
+def _tokens(text: str) -> list[tuple[str, str, int, int]]:
+    return [(_fold(m.group()), m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    name: str
+    category: str
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    context: frozenset[str] = frozenset()
+    context_phrases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    spoken_language: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    tokens: tuple[str, ...]
+    case_sensitive: bool
+    ambiguous: bool
+    skill: Skill
+
+
+@dataclass
+class Taxonomy:
+    skills: dict[str, Skill] = field(default_factory=dict)
+    lookup: dict[str, str] = field(default_factory=dict)
+    lookup_cs: dict[str, str] = field(default_factory=dict)
+    lookup_ci: dict[str, str] = field(default_factory=dict)
+    first: dict[str, list[_Alias]] = field(default_factory=dict)
+    related: dict[str, set[str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.skills)
+
+
+def _alias_variants(alias: str, case_sensitive: bool, spoken: bool) -> list[tuple[str, ...]]:
+    toks = _tokens(alias)
+    if not toks:
+        return []
+    base = tuple(t[1] if case_sensitive else t[0] for t in toks)
+    out = [base]
+    last = base[-1]
+    if not case_sensitive and not spoken and len(last) >= 3 and last.isalpha():
+        if not last.endswith("s"):
+            out.append((*base[:-1], last + "s"))
+        if last.endswith("y") and len(last) > 4:
+            out.append((*base[:-1], last[:-1] + "ies"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def get_taxonomy() -> Taxonomy:
+    """Load and index the taxonomy once per process."""
+    raw = resources.files("resumate.ai.data").joinpath("skills.json").read_text("utf-8")
+    data = json.loads(raw)
+    tax = Taxonomy()
+    first: dict[str, list[_Alias]] = defaultdict(list)
+    related: dict[str, set[str]] = defaultdict(set)
+    for entry in data["skills"]:
+        context = [_fold(c) for c in entry.get("context", [])]
+        skill = Skill(
+            name=entry["name"],
+            category=entry["category"],
+            aliases=tuple(entry.get("aliases", [])),
+            related=tuple(entry.get("related", [])),
+            context=frozenset(c for c in context if " " not in c),
+            context_phrases=tuple(c for c in context if " " in c),
+            exclude=tuple(_fold(x) for x in entry.get("exclude", [])),
+            spoken_language=bool(entry.get("spoken_language")),
+        )
+        tax.skills[skill.name] = skill
+        cs_forms = set(entry.get("case_sensitive", []))
+        amb_forms = set(entry.get("ambiguous", []))
+        for form in (skill.name, *skill.aliases):
+            cs = form in cs_forms
+            if cs:
+                tax.lookup_cs.setdefault(form, skill.name)
+                tax.lookup_ci.setdefault(" ".join(t[0] for t in _tokens(form)), skill.name)
+            else:
+                tax.lookup.setdefault(" ".join(t[0] for t in _tokens(form)), skill.name)
+            for variant in _alias_variants(form, cs, skill.spoken_language):
+                alias = _Alias(variant, cs, form in amb_forms, skill)
+                first[_fold(variant[0])].append(alias)
+        for other in skill.related:
+            related[skill.name].add(other)
+            related[other].add(skill.name)
+    for key, aliases in first.items():
+        # Longest first; among equals, case-sensitive (more specific) first.
+        aliases.sort(key=lambda a: (-len(a.tokens), not a.case_sensitive))
+        tax.first[key] = aliases
+    tax.related = dict(related)
+    return tax
+
+
+def canonical_skill(name: str) -> str | None:
+    """The taxonomy's name for a skill or alias ("js" -> "JavaScript"), or None if unknown."""
+    tax = get_taxonomy()
+    name = name.strip()
+    if not name:
+        return None
+    if name in tax.lookup_cs:
+        return tax.lookup_cs[name]
+    key = " ".join(t[0] for t in _tokens(name))
+    hit = tax.lookup.get(key)
+    if hit:
+        return hit
+    if key.endswith("s") and key[:-1] in tax.lookup:
+        return tax.lookup[key[:-1]]
+    return tax.lookup_ci.get(key)
+
+
+def related_skills(name: str) -> set[str]:
+    """Canonical names of skills related to this one (for partial credit when matching jobs)."""
+    canonical = canonical_skill(name)
+    if canonical is None:
+        return set()
+    return set(get_taxonomy().related.get(canonical, set()))
+
+
+def skill_category(name: str) -> str | None:
+    canonical = canonical_skill(name)
+    return get_taxonomy().skills[canonical].category if canonical else None
+
+
+@dataclass(slots=True)
+class Occurrence:
+    skill: Skill
+    section: str
+    start: int
+    end: int
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, (len(text) if le == -1 else le)
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)")
+
+
+def _sentence(text: str, start: int, end: int, ls: int, le: int) -> str:
+    """The sentence (or list line) around a match, within its line."""
+    s = ls
+    for m in _SENTENCE_END_RE.finditer(text, ls, start):
+        s = m.end()
+    m2 = _SENTENCE_END_RE.search(text, end, le)
+    return text[s : m2.start() if m2 else le]
+
+
+def _excluded(text: str, start: int, end: int, phrases: tuple[str, ...]) -> bool:
+    lo = max(0, start - 16)
+    window = _fold(text[lo : end + 16])
+    rel_s, rel_e = start - lo, end - lo
+    for phrase in phrases:
+        i = window.find(phrase)
+        while i != -1:
+            if i < rel_e and i + len(phrase) > rel_s:
+                return True
+            i = window.find(phrase, i + 1)
+    return False
+
+
+def _neighbour(text: str, pos: int, step: int) -> str:
+    """The next non-space character (or word) before/after pos."""
+    i = pos
+    while 0 <= i < len(text) and text[i] in " \t":
+        i += step
+    if not 0 <= i < len(text):
+        return "\n"
+    if text[i].isalpha():
+        j = i
+        while 0 <= j < len(text) and text[j].isalpha():
+            j += step
+        word = text[i:j] if step > 0 else text[j + 1 : i + 1]
+        return word.lower()
+    return text[i]
+
+
+def _in_list(text: str, start: int, end: int) -> bool:
+    before = _neighbour(text, start - 1, -1)
+    after = _neighbour(text, end, 1)
+
+    def sep(tok: str) -> bool:
+        return tok in _LIST_SEPARATORS or tok in _LIST_WORDS or tok == "\n"
+
+    return sep(before) and sep(after) and not (before == "\n" and after == "\n")
+
+
+def _match_tokens(
+    toks: list[tuple[str, str, int, int]], tax: Taxonomy
+) -> list[tuple[_Alias, int, int]]:
+    found: list[tuple[_Alias, int, int]] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        cands = tax.first.get(toks[i][0])
+        hit: _Alias | None = None
+        if cands:
+            for alias in cands:
+                length = len(alias.tokens)
+                if i + length > n:
+                    continue
+                if alias.case_sensitive:
+                    ok = all(toks[i + k][1] == alias.tokens[k] for k in range(length))
+                else:
+                    ok = all(toks[i + k][0] == alias.tokens[k] for k in range(length))
+                if ok:
+                    hit = alias
+                    break
+        if hit is not None:
+            length = len(hit.tokens)
+            found.append((hit, toks[i][2], toks[i + length - 1][3]))
+            i += length
+        else:
+            i += 1
+    return found
+
+
+def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
+    """Every accepted skill mention in a text, with its position."""
+    tax = get_taxonomy()
+    toks = _tokens(text)
+    found = _match_tokens(toks, tax)
+    plain_by_line: dict[int, int] = defaultdict(int)
+    for alias, start, _end in found:
+        if not alias.ambiguous and not alias.skill.spoken_language:
+            plain_by_line[text.rfind("\n", 0, start)] += 1
+    out: list[Occurrence] = []
+    for alias, start, end in found:
+        skill = alias.skill
+        ls, le = _line_bounds(text, start, end)
+        line = _sentence(text, start, end, ls, le)
+        if skill.exclude and _excluded(text, start, end, skill.exclude):
+            continue
+        if skill.spoken_language and not _accept_language(section, line):
+            continue
+        if alias.ambiguous and not _accept_ambiguous(
+            alias, text, start, end, line, section, plain_by_line[ls - 1]
+        ):
+            continue
+        out.append(Occurrence(skill, section, start, end))
+    return out
+
+
+def _accept_language(section: str, line: str) -> bool:
+    if section in ("languages",):
+        return True
+    if _PROFICIENCY_RE.search(line):
+        return True
+    return section == "skills" and bool(re.match(r"\s*(?:languages?|sprachen|langues|idiomas|"
+                                                 r"lingue|talen)\s*[:：]", line, re.I))  # fmt: skip
+
+
+def _accept_ambiguous(
+    alias: _Alias, text: str, start: int, end: int, line: str, section: str, plain_on_line: int
+) -> bool:
+    skill = alias.skill
+    if section in _SKILL_SECTIONS and (
+        _in_list(text, start, end) or line.strip(" •-–*·\t") == text[start:end]
+    ):
+        return True
+    line_tokens = {t[0] for t in _tokens(line)}
+    if skill.context & line_tokens:
+        return True
+    folded = _fold(line)
+    if any(p in folded for p in skill.context_phrases):
+        return True
+    return plain_on_line >= 1 and _in_list(text, start, end)
+
+
+_EVIDENCE_BASE: dict[str, float] = {"skills_section": 0.6, "experience": 0.55, "other": 0.35}
+
+
+def evidence_of(section: str) -> Evidence:
+    if section in _SKILL_SECTIONS:
+        return "skills_section"
+    if section in _EXPERIENCE_SECTIONS:
+        return "experience"
+    return "other"
+
+
+def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list[SkillMatch]:
+    """Skills found in a CV, ranked by evidence (skills section > experience > elsewhere).
+
+    With `sections` (canonical section name -> text) evidence and context rules use the
+    section; without it the whole text counts as "other".
+    """
+    parts = sections if sections is not None else {"other": text}
+    stats: dict[str, dict[str, int]] = {}
+    order: dict[str, int] = {}
+    for section, body in parts.items():
+        if section in _IGNORED_SECTIONS or not body:
+            continue
+        ev = evidence_of(section)
+        for occ in find_occurrences(body, section):
+            name = occ.skill.name
+            counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
+            counts[ev] += 1
+            order.setdefault(name, len(order))
+    tax = get_taxonomy()
+    matches: list[SkillMatch] = []
+    for name, counts in stats.items():
+        mentions = sum(counts.values())
+        best: Evidence = (
+            "skills_section"
+            if counts["skills_section"]
+            else "experience"
+            if counts["experience"]
+            else "other"
+        )
+        score = _EVIDENCE_BASE[best]
+        if counts["skills_section"] and counts["experience"]:
+            score += 0.2
+        score += min(0.2, 0.05 * (mentions - 1))
+        matches.append(
+            SkillMatch(
+                name=name,
+                category=tax.skills[name].category,
+                evidence=best,
+                mentions=mentions,
+                score=round(min(score, 1.0), 3),
+            )
+        )
+    matches.sort(key=lambda m: (-m.score, -m.mentions, order[m.name]))
+    return matches
