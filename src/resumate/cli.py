@@ -258,6 +258,47 @@ def create_admin(
     typer.echo(f"created admin {address}" if created else f"promoted {address} to admin")
 
 
+@app.command()
+def reembed(
+    force: Annotated[
+        bool, typer.Option(help="Embed again even when the text is unchanged")
+    ] = False,
+) -> None:
+    """Compute missing or stale embeddings of CVs and jobs for the configured model (vectors of
+    other models are kept)."""
+    from resumate.core.db import Database
+    from resumate.modules.embeddings import service as embedding_service
+    from resumate.registry import import_all_models
+
+    settings = _settings()
+    url = _database_url(settings)
+    import_all_models()
+    import resumate.modules  # noqa: F401 - features register their text sources on import
+    from resumate.modules import routers
+
+    routers()
+
+    async def run() -> dict[str, int]:
+        database = Database(url, pool_size=2, max_overflow=0)
+        embedder = embedding_service.get_embedder(settings)
+        typer.echo(f"model {embedder.model} ({embedder.dim} dimensions)")
+
+        def progress(kind: str, seen: int, written: int) -> None:
+            typer.echo(f"  {kind}: {seen} checked, {written} embedded", err=True)
+
+        try:
+            return await embedding_service.backfill(
+                database.sessionmaker, embedder, force=force, progress=progress
+            )
+        finally:
+            await database.dispose()
+
+    written = asyncio.run(run())
+    typer.echo(
+        ", ".join(f"{kind}: {count} embedded" for kind, count in written.items()) or "nothing to do"
+    )
+
+
 @app.command("db-shell")
 def db_shell() -> None:
     """Open psql on the database (the embedded server when DATABASE_URL is unset)."""

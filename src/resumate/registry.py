@@ -10,10 +10,13 @@ MODEL_MODULES: tuple[str, ...] = (
     "resumate.modules.templates.models",
     "resumate.modules.resumes.models",
     "resumate.modules.analytics.models",
+    "resumate.modules.embeddings.models",
+    "resumate.modules.cvs.models",
 )
 TASK_MODULES: tuple[str, ...] = (
     "resumate.core.mail",
     "resumate.modules.auth.tasks",
+    "resumate.modules.cvs.tasks",
 )
 
 

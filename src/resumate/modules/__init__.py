@@ -7,12 +7,20 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from resumate.modules.auth.router import router as auth_router
+    from resumate.modules.cvs.router import router as cvs_router
     from resumate.modules.resumes.public import router as public_router
     from resumate.modules.resumes.router import router as resumes_router
     from resumate.modules.templates.router import router as templates_router
     from resumate.modules.users.router import router as users_router
 
-    return [auth_router, users_router, templates_router, resumes_router, public_router]
+    return [
+        auth_router,
+        users_router,
+        templates_router,
+        resumes_router,
+        public_router,
+        cvs_router,
+    ]
 
 
 def site_routers() -> list[APIRouter]:
