@@ -291,7 +291,16 @@ def _normalise(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
+def _load_local_embedder() -> LocalEmbedder:
+    return LocalEmbedder()
+
+
 def get_local_embedder() -> LocalEmbedder:
     """The process-wide LocalEmbedder, loaded (and verified) on first use."""
-    return LocalEmbedder()
+    # lru_cache alone would let two threads that arrive together both load the model.
+    with _LOAD_LOCK:
+        return _load_local_embedder()
