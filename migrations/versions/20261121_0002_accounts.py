@@ -36,7 +36,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("email", name="uq_users_email"),
-        sa.CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),
+        sa.CheckConstraint("role IN ('user', 'admin')", name="role"),
     )
     op.create_table(
         "auth_sessions",

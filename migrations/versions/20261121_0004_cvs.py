@@ -61,9 +61,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], ondelete="CASCADE", name="fk_cvs_user_id_users"
         ),
-        sa.CheckConstraint(
-            "status IN ('pending', 'processing', 'ready', 'failed')", name="ck_cvs_status"
-        ),
+        sa.CheckConstraint("status IN ('pending', 'processing', 'ready', 'failed')", name="status"),
     )
     op.create_index("ix_cvs_user_id", "cvs", ["user_id"])
     op.create_index(
@@ -94,7 +92,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "resource_type", "resource_id", "model", name="uq_embeddings_resource_model"
         ),
-        sa.CheckConstraint("vector_dims(embedding) = dim", name="ck_embeddings_dim"),
+        sa.CheckConstraint("vector_dims(embedding) = dim", name="dim"),
     )
     op.create_index("ix_embeddings_owner_id", "embeddings", ["owner_id"])
     op.create_index("ix_embeddings_resource", "embeddings", ["resource_type", "resource_id"])

@@ -12,6 +12,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "resumate.modules.analytics.models",
     "resumate.modules.embeddings.models",
     "resumate.modules.cvs.models",
+    "resumate.modules.jobs.models",
 )
 TASK_MODULES: tuple[str, ...] = (
     "resumate.core.mail",

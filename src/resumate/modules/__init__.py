@@ -8,6 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from resumate.modules.auth.router import router as auth_router
     from resumate.modules.cvs.router import router as cvs_router
+    from resumate.modules.jobs.router import router as jobs_router
     from resumate.modules.resumes.public import router as public_router
     from resumate.modules.resumes.router import router as resumes_router
     from resumate.modules.templates.router import router as templates_router
@@ -20,6 +21,7 @@ def routers() -> list[APIRouter]:
         resumes_router,
         public_router,
         cvs_router,
+        jobs_router,
     ]
 
 

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LocationType = Literal["remote", "hybrid", "on-site"]
+SkillName = Field(min_length=1, max_length=100)
+
+
+class _SalaryCheck(BaseModel):
+    @model_validator(mode="after")
+    def _salary_order(self) -> Any:
+        low, high = getattr(self, "salary_min", None), getattr(self, "salary_max", None)
+        if low is not None and high is not None and low > high:
+            raise ValueError("salary_min must not exceed salary_max")
+        return self
+
+
+class JobCreate(_SalaryCheck):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=2, max_length=200)
+    description: str = Field(min_length=20, max_length=50_000)
+    company: str | None = Field(default=None, max_length=200)
+    location_type: LocationType
+    salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
+    salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
+    required_skills: list[str] | None = Field(default=None, max_length=60)
+    nice_to_have_skills: list[str] | None = Field(default=None, max_length=60)
+    min_experience_years: float | None = Field(default=None, ge=0, le=50)
+
+
+class JobUpdate(_SalaryCheck):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=2, max_length=200)
+    description: str | None = Field(default=None, min_length=20, max_length=50_000)
+    company: str | None = Field(default=None, max_length=200)
+    location_type: LocationType | None = None
+    salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
+    salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
+    required_skills: list[str] | None = Field(default=None, max_length=60)
+    nice_to_have_skills: list[str] | None = Field(default=None, max_length=60)
+    min_experience_years: float | None = Field(default=None, ge=0, le=50)
+    is_active: bool | None = None
+
+
+class JobRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    company: str | None
+    description: str
+    location_type: str
+    salary_min: int | None
+    salary_max: int | None
+    required_skills: list[str]
+    nice_to_have_skills: list[str]
+    min_experience_years: float | None
+    extracted_fields: list[str]
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class JobBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    company: str | None
+    location_type: str
+    required_skills: list[str]
+    min_experience_years: float | None
+
+
+class CVBrief(BaseModel):
+    id: uuid.UUID
+    filename: str
+    name: str | None
+    total_experience_years: float | None
+    quality_score: int | None
+
+
+class MatchFields(BaseModel):
+    score: int
+    semantic_similarity: float
+    matched_skills: list[str]
+    missing_skills: list[str]
+    partial_skills: list[dict[str, str]]
+    matched_nice_to_have: list[str]
+    missing_nice_to_have: list[str]
+    experience_gap_years: float
+    explanation: str
+    breakdown: list[dict[str, Any]]
+    scoring_version: str
+
+
+class JobMatch(MatchFields):
+    job: JobBrief
+
+
+class CVMatch(MatchFields):
+    cv: CVBrief
+
+
+class MatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cv_id: uuid.UUID
+    job_id: uuid.UUID
+
+
+class MatchReport(MatchFields):
+    cv: CVBrief
+    job: JobBrief
+    suggestions: list[str]
