@@ -232,13 +232,15 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
     textpage = page.get_textpage()
     try:
         n = raw.FPDFText_CountChars(textpage)
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        # Loose boxes span each glyph's advance, so gaps mean spaces (tight ink boxes make a
+        # narrow "1" look like it is followed by a space).
+        rect = raw.FS_RECTF()
+        p_rect = ctypes.byref(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        p_left, p_right, p_bottom, p_top = (ctypes.byref(v) for v in (left, right, bottom, top))
         p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
         get_unicode = raw.FPDFText_GetUnicode
         is_generated = raw.FPDFText_IsGenerated
-        get_box = raw.FPDFText_GetCharBox
+        get_box = raw.FPDFText_GetLooseCharBox
         get_origin = raw.FPDFText_GetCharOrigin
         get_size = raw.FPDFText_GetFontSize
         get_weight = raw.FPDFText_GetFontWeight
@@ -258,12 +260,12 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
                 continue
             if is_generated(textpage, i):
                 continue
-            if not get_box(textpage, i, p_left, p_right, p_bottom, p_top):
+            if not get_box(textpage, i, p_rect):
                 continue
             get_origin(textpage, i, p_ox, p_oy)
-            size = get_size(textpage, i) or (top.value - bottom.value) or 10.0
+            size = get_size(textpage, i) or abs(rect.top - rect.bottom) or 10.0
             base = height - oy.value
-            x0, x1 = left.value, max(right.value, left.value)
+            x0, x1 = rect.left, max(rect.right, rect.left)
             if code == 0xF0B7:  # Symbol-font bullet
                 ch = "•"
             readable += 1
@@ -271,7 +273,8 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
             if cur is not None:
                 gap = x0 - prev_x1
                 same_line = abs(base - cur.base) <= 0.35 * max(size, cur.size)
-                if same_line and -0.5 * size <= gap <= 1.2 * size and bold == cur.bold:
+                # Ligatures ("fi") report the second letter inside the first one's box.
+                if same_line and -1.2 * size <= gap <= 1.2 * size and bold == cur.bold:
                     if pending_space or gap > 0.22 * size:
                         buf.append(" ")
                     buf.append(ch)
@@ -386,8 +389,10 @@ def _find_columns(runs: list[_Run], width: float) -> tuple[float, int, int] | No
                         overlap = min(left[-1].base, right[-1].base) - max(
                             left[0].base, right[0].base
                         )
-                        span = seg[-1].base - seg[0].base
-                        if span > 0 and overlap > 0.4 * span:
+                        # Side by side, not one block after the other: the columns share
+                        # most of the shorter one's height (a sidebar may end early).
+                        shorter = min(left[-1].base - left[0].base, right[-1].base - right[0].base)
+                        if shorter > 0 and overlap > 0.5 * shorter:
                             gap = min(r.x0 for r in right) - max(r.x1 for r in left)
                             score = len(seg)
                             if gap >= 6.0 and (best is None or (score, gap) > (best[0], best[1])):
