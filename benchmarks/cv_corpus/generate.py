@@ -891,9 +891,11 @@ def _month_index(ym: tuple[int, int]) -> int:
 
 
 def _years(jobs: list[Job], year_only: bool) -> float:
-    now = TODAY.year * 12 + TODAY.month
-    spans = []
+    now = TODAY.year * 12 + TODAY.month - 1 + min(TODAY.day, 30) / 30
+    spans: list[tuple[float, float]] = []
     for j in jobs:
+        s: float
+        e: float
         if year_only:
             s = j.start[0] * 12
             e = now if j.end is None else j.end[0] * 12
@@ -904,13 +906,13 @@ def _years(jobs: list[Job], year_only: bool) -> float:
             e = now if j.end is None else _month_index(j.end) + 1
         spans.append((s, min(e, now)))
     spans.sort()
-    merged: list[list[int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
+    merged: list[list[float]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
         else:
-            merged.append([s, e])
-    return round(sum(e - s for s, e in merged) / 12, 1)
+            merged.append([lo, hi])
+    return round(sum(hi - lo for lo, hi in merged) / 12, 1)
 
 
 def _fmt_date(ym: tuple[int, int] | None, style: str, lang: str, rng_present: str) -> str:

@@ -5,7 +5,7 @@ Conventions (documented because "how long is 2018-2021" has no single answer):
 - a year-only range counts from January to January: 2018 - 2021 is 3 years, so a 2018-2021 job
   and a 2020-2022 job merge to 2018-2022 = 4 years;
 - a single year or a same-year range without months counts as 6 months;
-- an open range ("Present", "heute", "since 2020") ends in the current month, inclusive.
+- an open range ("Present", "heute", "since 2020") ends today, the current month pro rata.
 """
 
 from __future__ import annotations
@@ -120,8 +120,9 @@ class DateRange:
     explicit_end: bool = True
     """False for a lone date with no end written (counted as a short stint)."""
 
-    def months(self, today: date) -> int:
-        return interval_months(self, today)[1] - interval_months(self, today)[0]
+    def months(self, today: date) -> float:
+        start, end = interval_months(self, today)
+        return end - start
 
 
 def _two_digit_year(raw: str) -> int:
@@ -186,7 +187,7 @@ def find_date_ranges(text: str) -> list[DateRange]:
                     ranges.append(DateRange(d, d2, (s, dates[i + 1][2])))
                     used.update((i, i + 1))
                     continue
-            pres = next((p for p in presents if p[0] == after), None)
+            pres = next((p for p in presents if e < p[0] <= after), None)
             if pres is not None and not _is_weak_present(text, pres):
                 ranges.append(DateRange(d, None, (s, pres[1])))
                 used.add(i)
@@ -237,10 +238,16 @@ def _index(d: PartialDate) -> int:
     return d.year * 12 + ((d.month or 1) - 1)
 
 
-def interval_months(r: DateRange, today: date) -> tuple[int, int]:
+def _now_index(today: date) -> float:
+    # Months elapsed up to today, counting the current month pro rata.
+    return today.year * 12 + today.month - 1 + min(today.day, 30) / 30.0
+
+
+def interval_months(r: DateRange, today: date) -> tuple[float, float]:
     """Half-open month interval [start, end) for a range, per the module conventions."""
-    now = today.year * 12 + today.month  # exclusive end that includes the current month
-    start = _index(r.start)
+    now = _now_index(today)
+    start: float = _index(r.start)
+    end: float
     if r.end is None:
         end = now
     elif r.end.month is None:
@@ -255,8 +262,8 @@ def interval_months(r: DateRange, today: date) -> tuple[int, int]:
     return start, max(start, end)
 
 
-def merge_intervals(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
+def merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
     for s, e in sorted(i for i in intervals if i[1] > i[0]):
         if merged and s <= merged[-1][1]:
             if e > merged[-1][1]:

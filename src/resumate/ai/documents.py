@@ -406,8 +406,11 @@ def _find_columns(runs: list[_Run], width: float) -> tuple[float, int, int] | No
     left = [r for r in seg if r.x1 <= gutter + 1.0]
     right = [r for r in seg if r.x0 >= gutter - 1.0]
     # A grid such as "dates | details" or right-aligned dates is read row by row, not as columns.
-    for side, other in ((left, right), (right, left)):
-        if _aligned_share(side, other) >= 0.75 and _density(side) < 0.6:
+    shares = (_aligned_share(left, right), _aligned_share(right, left))
+    if min(shares) >= 0.8:
+        return None  # every line has a partner on the other side: rows of a table
+    for share, side in zip(shares, (left, right), strict=True):
+        if share >= 0.75 and _density(side) < 0.6:
             return None
     return gutter, a, b
 

@@ -291,15 +291,16 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             continue
         hit = match_heading(text)
         if hit is None:
+            m = _INLINE_RE.match(text)
+            if m:
+                inline = match_heading(m.group(1))
+                if inline and not inline[1] and m.group(2).strip():
+                    decisions.append((i, inline[0], m.group(1).strip(), m.group(2).strip()))
             continue
         canonical, weak = hit
         if weak and has_styling and not _cue(line, body_size):
             continue
-        if (
-            weak
-            and not has_styling
-            and not (_is_caps(text) or text.endswith(":") or len(text.split()) == 1)
-        ):
+        if weak and not has_styling and not (_is_caps(text) or text.endswith(":")):
             continue
         if canonical == "contact" and i > 0 and not _cue(line, body_size) and has_styling:
             continue

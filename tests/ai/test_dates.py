@@ -1,0 +1,75 @@
+from datetime import date
+
+import pytest
+
+from resumate.ai.dates import PartialDate, find_date_ranges, merge_intervals, total_years
+
+TODAY = date(2025, 6, 1)
+
+
+def _one(text: str) -> tuple[str, str | None]:
+    ranges = find_date_ranges(text)
+    assert len(ranges) == 1, (text, ranges)
+    r = ranges[0]
+    return r.start.iso(), (r.end.iso() if r.end else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mar 2019 – Present", ("2019-03", None)),
+        ("March 2019 - current", ("2019-03", None)),
+        ("03/2019 - heute", ("2019-03", None)),
+        ("2019-03 – 2020-11", ("2019-03", "2020-11")),
+        ("2018 - 2021", ("2018", "2021")),
+        ("Sept. 2017 to Dec. 2018", ("2017-09", "2018-12")),
+        ("juin 2014 – août 2016", ("2014-06", "2016-08")),
+        ("enero 2015 - actualidad", ("2015-01", None)),
+        ("Maart 2010 – heden", ("2010-03", None)),
+        ("Januar 2020 bis heute", ("2020-01", None)),
+        ("06/18 - 08/20", ("2018-06", "2020-08")),
+        ("15.03.2016 – 31.12.2018", ("2016-03", "2018-12")),
+        ("Jan – Mar 2019", ("2019-01", "2019-03")),
+        ("Summer 2019 - Fall 2020", ("2019-06", "2020-09")),
+        ("since 2020", ("2020", None)),
+        ("seit 03/2019", ("2019-03", None)),
+        ("Software Engineer, Acme   2015 — now", ("2015", None)),
+    ],
+)
+def test_date_ranges_in_many_formats_and_languages(
+    text: str, expected: tuple[str, str | None]
+) -> None:
+    assert _one(text) == expected
+
+
+def test_no_range_in_plain_numbers() -> None:
+    assert find_date_ranges("Managed 2019 invoices and 300 suppliers") == []
+    assert find_date_ranges("Call +44 20 7946 0958") == []
+
+
+def test_overlapping_jobs_are_counted_once() -> None:
+    ranges = find_date_ranges("2018 - 2021") + find_date_ranges("2020 - 2022")
+    assert total_years(ranges, TODAY) == 4.0
+
+
+def test_month_ranges_count_both_end_months() -> None:
+    assert total_years(find_date_ranges("Jan 2019 - Dec 2019"), TODAY) == 1.0
+
+
+def test_open_range_ends_today_and_future_is_clipped() -> None:
+    assert total_years(find_date_ranges("Jun 2024 - Present"), TODAY) == 1.0
+    assert total_years(find_date_ranges("Jun 2024 - Dec 2030"), TODAY) == 1.0
+
+
+def test_gaps_are_not_counted() -> None:
+    ranges = find_date_ranges("Jan 2010 - Dec 2011") + find_date_ranges("Jan 2015 - Dec 2015")
+    assert total_years(ranges, TODAY) == 3.0
+
+
+def test_merge_intervals() -> None:
+    assert merge_intervals([(5, 10), (0, 3), (2, 6), (20, 20)]) == [(0, 10)]
+
+
+def test_partial_date_iso() -> None:
+    assert PartialDate(2020, 3).iso() == "2020-03"
+    assert PartialDate(2020).iso() == "2020"
