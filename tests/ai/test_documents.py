@@ -97,7 +97,7 @@ def test_encrypted_pdf_raises_a_readable_error() -> None:
     [b"%PDF-1.7\n1 0 obj << garbage", b"%PDF-1.4\n" + b"\x00" * 200, b""],
 )
 def test_corrupt_pdf(data: bytes) -> None:
-    with pytest.raises(DocumentError, match="damaged|not a valid"):
+    with pytest.raises(DocumentError, match=r"damaged|not a valid"):
         extract_text(data, "pdf")
 
 
@@ -182,7 +182,7 @@ def test_docx_entity_expansion_is_refused() -> None:
 def test_corrupt_and_legacy_docx() -> None:
     with pytest.raises(DocumentError, match="damaged"):
         extract_text(b"PK\x03\x04 this is not really a zip", "docx")
-    with pytest.raises(DocumentError, match="password-protected or in the old .doc"):
+    with pytest.raises(DocumentError, match=r"password-protected or in the old \.doc"):
         extract_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "docx")
 
 

@@ -124,7 +124,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     work = parse_work(exp_lines)
     ranges = work_ranges(work)
     if not ranges and "experience" not in texts:
-        skip = {"education", "courses", "certifications", "awards", "publications", "header"}
+        skip = {"education", "courses", "certifications", "awards", "publications"}
         other_lines = [ln for s in sections if s.name not in skip for ln in s.lines]
         ranges = fallback_ranges(other_lines)
         if not work:
@@ -175,6 +175,9 @@ def _bullets_and_prose(sections: list[Section]) -> tuple[list[str], list[str]]:
     bullets: list[str] = []
     prose: list[str] = []
     for section in sections:
+        if section.name == "header":
+            prose.extend(ln.text for ln in section.lines if len(ln.text.split()) > 6)
+            continue
         if section.name not in ("experience", "projects", "volunteer", "summary"):
             continue
         for line in section.lines:
