@@ -66,7 +66,9 @@ def database_url(pg_server: EmbeddedServer) -> str:
 
 @pytest.fixture(scope="session")
 def settings(data_dir: Path, database_url: str) -> Settings:
-    return Settings(
+    from resumate.config import set_settings
+
+    test_settings = Settings(
         env="test",
         data_dir=data_dir,
         database_url=database_url,
@@ -74,6 +76,8 @@ def settings(data_dir: Path, database_url: str) -> Settings:
         log_json=True,
         run_worker_in_process=False,
     )
+    set_settings(test_settings)
+    return test_settings
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +128,17 @@ async def client(app, db_conn: AsyncConnection) -> AsyncIterator[httpx.AsyncClie
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def restore_settings() -> Iterator[None]:
+    """Tests that build an app with other settings must not leak them to the next test."""
+    from resumate import config
+
+    before = config._override
+    yield
+    if before is not None:
+        config.set_settings(before)
 
 
 @pytest.fixture(autouse=True)

@@ -330,9 +330,11 @@ def db_shell() -> None:
 
 
 def _register_feature_commands() -> None:
+    from resumate.ai.commands import analyze_command
     from resumate.rendering.commands import render_command
 
     app.command("render")(render_command)
+    app.command("analyze")(analyze_command)
 
 
 _register_feature_commands()
