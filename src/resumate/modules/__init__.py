@@ -28,5 +28,6 @@ def routers() -> list[APIRouter]:
 def site_routers() -> list[APIRouter]:
     """Routers mounted outside /api/v1 (public pages)."""
     from resumate.modules.resumes.public import short_router
+    from resumate.web.router import router as web_router
 
-    return [short_router]
+    return [short_router, web_router]

@@ -268,7 +268,9 @@ async def _create_token(
     return token
 
 
-async def _consume_token(session: AsyncSession, *, token: str, purpose: str) -> OneTimeToken:
+async def _consume_token(
+    session: AsyncSession, *, token: str, purpose: str, consume: bool = True
+) -> OneTimeToken:
     record = (
         await session.execute(
             select(OneTimeToken)
@@ -283,7 +285,8 @@ async def _consume_token(session: AsyncSession, *, token: str, purpose: str) -> 
         raise ValidationFailed("This link is invalid or has already been used")
     if record.expires_at <= _now():
         raise ValidationFailed("This link has expired; ask for a new one")
-    record.used_at = _now()
+    if consume:
+        record.used_at = _now()
     return record
 
 
@@ -330,11 +333,13 @@ async def request_password_reset(session: AsyncSession, *, email: str) -> None:
 
 
 async def reset_password(session: AsyncSession, *, token: str, new_password: str) -> User:
-    record = await _consume_token(session, token=token, purpose=PURPOSE_RESET)
+    # The policy is checked before the token is spent: a refused password leaves the link usable.
+    record = await _consume_token(session, token=token, purpose=PURPOSE_RESET, consume=False)
     user = await session.get(User, record.user_id)
     if user is None or not user.is_active:
         raise ValidationFailed("This link is invalid or has already been used")
     check_password_policy(new_password, email=user.email, field="new_password")
+    record.used_at = _now()
     user.password_hash = await security.hash_password(new_password)
     await revoke_all_sessions(session, user_id=user.id, reason="password_reset")
     await notify_password_changed(session, user=user)
