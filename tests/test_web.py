@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.auth.test_mail_flows import Inbox, smtp  # noqa: F401 - fixture
+from tests.conftest import Inbox
 from tests.factories import register, run_pending_jobs, unique_email
 
 
@@ -26,7 +26,7 @@ async def test_verify_page_confirms_on_post(
     assert again.status_code == 400
 
 
-async def test_reset_page_flow(client: httpx.AsyncClient, session, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def test_reset_page_flow(client: httpx.AsyncClient, session, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
     email = unique_email()
     await register(client, email)
     client.cookies.clear()

@@ -4,67 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import email
-import re
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
-from email.message import Message
 from pathlib import Path
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from resumate.config import Settings
 from resumate.core.mail import configure_mail
-from tests.conftest import port_open
+from tests.conftest import Inbox
 from tests.factories import PASSWORD, new_user_headers, register, run_pending_jobs, unique_email
 
 API = "/api/v1"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-    def link(self, to: str, path: str) -> str:
-        for message in reversed(self.messages):
-            if to.lower() in message["To"].lower():
-                for part in message.walk():
-                    if part.get_content_type() == "text/plain":
-                        body = part.get_payload(decode=True).decode()
-                        found = re.search(rf"https?://\S+{re.escape(path)}\?token=(\S+)", body)
-                        if found:
-                            return found.group(1)
-        raise AssertionError(
-            f"no {path} link mailed to {to}: {[m['Subject'] for m in self.messages]}"
-        )
-
-
-@pytest.fixture
-def smtp(settings: Settings) -> Iterator[Inbox]:
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    assert port_open("127.0.0.1", port)
-    configure_mail(
-        settings.model_copy(
-            update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False}
-        )
-    )
-    try:
-        yield inbox
-    finally:
-        configure_mail(settings)
-        controller.stop()
 
 
 async def test_password_reset_through_smtp(client: httpx.AsyncClient, session, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]

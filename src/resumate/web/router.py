@@ -103,5 +103,6 @@ async def reset_password_submit(
         "message.html",
         title="Password changed",
         kind="ok",
-        message="Your password was changed and every session was signed out. Sign in with the new password.",
+        message="Your password was changed and every session was signed out. "
+        "Sign in with the new password.",
     )
