@@ -75,6 +75,9 @@ class ResumeValidationError(ValueError):
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         super().__init__(f"invalid JSON Resume document: {summary}{more}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ResumeValidationError, (self.errors,))
+
 
 def _blank_to_none(value: object) -> object:
     if isinstance(value, str) and not value.strip():

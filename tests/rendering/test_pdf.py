@@ -222,3 +222,35 @@ def test_concurrent_renders_from_threads() -> None:
         thread.join()
     assert errors == []
     assert results == [expected] * 12
+
+
+def _one_field_items() -> dict[str, Any]:
+    """Every section item cut down to one field at a time, and a skeletal `basics`."""
+    data: dict[str, Any] = {
+        "basics": {"location": {"countryCode": "NO"}, "profiles": [{"network": "Solo"}, {}]}
+    }
+    for section, items in COMPLETE.items():
+        if isinstance(items, list):
+            data[section] = [{key: value} for key, value in items[0].items()] + [{}]
+    return data
+
+
+def test_items_with_a_single_field_render(template_slug: str) -> None:
+    data = _one_field_items()
+    text = pdf_text(render_pdf(data, load_builtin_template(template_slug)).pdf).casefold()
+    missing = [s for s in _expected_strings(data) if s.casefold() not in text]
+    assert missing == []
+
+
+def test_unbreakable_and_huge_content_still_renders(template_slug: str) -> None:
+    data = copy.deepcopy(COMPLETE)
+    data["basics"]["name"] = "W" * 120
+    data["basics"]["url"] = "example.com/" + "x" * 400
+    data["skills"] = [
+        {"name": f"Skill group {i}", "keywords": [f"keyword-{i}-{k}" for k in range(40)]}
+        for i in range(12)
+    ]
+    data["work"][0]["highlights"] = ["supercalifragilistic" * 20]
+    result = render_pdf(data, load_builtin_template(template_slug))
+    assert result.pages >= 1
+    assert "keyword-11-39" in pdf_text(result.pdf)

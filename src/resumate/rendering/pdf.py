@@ -6,9 +6,11 @@ is the compile root, so a template cannot read a file outside it. Built-in templ
 straight from the package; other sources (uploaded by an admin and stored elsewhere) are written
 once into a private temporary folder named by their content hash.
 
-Typst's Python compiler cannot be used by two threads at once, so each thread keeps its own,
-all sharing one font set. The binding holds the GIL while compiling: threads keep the event
-loop free but do not add throughput; use processes for that.
+A Typst `Compiler` cannot be used by two threads at once ("Already borrowed"), so each
+thread keeps its own, all sharing one font set built once per process. The binding holds the
+GIL while compiling: a render in a worker thread is safe but stalls the event loop for its
+duration, and threads add no throughput. `resumate.rendering.pool.RenderPool` renders in
+spawned processes instead.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
-from types import MappingProxyType
 from typing import Any, Literal
 
 import pypdfium2
@@ -79,6 +80,10 @@ class TemplateError(RenderError):
         self.message = message
         self.details = details or message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keeps `details` when the error crosses a process boundary (see pool.py).
+        return (_template_error, (self.message, self.details))
+
 
 class TemplateNotFound(RenderError, LookupError):
     """No built-in template has that slug."""
@@ -92,6 +97,13 @@ class PageOutOfRange(RenderError, IndexError):
         self.page = page
         self.pages = pages
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PageOutOfRange, (self.page, self.pages))
+
+
+def _template_error(message: str, details: str) -> TemplateError:
+    return TemplateError(message, details=details)
+
 
 @dataclass(frozen=True)
 class TemplateInfo:
@@ -104,7 +116,10 @@ class TemplateInfo:
 
 @dataclass(frozen=True)
 class TemplateSource:
-    """A template's files: `main` is `template.typ`, `assets` maps relative paths to bytes."""
+    """A template's files: `main` is `template.typ`, `assets` maps relative paths to bytes.
+
+    Treat it as read-only: built-ins are cached and shared.
+    """
 
     slug: str
     version: str
@@ -176,7 +191,7 @@ def template_from_folder(
         slug=slug or str(meta.get("slug") or folder.name.lower()),
         version=version or str(meta.get("version") or "0"),
         main=(folder / MAIN_FILE).read_bytes(),
-        assets=MappingProxyType(assets),
+        assets=assets,
     )
 
 

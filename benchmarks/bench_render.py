@@ -1,0 +1,275 @@
+"""Resume rendering benchmark (issue 4): Typst templates against headless Chromium.
+
+    .venv/bin/python benchmarks/bench_render.py [--iterations 200] [--chromium-runs 12]
+
+Prints one table. Rows:
+- cold: the first `render_pdf` in a fresh Python process (font set, compiler, template parse),
+  median of three processes per template; imports are not counted.
+- warm: p50/p95 of `render_pdf` on the sample resume, after warm-up, one thread.
+- PDFs/s on 2 cores: two worker processes rendering the sample resume (and two threads, to
+  show that the Typst binding holds the GIL).
+- chromium process: `chromium --headless --print-to-pdf` once per PDF on the same resume as
+  HTML (`render_resume_html`), the way Puppeteer-based builders work.
+- chromium page: a kept-open Playwright page, `set_content` + `page.pdf` per PDF.
+Chromium is Debian's (`apt-get install -y chromium`); a missing Chromium or Playwright is
+reported and its rows skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from resumate.rendering import load_builtin_template, render_pdf, render_png, sample_resume
+from resumate.rendering.html import render_resume_html
+
+TEMPLATES = ("classic", "modern", "compact", "academic")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GOALS = {"warm_p50_ms": 15.0, "vs_page": 5.0, "vs_process": 50.0}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+COLD_SNIPPET = """
+import json, sys, time
+from resumate.rendering import load_builtin_template, render_pdf, sample_resume
+data = sample_resume()
+template = load_builtin_template(sys.argv[1])
+start = time.perf_counter()
+render_pdf(data, template)
+first = (time.perf_counter() - start) * 1000
+start = time.perf_counter()
+render_pdf(data, template)
+second = (time.perf_counter() - start) * 1000
+print(json.dumps({"first": first, "second": second}))
+"""
+
+
+def cold_ms(slug: str, processes: int = 3) -> float:
+    firsts = []
+    for _ in range(processes):
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_SNIPPET, slug], check=True, capture_output=True, text=True
+        ).stdout
+        firsts.append(json.loads(out)["first"])
+    return statistics.median(firsts)
+
+
+_worker_template: Any = None
+
+
+def _init_worker(slug: str) -> None:
+    global _worker_template
+    _worker_template = load_builtin_template(slug)
+    render_pdf(sample_resume(), _worker_template)
+
+
+def _render_one(_: int) -> int:
+    return render_pdf(sample_resume(), _worker_template).size_bytes
+
+
+def processes_per_second(slug: str, count: int, workers: int = 2) -> float:
+    # Spawned, not forked: a fork after Typst has started its threads can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(slug,)
+    ) as pool:
+        list(pool.map(_render_one, range(workers * 4)))
+        start = time.perf_counter()
+        list(pool.map(_render_one, range(count), chunksize=4))
+        return count / (time.perf_counter() - start)
+
+
+def threads_per_second(slug: str, count: int, workers: int = 2) -> float:
+    template = load_builtin_template(slug)
+    data = sample_resume()
+    per_thread = count // workers
+
+    def work() -> None:
+        for _ in range(per_thread):
+            render_pdf(data, template)
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return per_thread * workers / (time.perf_counter() - start)
+
+
+def _print_with_chromium(html_path: Path, out: Path) -> None:
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            *CHROMIUM_ARGS,
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            html_path.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    if not out.read_bytes().startswith(b"%PDF"):
+        raise RuntimeError("chromium did not write a PDF")
+
+
+def chromium_process_ms(html_path: Path, runs: int) -> tuple[list[float], float] | None:
+    """Latencies of one Chromium process per PDF, and PDFs/s with two running at once."""
+    if not Path(CHROMIUM).exists():
+        print(f"! {CHROMIUM} not found (apt-get install -y chromium): Chromium rows skipped")
+        return None
+    out = html_path.with_suffix(".pdf")
+    _print_with_chromium(html_path, out)  # the first launch fills the OS page cache
+    times = timed(lambda: _print_with_chromium(html_path, out), runs)
+    outs = [html_path.with_name(f"out-{i}.pdf") for i in range(runs)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda o: _print_with_chromium(html_path, o), outs))
+    return times, runs / (time.perf_counter() - start)
+
+
+def chromium_page_ms(html: str, runs: int) -> list[float] | None:
+    if not Path(CHROMIUM).exists():
+        return None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("! playwright is not installed (pip install -e '.[dev]'): page row skipped")
+        return None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+
+            def once() -> None:
+                page.set_content(html)
+                pdf = page.pdf(format="A4", print_background=True)
+                if not pdf.startswith(b"%PDF"):
+                    raise RuntimeError("playwright did not return a PDF")
+
+            for _ in range(3):
+                once()
+            return timed(once, runs)
+        finally:
+            browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--iterations", type=int, default=200, help="warm renders per template")
+    parser.add_argument("--chromium-runs", type=int, default=12, help="PDFs per Chromium mode")
+    parser.add_argument("--throughput", type=int, default=400, help="PDFs per 2-core run")
+    args = parser.parse_args()
+
+    data = sample_resume()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, sample resume")
+    rows: list[tuple[str, str, str, str, str]] = []
+    warm_p50: dict[str, float] = {}
+    for slug in TEMPLATES:
+        template = load_builtin_template(slug)
+        cold = cold_ms(slug)
+        for _ in range(10):
+            render_pdf(data, template)
+        times = timed(lambda t=template: render_pdf(data, t), args.iterations)
+        warm_p50[slug] = statistics.median(times)
+        pages = render_pdf(data, template).pages
+        png = timed(lambda t=template: render_png(data, t, page=1, ppi=110), 20)
+        procs = processes_per_second(slug, args.throughput)
+        thr = threads_per_second(slug, args.throughput // 2)
+        rows.append(
+            (
+                f"typst {slug} ({pages} p.)",
+                f"{cold:.0f}",
+                f"{warm_p50[slug]:.1f} / {percentile(times, 95):.1f}",
+                f"{procs:.0f} (threads {thr:.0f})",
+                f"png p1 {statistics.median(png):.0f} ms",
+            )
+        )
+
+    html = render_resume_html(data, title="Résumé", pdf_url=None)
+    with tempfile.TemporaryDirectory() as tmp:
+        html_path = Path(tmp) / "resume.html"
+        html_path.write_text(html, encoding="utf-8")
+        process = chromium_process_ms(html_path, args.chromium_runs)
+        page = chromium_page_ms(html, args.chromium_runs * 3)
+    if process is not None:
+        process_times, process_rate = process
+        rows.append(
+            (
+                "chromium process per PDF",
+                "-",
+                f"{statistics.median(process_times):.0f} / {percentile(process_times, 95):.0f}",
+                f"{process_rate:.1f} (2 at once)",
+                "same resume as HTML",
+            )
+        )
+    if page is not None:
+        p50 = statistics.median(page)
+        rows.append(
+            (
+                "chromium kept-open page",
+                "-",
+                f"{p50:.0f} / {percentile(page, 95):.0f}",
+                f"{1000 / p50:.1f} (one page)",
+                "same resume as HTML",
+            )
+        )
+
+    header = ("renderer", "cold first ms", "warm p50 / p95 ms", "PDFs/s on 2 cores", "notes")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    print(line)
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+    slowest = max(warm_p50.values())
+    print(f"\ngoal warm p50 < {GOALS['warm_p50_ms']:.0f} ms: slowest template {slowest:.1f} ms")
+    if page is not None:
+        ratio = statistics.median(page) / slowest
+        print(f"goal >= {GOALS['vs_page']:.0f}x faster than a warm Chromium page: {ratio:.0f}x")
+    if process is not None:
+        ratio = statistics.median(process[0]) / slowest
+        print(f"goal >= {GOALS['vs_process']:.0f}x faster than a Chromium process: {ratio:.0f}x")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
