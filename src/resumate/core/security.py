@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import os
 import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -24,8 +25,12 @@ _hasher = PasswordHasher(
     time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16
 )
 # Hashing runs off the event loop in a small pool: concurrent logins queue here instead of
-# starving other requests (argon2 and bcrypt release the GIL while they work).
-_hash_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pwhash")
+# starving other requests. argon2 and bcrypt release the GIL, so each thread takes a whole core;
+# one core is left to the event loop (RESUMATE_PASSWORD_HASH_THREADS overrides).
+_hash_threads = int(
+    os.environ.get("RESUMATE_PASSWORD_HASH_THREADS") or max(1, (os.cpu_count() or 2) - 1)
+)
+_hash_pool = ThreadPoolExecutor(max_workers=_hash_threads, thread_name_prefix="pwhash")
 
 JWT_ALGORITHM = "HS256"
 JWT_ISSUER = "resumate"
