@@ -23,11 +23,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _serve import fmt_table, start_resumate  # noqa: E402
+from _serve import fmt_table, start_resumate
+from resumate.rendering.pdf import sample_resume
 
-from resumate.rendering.pdf import sample_resume  # noqa: E402
-
-PASSWORD = "benchmark passphrase 2026"
+PASSWORD = "benchmark passphrase 2026"  # noqa: S105 - a throwaway benchmark account
 # Rate limits out of the way: this measures the work, not the limiter.
 BENCH_ENV = {
     "RESUMATE_RATE_LOGIN_IP": "1000000/60",
@@ -39,7 +38,7 @@ BENCH_ENV = {
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def ms(value: float) -> str:
