@@ -90,3 +90,12 @@ def test_empty_resume_renders() -> None:
 def test_invalid_resume_is_refused() -> None:
     with pytest.raises(ResumeValidationError):
         render_resume_html({"basics": {"url": "javascript:alert(1)"}}, title="x", pdf_url=None)
+
+
+def test_page_follows_meta_language() -> None:
+    data = copy.deepcopy(COMPLETE)
+    data["meta"]["language"] = "es"
+    page = render_resume_html(data, title="t", pdf_url="/x.pdf")
+    assert '<html lang="es">' in page
+    for value in ("Experiencia", "Formación", "abr. 2019 – actualidad", "Descargar PDF"):
+        assert value in page, value

@@ -254,3 +254,24 @@ def test_unbreakable_and_huge_content_still_renders(template_slug: str) -> None:
     result = render_pdf(data, load_builtin_template(template_slug))
     assert result.pages >= 1
     assert "keyword-11-39" in pdf_text(result.pdf)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", ["Berufserfahrung", "Ausbildung", "heute", "Apr. 2019"]),
+        ("fr-CA", ["Expérience professionnelle", "Formation", "aujourd’hui", "avr. 2019"]),
+        ("xx", ["Experience", "Education", "Present", "Apr 2019"]),
+    ],
+)
+def test_section_titles_follow_meta_language(
+    template_slug: str, language: str, expected: list[str]
+) -> None:
+    data = copy.deepcopy(COMPLETE)
+    data["meta"]["language"] = language
+    text = pdf_text(render_pdf(data, load_builtin_template(template_slug)).pdf).casefold()
+    if template_slug == "academic":  # years in the margin; "Appointments & Experience" etc.
+        skip = {"Experience", "Expérience professionnelle"}
+        expected = [e for e in expected if not e[-4:].isdigit() and e not in skip]
+    for value in expected:
+        assert value.casefold() in text, value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import zlib
 
 import pytest
@@ -16,7 +17,7 @@ from resumate.rendering import (
     sample_resume,
 )
 from resumate.rendering.pdf import TEMPLATES_DIR, template_from_folder
-from resumate.rendering.previews import LIB_SOURCE
+from resumate.rendering.previews import LABELS_SOURCE, SHARED_FILES
 from tests.rendering.conftest import COMPLETE, TEMPLATES, pdf_text
 
 HEADER = b"#let d = json(bytes(sys.inputs.data))\n#set document(date: none)\n"
@@ -51,11 +52,20 @@ def test_builtin_templates_pass_the_upload_check(slug: str) -> None:
 
 
 def test_builtin_helper_library_copies_are_in_sync() -> None:
-    canonical = LIB_SOURCE.read_bytes()
-    for slug in TEMPLATES:
-        assert (TEMPLATES_DIR / slug / "lib.typ").read_bytes() == canonical, (
-            f"{slug}/lib.typ differs: run python -m resumate.rendering.previews"
-        )
+    for source, name in SHARED_FILES.items():
+        for slug in TEMPLATES:
+            assert (TEMPLATES_DIR / slug / name).read_bytes() == source.read_bytes(), (
+                f"{slug}/{name} differs: run python -m resumate.rendering.previews"
+            )
+
+
+def test_labels_are_complete_in_every_language() -> None:
+    labels = json.loads(LABELS_SOURCE.read_text(encoding="utf-8"))
+    english = set(labels["en"])
+    for language, table in labels.items():
+        assert set(table) == english, language
+        assert len(table["months"]) == 12, language
+        assert all(isinstance(v, str) and v for k, v in table.items() if k != "months")
 
 
 def test_uploaded_template_with_assets() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,10 @@ from resumate.jsonresume import parse_resume
 
 __all__ = ["render_resume_html"]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# The same labels the Typst templates use (section titles, months) by language.
+LABELS: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "typst" / "labels.json").read_text(encoding="utf-8")
+)
 _BULLET_RE = re.compile(r"^\s*(?:[-*•▪‣–]|\d+[.)])\s+")
 _NETWORK_BASES = {
     "github": "github.com/",
@@ -29,21 +34,28 @@ _NETWORK_BASES = {
 }
 
 
-def _fmt_date(value: str | None) -> str | None:
+def _language(document: dict[str, Any]) -> str:
+    """`meta.language` ("fr", "de-CH", ...) when we have labels for it, else English."""
+    chosen = (document.get("meta") or {}).get("language")
+    code = re.split(r"[-_]", chosen.strip().lower())[0] if isinstance(chosen, str) else "en"
+    return code if code in LABELS else "en"
+
+
+def _fmt_date(value: str | None, labels: dict[str, Any]) -> str | None:
     if not value:
         return None
     parts = value.split("-")
     if len(parts) >= 2:
-        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{labels['months'][int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
 
 
-def _date_range(start: str | None, end: str | None) -> str | None:
-    a, b = _fmt_date(start), _fmt_date(end)
+def _date_range(start: str | None, end: str | None, labels: dict[str, Any]) -> str | None:
+    a, b = _fmt_date(start, labels), _fmt_date(end, labels)
     if a and b:
         return a if a == b else f"{a} – {b}"
     if a:
-        return f"{a} – Present"
+        return f"{a} – {labels['present']}"
     return b
 
 
@@ -103,16 +115,25 @@ _env = jinja2.Environment(
     undefined=jinja2.ChainableUndefined,
 )
 _env.filters.update(
-    date=_fmt_date,
     href=_href,
     display_url=_display_url,
     profile_url=_profile_url,
     paragraphs=_paragraphs,
 )
-_env.globals.update(date_range=_date_range, location_line=_location_line)
+_env.globals.update(location_line=_location_line)
 
 
 def render_resume_html(data: dict[str, Any], *, title: str, pdf_url: str | None) -> str:
     """A complete HTML page (inline CSS, no external assets) showing the resume."""
     document = parse_resume(data).to_json()
-    return _env.get_template("resume.html.jinja").render(r=document, title=title, pdf_url=pdf_url)
+    language = _language(document)
+    labels = LABELS[language]
+    return _env.get_template("resume.html.jinja").render(
+        r=document,
+        title=title,
+        pdf_url=pdf_url,
+        lang=language,
+        L=labels,
+        fmt_date=partial(_fmt_date, labels=labels),
+        date_range=partial(_date_range, labels=labels),
+    )

@@ -3,8 +3,8 @@
     python -m resumate.rendering.previews                 # templates/<slug>/preview.png
     python -m resumate.rendering.previews --docs docs/templates
 
-Also copies the canonical helper library into every built-in template folder first, since a
-template may read no file outside its folder.
+Also copies the shared helpers (typst/resume-lib.typ as lib.typ, typst/labels.json) into every
+built-in template folder first, since a template may read no file outside its folder.
 """
 
 from __future__ import annotations
@@ -24,19 +24,24 @@ from resumate.rendering.pdf import (
 )
 
 LIB_SOURCE = Path(__file__).parent / "typst" / "resume-lib.typ"
-LIB_NAME = "lib.typ"
+LABELS_SOURCE = Path(__file__).parent / "typst" / "labels.json"
+# Canonical file -> name of its copy in each built-in template folder.
+SHARED_FILES = {LIB_SOURCE: "lib.typ", LABELS_SOURCE: "labels.json"}
 PREVIEW_PPI = 72
 
 
 def sync_lib() -> list[Path]:
-    """Copy the canonical `resume-lib.typ` into each built-in template; returns changed files."""
+    """Copy the shared helper files into each built-in template; returns the changed files."""
     changed = []
-    source = LIB_SOURCE.read_bytes()
-    for folder in sorted(TEMPLATES_DIR.iterdir()):
-        target = folder / LIB_NAME
-        if target.is_file() and target.read_bytes() != source:
-            target.write_bytes(source)
-            changed.append(target)
+    for source_path, name in SHARED_FILES.items():
+        source = source_path.read_bytes()
+        for folder in sorted(TEMPLATES_DIR.iterdir()):
+            target = folder / name
+            if (folder / "template.typ").is_file() and (
+                not target.is_file() or target.read_bytes() != source
+            ):
+                target.write_bytes(source)
+                changed.append(target)
     if changed:
         load_builtin_template.cache_clear()
     return changed
