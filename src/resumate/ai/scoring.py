@@ -489,15 +489,18 @@ def build_summary(facts: CvFacts) -> str:
     strengths: list[str] = []
     edu = facts.education[0] if facts.education else None
     if edu and (edu.study_type or edu.institution):
-        degree = edu.study_type or "a qualification"
+        degree = (edu.study_type or "a qualification").strip()
         part = f"holds {_article(degree)}{degree}"
-        if edu.area:
-            part += f" in {edu.area}"
+        if edu.area and edu.area.lower() not in degree.lower():
+            # "Bachelor of Science in" + "Nursing" must not become "... in in Nursing".
+            joiner = " " if degree.lower().endswith((" in", " of")) else " in "
+            part += f"{joiner}{edu.area}"
         if edu.institution:
             part += f" from {edu.institution}"
         strengths.append(part)
     if facts.certificates:
-        strengths.append(f"is certified in {_join(facts.certificates[:2])}")
+        certs = facts.certificates[:2]
+        strengths.append(f"has the {_join(certs)} credential{'s' if len(certs) > 1 else ''}")
     if len(facts.languages) >= 2:
         strengths.append(f"speaks {_join(facts.languages[:4])}")
     elif soft and not strengths:
