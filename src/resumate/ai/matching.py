@@ -244,9 +244,13 @@ def _detail(
 
 
 def _list(items: list[str], limit: int = 4) -> str:
+    """'a, b and c'; past ``limit``: 'a, b, c, d and 2 more'."""
+    if not items:
+        return ""
     shown = items[:limit]
-    text = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1] if shown else ""
-    return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    if len(items) > limit:
+        return ", ".join(shown) + f" and {len(items) - limit} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def explain(result: MatchResult, cv: CvProfile, job: JobProfile) -> str:
