@@ -7,8 +7,9 @@ import asyncio
 import hashlib
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import structlog
 from sqlalchemy import func, select, text
@@ -496,6 +497,54 @@ def _job_terms(job: JobDescription) -> list[str]:
     return [*job.required_skills, *job.nice_to_have_skills, job.title]
 
 
+T = TypeVar("T", CV, JobDescription)
+
+
+async def _rank(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    source: tuple[str, uuid.UUID],
+    target_type: str,
+    terms: list[str],
+    load: Callable[[list[uuid.UUID]], Awaitable[dict[uuid.UUID, T]]],
+    pair: Callable[[T], tuple[CV, JobDescription]],
+    limit: int,
+    mode: Mode,
+    rerank: bool,
+    exact: bool | None,
+) -> list[tuple[T, dict[str, Any]]]:
+    """Retrieve candidates of ``target_type`` for the source resource, score each pair and
+    order by score (ties by fused rank)."""
+    embedder = embedding_service.get_embedder()
+    vector = await embedding_service.get_vector(
+        session, resource_type=source[0], resource_id=source[1], model=embedder.model
+    )
+    candidates = await hybrid_candidates(
+        session,
+        resource_type=target_type,
+        owner_id=user_id,
+        vector=vector,
+        model=embedder.model,
+        dim=embedder.dim,
+        terms=terms,
+        k=max(CANDIDATES, limit),
+        mode=mode,
+        exact=exact,
+    )
+    targets: dict[uuid.UUID, T] = await load([c.id for c in candidates]) if candidates else {}
+    ordered = [c for c in candidates if c.id in targets]
+    pairs: list[tuple[CV, JobDescription, float | None]] = []
+    for candidate in ordered:
+        cv, job = pair(targets[candidate.id])
+        pairs.append((cv, job, candidate.cosine))
+    scores = await score_pairs(session, pairs=pairs, model=embedder.model)
+    ranked = list(zip(ordered, scores, strict=True))
+    if rerank:
+        ranked.sort(key=lambda item: (-item[1]["score"], -item[0].fused, str(item[0].id)))
+    return [(targets[c.id], score) for c, score in ranked[:limit]]
+
+
 async def match_jobs_for_cv(
     session: AsyncSession,
     *,
@@ -508,40 +557,24 @@ async def match_jobs_for_cv(
 ) -> list[tuple[JobDescription, dict[str, Any]]]:
     """My active jobs ranked for one of my CVs, each with its explained score."""
     cv = await _ready_cv(session, user_id=user_id, cv_id=cv_id)
-    embedder = embedding_service.get_embedder()
-    vector = await embedding_service.get_vector(
-        session, resource_type="cv", resource_id=cv.id, model=embedder.model
-    )
-    candidates = await hybrid_candidates(
+
+    async def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, JobDescription]:
+        rows = await session.execute(select(JobDescription).where(JobDescription.id.in_(ids)))
+        return {job.id: job for job in rows.scalars()}
+
+    return await _rank(
         session,
-        resource_type=RESOURCE,
-        owner_id=user_id,
-        vector=vector,
-        model=embedder.model,
-        dim=embedder.dim,
+        user_id=user_id,
+        source=("cv", cv.id),
+        target_type=RESOURCE,
         terms=_cv_terms(cv),
-        k=max(CANDIDATES, limit),
+        load=load,
+        pair=lambda job: (cv, job),
+        limit=limit,
         mode=mode,
+        rerank=rerank,
         exact=exact,
     )
-    if not candidates:
-        return []
-    jobs = {
-        job.id: job
-        for job in (
-            await session.execute(
-                select(JobDescription).where(JobDescription.id.in_([c.id for c in candidates]))
-            )
-        ).scalars()
-    }
-    ordered = [c for c in candidates if c.id in jobs]
-    scores = await score_pairs(
-        session, pairs=[(cv, jobs[c.id], c.cosine) for c in ordered], model=embedder.model
-    )
-    ranked = list(zip(ordered, scores, strict=True))
-    if rerank:
-        ranked.sort(key=lambda item: (-item[1]["score"], -item[0].fused, str(item[0].id)))
-    return [(jobs[c.id], score) for c, score in ranked[:limit]]
 
 
 async def match_cvs_for_job(
@@ -556,42 +589,26 @@ async def match_cvs_for_job(
 ) -> list[tuple[CV, dict[str, Any]]]:
     """My analysed CVs ranked for one of my jobs."""
     job = await get_owned(session, user_id=user_id, job_id=job_id)
-    embedder = embedding_service.get_embedder()
-    vector = await embedding_service.get_vector(
-        session, resource_type=RESOURCE, resource_id=job.id, model=embedder.model
-    )
-    candidates = await hybrid_candidates(
+
+    async def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, CV]:
+        rows = await session.execute(
+            select(CV).options(undefer(CV.text_content)).where(CV.id.in_(ids))
+        )
+        return {cv.id: cv for cv in rows.scalars()}
+
+    return await _rank(
         session,
-        resource_type="cv",
-        owner_id=user_id,
-        vector=vector,
-        model=embedder.model,
-        dim=embedder.dim,
+        user_id=user_id,
+        source=(RESOURCE, job.id),
+        target_type="cv",
         terms=_job_terms(job),
-        k=max(CANDIDATES, limit),
+        load=load,
+        pair=lambda cv: (cv, job),
+        limit=limit,
         mode=mode,
+        rerank=rerank,
         exact=exact,
     )
-    if not candidates:
-        return []
-    cvs = {
-        cv.id: cv
-        for cv in (
-            await session.execute(
-                select(CV)
-                .options(undefer(CV.text_content))
-                .where(CV.id.in_([c.id for c in candidates]))
-            )
-        ).scalars()
-    }
-    ordered = [c for c in candidates if c.id in cvs]
-    scores = await score_pairs(
-        session, pairs=[(cvs[c.id], job, c.cosine) for c in ordered], model=embedder.model
-    )
-    ranked = list(zip(ordered, scores, strict=True))
-    if rerank:
-        ranked.sort(key=lambda item: (-item[1]["score"], -item[0].fused, str(item[0].id)))
-    return [(cvs[c.id], score) for c, score in ranked[:limit]]
 
 
 async def match_report(
