@@ -28,6 +28,7 @@ LABELS_SOURCE = Path(__file__).parent / "typst" / "labels.json"
 # Canonical file -> name of its copy in each built-in template folder.
 SHARED_FILES = {LIB_SOURCE: "lib.typ", LABELS_SOURCE: "labels.json"}
 PREVIEW_PPI = 72
+DOCS_PPI = 100
 
 
 def sync_lib() -> list[Path]:
@@ -78,17 +79,14 @@ def main() -> None:
         print(f"wrote {target} ({len(png) // 1024} KB)")
         if args.docs is not None:
             args.docs.mkdir(parents=True, exist_ok=True)
-            pages = render_pdf(sample, template).pages
-            for page in range(1, pages + 1):
-                out = args.docs / f"{info.slug}-page{page}.png"
-                out.write_bytes(render_png(sample, template, page=page, ppi=110))
-                print(f"wrote {out}")
+            out = args.docs / f"{info.slug}-page1.png"
+            out.write_bytes(render_png(sample, template, page=1, ppi=DOCS_PPI))
+            print(f"wrote {out}")
             longer = long_resume()
-            long_pages = render_pdf(longer, template).pages
-            for page in (1, 2):
-                out = args.docs / f"{info.slug}-long-page{page}.png"
-                out.write_bytes(render_png(longer, template, page=page, ppi=110))
-                print(f"wrote {out} (long resume: {long_pages} pages)")
+            pages = render_pdf(longer, template).pages
+            out = args.docs / f"{info.slug}-long-page2.png"
+            out.write_bytes(render_png(longer, template, page=2, ppi=DOCS_PPI))
+            print(f"wrote {out} (page 2 of {pages})")
 
 
 if __name__ == "__main__":
