@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 from json.encoder import encode_basestring_ascii as _encode_str
 from typing import Any
 
@@ -84,6 +85,22 @@ class _AccessConfig:
 
 
 _access_config = _AccessConfig()
+
+# The current request's id, set by the request middleware. Its own variable (rather than
+# structlog's bind_contextvars) because it is set and reset on every request.
+request_id_var: ContextVar[str | None] = ContextVar("resumate_request_id", default=None)
+
+
+def add_request_id(
+    logger: object, method_name: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """structlog processor: the current request id on every line logged during a request."""
+    request_id = request_id_var.get()
+    if request_id is not None:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
 _access_log = structlog.get_logger("resumate.access")
 _PREFIX_LEN = len(structlog.contextvars.STRUCTLOG_KEY_PREFIX)
 _ts_second = -1
@@ -146,28 +163,36 @@ def log_access(
         f'{{"method": {_encode_str(method)}, "path": {_encode_str(path)}, '
         f'"route": {_encode_str(route)}, "status": {int(status)}, '
         f'"duration_ms": {float(duration_ms)!r}, "user_id": {_json_value(user_id)}, '
-        f'"client": {_encode_str(client)}, "event": "request"{_bound_context()}, '
+        f'"client": {_encode_str(client)}, "event": "request"{_request_context()}, '
         f'"level": "info", "timestamp": "{_utc_timestamp()}"}}\n'
     )
     _access_writer.write(line, defer=defer)
 
 
-def _bound_context() -> str:
-    """The structlog context-local values as JSON members (what merge_contextvars adds)."""
+def _request_context() -> str:
+    """The request id and the structlog context-local values as JSON members (what the
+    add_request_id and merge_contextvars processors add to other lines)."""
+    request_id = request_id_var.get()
+    head = "" if request_id is None else f', "request_id": {_encode_str(request_id)}'
     variables = getattr(structlog.contextvars, "_CONTEXT_VARS", None)
+    if variables is not None and not variables:  # nothing ever bound: the usual case
+        return head
     items: Iterable[tuple[str, Any]]
     if variables is None:  # another structlog layout: the public (slower) accessor
         items = structlog.contextvars.get_contextvars().items()
     else:
         items = ((key[_PREFIX_LEN:], var.get(...)) for key, var in list(variables.items()))
-    return "".join(
-        f", {_encode_str(key)}: {_json_value(value)}" for key, value in items if value is not ...
+    return head + "".join(
+        f", {_encode_str(key)}: {_json_value(value)}"
+        for key, value in items
+        if value is not ... and not (key == "request_id" and request_id is not None)
     )
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_request_id,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

@@ -16,20 +16,27 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resumate.core.envelope import error_payload
-from resumate.core.logging import log_access
+from resumate.core.logging import log_access, request_id_var
 from resumate.core.metrics import observe_request
 
 log = structlog.get_logger("resumate.access")
 
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
+# On every response (the OWASP REST set): no MIME sniffing, never framed.
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
+]
+# On everything a browser may show as a page (any type but JSON): these only act on documents,
+# and each header costs the server per response, so JSON answers go without them.
+DOCUMENT_HEADERS: list[tuple[bytes, bytes]] = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# JSON is data, never a page: it may load nothing at all.
+CSP_JSON = b"default-src 'none'; frame-ancestors 'none'"
 # The docs pages load Swagger UI from a CDN; everything else is same-origin only.
 CSP_DEFAULT = (
     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -64,12 +71,17 @@ class RequestContextMiddleware:
         self.app = app
         self.body_limit = body_limit
         self.hsts = hsts
-        # The headers added to every response, built once.
+        # The headers added to responses, built once: JSON, documents, the API docs pages.
         common = list(SECURITY_HEADERS)
         if hsts:
             common.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
-        self._headers_default = (*common, (b"content-security-policy", CSP_DEFAULT))
-        self._headers_docs = (*common, (b"content-security-policy", CSP_DOCS))
+        self._headers_json = (*common, (b"content-security-policy", CSP_JSON))
+        self._headers_default = (
+            *common,
+            *DOCUMENT_HEADERS,
+            (b"content-security-policy", CSP_DEFAULT),
+        )
+        self._headers_docs = (*common, *DOCUMENT_HEADERS, (b"content-security-policy", CSP_DOCS))
         self._in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -97,12 +109,11 @@ class RequestContextMiddleware:
         if state is None:
             state = scope["state"] = {}
         state["request_id"] = request_id
-        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+        token = request_id_var.set(request_id)
         path: str = scope["path"]
-        extra_headers = (
-            (b"x-request-id", request_id.encode()),
-            *(self._headers_docs if path in DOCS_PATHS else self._headers_default),
-        )
+        request_id_header = (b"x-request-id", request_id.encode())
+        document_headers = self._headers_docs if path in DOCS_PATHS else self._headers_default
+        json_headers = self._headers_json
         status = 500
         response_started = False
 
@@ -111,7 +122,14 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                message["headers"] = [*message.get("headers", ()), *extra_headers]
+                headers = message.get("headers", ())
+                extra = document_headers
+                for name, value in headers:
+                    if name == b"content-type":
+                        if _is_json(value):
+                            extra = json_headers
+                        break
+                message["headers"] = [*headers, request_id_header, *extra]
             await send(message)
 
         try:
@@ -161,7 +179,14 @@ class RequestContextMiddleware:
                 (scope.get("client") or ("", 0))[0],
                 defer=self._in_flight > 0,
             )
-            structlog.contextvars.reset_contextvars(**tokens)
+            request_id_var.reset(token)
+
+
+def _is_json(content_type: bytes) -> bool:
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
 
 
 def _limited_receive(receive: Receive, limit: int) -> Receive:
