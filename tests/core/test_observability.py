@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 import structlog
@@ -75,7 +76,13 @@ async def test_access_line_fields_and_bound_context(
     assert line["status"] == 201 and line["duration_ms"] == 1.25
     assert line["user_id"] == "u-1" and line["client"] == "10.0.0.1"
     assert line["request_id"] == "rid-1" and line["tenant"] == 'a"b'
-    assert str(line["timestamp"]).endswith("Z") and "T" in str(line["timestamp"])
+    # The same form as structlog's TimeStamper(fmt="iso", utc=True) on the other lines.
+    iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
+    assert re.fullmatch(iso, str(line["timestamp"]))
+    structlog.get_logger("t").warning("other line")
+    [other] = access_lines(capsys.readouterr().err)
+    assert re.fullmatch(iso, str(other["timestamp"]))
+    assert str(other["timestamp"])[:16] == str(line["timestamp"])[:16]
 
 
 async def test_deferred_lines_flush_at_end_of_loop_turn_in_order(

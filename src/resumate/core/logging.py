@@ -110,12 +110,12 @@ _ts_prefix = ""
 def _utc_timestamp() -> str:
     """The TimeStamper(fmt="iso", utc=True) format, with the date part computed once a second."""
     global _ts_second, _ts_prefix
-    now = time.time()
-    second = int(now)
+    micros = time.time_ns() // 1000
+    second = micros // 1_000_000
     if second != _ts_second:
         _ts_prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
         _ts_second = second
-    return f"{_ts_prefix}.{int((now - second) * 1_000_000):06d}Z"
+    return f"{_ts_prefix}.{micros % 1_000_000:06d}Z"
 
 
 def _json_value(value: object) -> str:
