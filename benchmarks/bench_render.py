@@ -222,7 +222,8 @@ def main() -> None:
     args = parser.parse_args()
 
     data = sample_resume()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, sample resume")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load}")
     rows: list[tuple[str, ...]] = []
     same_p50: dict[str, float] = {}
     new_p50: dict[str, float] = {}
@@ -233,11 +234,12 @@ def main() -> None:
             render_pdf(variant(), template)
         same = timed(lambda t=template: render_pdf(data, t), args.iterations)
         docs = [variant() for _ in range(args.iterations)]
-        fresh = []
+        fresh, fresh_cpu = [], []
         for document in docs:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             render_pdf(document, template)
             fresh.append((time.perf_counter() - start) * 1000)
+            fresh_cpu.append((time.thread_time() - start_cpu) * 1000)
         same_p50[slug] = statistics.median(same)
         new_p50[slug] = statistics.median(fresh)
         pages = render_pdf(data, template).pages
@@ -250,6 +252,7 @@ def main() -> None:
                 f"{cold:.0f}",
                 f"{same_p50[slug]:.1f} / {percentile(same, 95):.1f}",
                 f"{new_p50[slug]:.1f} / {percentile(fresh, 95):.1f}",
+                f"{statistics.median(fresh_cpu):.1f}",
                 f"{procs:.0f} (threads {thr:.0f})",
                 f"PNG of page 1: {statistics.median(png):.0f} ms",
             )
@@ -270,6 +273,7 @@ def main() -> None:
                 "-",
                 f"{p50:.0f} / {p95:.0f}",
                 f"{p50:.0f} / {p95:.0f}",
+                "-",
                 f"{process_rate:.1f} (2 at once)",
                 "same resume as HTML",
             )
@@ -282,6 +286,7 @@ def main() -> None:
                 "-",
                 f"{p50:.0f} / {p95:.0f}",
                 f"{p50:.0f} / {p95:.0f}",
+                "-",
                 f"{1000 / p50:.1f} (one page)",
                 "same resume as HTML, new each time",
             )
@@ -292,6 +297,7 @@ def main() -> None:
         "cold first ms",
         "warm, same doc p50/p95 ms",
         "warm, new doc p50/p95 ms",
+        "new doc CPU p50 ms",
         "new docs/s on 2 cores",
         "notes",
     )
