@@ -14,6 +14,7 @@ from resumate.rendering.pdf import (
     render_pdf,
     render_png,
     sample_resume,
+    template_from_folder,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "render_pdf",
     "render_png",
     "sample_resume",
+    "template_from_folder",
 ]
