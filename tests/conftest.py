@@ -102,7 +102,10 @@ def storage(data_dir: Path) -> storage_module.LocalStorage:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, database: db_module.Database, storage: storage_module.LocalStorage):  # type: ignore[no-untyped-def]
-    return create_app(settings, manage_resources=False)
+    from resumate.modules.resumes.service import close_render_pool
+
+    yield create_app(settings, manage_resources=False)
+    close_render_pool()
 
 
 @pytest.fixture

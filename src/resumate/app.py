@@ -109,6 +109,9 @@ def create_app(
         try:
             yield
         finally:
+            from resumate.modules.resumes.service import close_render_pool
+
+            await asyncio.to_thread(close_render_pool)
             if manage_resources:
                 if runner is not None:
                     await runner.stop()

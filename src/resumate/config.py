@@ -75,6 +75,7 @@ class Settings(BaseSettings):
 
     ai_provider: Literal["offline", "ollama"] = "offline"
     analysis_timeout: float = 180.0
+    render_workers: int = 2
     ollama_host: str = Field(
         default="http://127.0.0.1:11434",
         validation_alias=AliasChoices("RESUMATE_OLLAMA_HOST", "OLLAMA_HOST", "ollama_host"),

@@ -3,13 +3,12 @@ previews and public sharing."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import hashlib
 import json
 import secrets
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.config import get_settings
 from resumate.core.envelope import PageParams
-from resumate.core.errors import NotFound, PreconditionFailed, ValidationFailed
+from resumate.core.errors import (
+    NotFound,
+    PreconditionFailed,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from resumate.core.storage import bytes_stream, get_storage, new_key
 from resumate.jsonresume import ResumeValidationError, parse_resume
 from resumate.modules.analytics import service as analytics_service
@@ -27,10 +31,43 @@ from resumate.modules.templates import service as template_service
 from resumate.modules.templates.models import Template
 from resumate.modules.users import service as user_service
 from resumate.rendering import pdf as rendering
+from resumate.rendering.pool import RenderPool
 
 RESOURCE = "resume"
-# Typst compiles on these threads: as many as cores, so renders queue instead of thrashing.
-_render_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="render")
+# Typst holds the GIL while it compiles, so renders run in worker processes (a thread would
+# stall the event loop for the whole compile). Created on first use, closed on shutdown.
+_render_pool: RenderPool | None = None
+
+
+def _pool() -> RenderPool:
+    global _render_pool
+    if _render_pool is None:
+        _render_pool = RenderPool(workers=get_settings().render_workers)
+    return _render_pool
+
+
+def close_render_pool() -> None:
+    global _render_pool
+    if _render_pool is not None:
+        _render_pool.close()
+        _render_pool = None
+
+
+async def _render(
+    kind: str, data: dict[str, Any], source: rendering.TemplateSource, page: int = 1
+) -> Any:
+    """Render in the pool; a pool whose worker died is replaced once."""
+    for attempt in (1, 2):
+        pool = _pool()
+        try:
+            if kind == "pdf":
+                return await pool.render_pdf(data, source)
+            return await pool.render_png(data, source, page=page, ppi=96)
+        except BrokenProcessPool:
+            close_render_pool()
+            if attempt == 2:
+                raise ServiceUnavailable("The renderer is restarting; try again") from None
+    raise AssertionError("unreachable")
 
 
 def etag(resume: Resume) -> str:
@@ -230,11 +267,8 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     storage = get_storage()
     if existing is not None and await storage.exists(existing.storage_key):
         return existing, True
-    loop = asyncio.get_running_loop()
     try:
-        rendered = await loop.run_in_executor(
-            _render_pool, rendering.render_pdf, resume.data, source
-        )
+        rendered = await _render("pdf", resume.data, source)
     except ResumeValidationError as exc:
         raise ValidationFailed(
             "The stored document is not valid", details={"errors": exc.errors}
@@ -296,11 +330,8 @@ async def latest_pdf(session: AsyncSession, *, resume: Resume) -> ResumePdf:
 async def preview_png(session: AsyncSession, *, resume: Resume, page: int) -> bytes:
     template = await _template_for(session, resume)
     source = await template_service.template_source(session, template)
-    loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(
-            _render_pool, lambda: rendering.render_png(resume.data, source, page=page, ppi=96)
-        )
+        return await _render("png", resume.data, source, page=page)
     except rendering.PageOutOfRange as exc:
         raise NotFound(f"Page {page} does not exist: the resume has {exc.pages} page(s)") from exc
 
