@@ -194,6 +194,7 @@ def configure(url: str) -> Any:
             secret_key=SecretStr("bench-secret-" + "x" * 40),
             ai_provider="offline",
             run_worker_in_process=False,
+            log_level="WARNING",
         )
     )
     database = db_module.Database(url, pool_size=4, max_overflow=4)
