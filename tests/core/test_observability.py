@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from resumate.core.logging import configure_logging, log_access
 from resumate.core.metrics import HttpMetrics
+from resumate.core.middleware import new_request_id
 
 
 def samples(metrics: HttpMetrics) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -84,23 +86,38 @@ async def test_access_line_fields_and_bound_context(
     assert re.fullmatch(iso, str(other["timestamp"]))
 
 
-async def test_deferred_lines_flush_at_end_of_loop_turn_in_order(
+async def test_lines_of_one_loop_turn_are_joined_and_kept_in_order(
+    json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await asyncio.sleep(0)  # start on a fresh loop turn
+    capsys.readouterr()
+    log_access("GET", "/a", "/a", 200, 1.0, None, "c")
+    # The first line of a turn is written at once (a lone request is logged before it returns).
+    assert [line["path"] for line in access_lines(capsys.readouterr().err)] == ["/a"]
+    log_access("GET", "/b", "/b", 200, 1.0, None, "c")
+    log_access("GET", "/c", "/c", 200, 1.0, None, "c")
+    assert capsys.readouterr().err == "", "later lines of the same turn wait for its end"
+    await asyncio.sleep(0)
+    assert [line["path"] for line in access_lines(capsys.readouterr().err)] == ["/b", "/c"]
+
+    # A new turn writes its first line at once again; any other log line first writes the
+    # pending access lines, so the order is kept.
+    log_access("GET", "/d", "/d", 200, 1.0, None, "c")
+    log_access("GET", "/e", "/e", 200, 1.0, None, "c")
+    structlog.get_logger("t").warning("after e")
+    events = [line.get("path") or line["event"] for line in access_lines(capsys.readouterr().err)]
+    assert events == ["/d", "/e", "after e"]
+    await asyncio.sleep(0)
+    assert capsys.readouterr().err == ""
+
+
+def test_outside_an_event_loop_lines_are_written_at_once(
     json_logs: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    log_access("GET", "/a", "/a", 200, 1.0, None, "c", defer=True)
-    log_access("GET", "/b", "/b", 200, 1.0, None, "c", defer=True)
-    assert capsys.readouterr().err == "", "deferred lines wait for the end of the turn"
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
-    assert [line["path"] for line in access_lines(capsys.readouterr().err)] == ["/a", "/b"]
-
-    # Any other log line first writes the pending access lines, so the order is kept.
-    log_access("GET", "/c", "/c", 200, 1.0, None, "c", defer=True)
-    structlog.get_logger("t").warning("after c")
-    log_access("GET", "/d", "/d", 200, 1.0, None, "c")  # not deferred: written at once
-    events = [line.get("path") or line["event"] for line in access_lines(capsys.readouterr().err)]
-    assert events == ["/c", "after c", "/d"]
+    log_access("GET", "/x", "/x", 200, 1.0, None, "c")
+    log_access("GET", "/y", "/y", 200, 1.0, None, "c")
+    assert [line["path"] for line in access_lines(capsys.readouterr().err)] == ["/x", "/y"]
 
 
 def test_access_line_off_below_info(capsys: pytest.CaptureFixture[str]) -> None:
@@ -122,3 +139,21 @@ def test_console_format_goes_through_structlog(capsys: pytest.CaptureFixture[str
         assert "/console" in err and "418" in err and not err.lstrip().startswith("{")
     finally:
         configure_logging("INFO", json=True)
+
+
+def test_request_ids_unique_well_formed_and_reseeded_after_fork() -> None:
+    ids = [new_request_id() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in ids)
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: report one id and leave at once
+        os.write(write_end, new_request_id().encode())
+        os._exit(0)
+    os.close(write_end)
+    child_id = os.read(read_end, 64).decode()
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    assert re.fullmatch(r"[0-9a-f]{32}", child_id)
+    assert child_id[:16] != new_request_id()[:16], "a forked worker must not share the prefix"

@@ -24,39 +24,47 @@ def _write(text: str) -> None:
 
 
 class _AccessWriter:
-    """Writes access lines; while other requests are still in flight, the lines of one
-    event-loop turn are joined into one write (one system call instead of one per request).
-    Pending lines go out at the end of the turn, before any other log line, and at exit."""
+    """Writes access lines, one write (system call) per event-loop turn at most plus one.
+
+    Under load one loop turn finishes dozens of requests. The first line of a turn is written
+    at once; the next ones of the same turn wait for its end (a ``call_soon`` callback) and go
+    out joined. A lone request (tests, a quiet server) is thus logged before its response
+    returns to the caller, and a busy server makes two writes per turn instead of one per
+    request. Pending lines also go out before any other log line, and at exit.
+    """
 
     def __init__(self) -> None:
         self._pending: list[str] = []
-        self._scheduled = False
+        self._turn_open = False
         self._lock = threading.Lock()
 
-    def write(self, line: str, *, defer: bool) -> None:
-        if defer:
-            with self._lock:
-                self._pending.append(line)
-                if self._scheduled:
-                    return
-                self._scheduled = True
-            try:
-                asyncio.get_running_loop().call_soon(self.flush)
-            except RuntimeError:  # no loop in this thread: write now
-                self.flush()
-            return
+    def write(self, line: str) -> None:
         with self._lock:
-            if self._pending:
-                line = "".join(self._pending) + line
-                self._pending.clear()
+            if self._turn_open:
+                self._pending.append(line)
+                return
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not in an event loop: nothing to batch with
+                _write(line)
+                return
+            self._turn_open = True
             _write(line)
+        loop.call_soon(self._end_turn)
+
+    def _end_turn(self) -> None:
+        with self._lock:
+            self._turn_open = False
+            self._write_pending()
 
     def flush(self) -> None:
         with self._lock:
-            self._scheduled = False
-            if self._pending:
-                _write("".join(self._pending))
-                self._pending.clear()
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            _write("".join(self._pending))
+            self._pending.clear()
 
 
 _access_writer = _AccessWriter()
@@ -134,15 +142,13 @@ def log_access(
     duration_ms: float,
     user_id: object,
     client: str,
-    *,
-    defer: bool = False,
 ) -> None:
     """The one access line per request (event ``request``), with the bound context (request id).
 
     It is written on every request, so with JSON output it skips structlog's generic processor
     chain and renders the same JSON object (same keys, level, timestamp format) directly;
-    other set-ups go through structlog as usual. ``defer``: other requests are in flight, the
-    line may wait for the end of the event-loop turn (see ``_AccessWriter``).
+    other set-ups go through structlog as usual. Lines of one busy event-loop turn are written
+    together (see ``_AccessWriter``).
     """
     config = _access_config
     if not config.enabled:
@@ -166,7 +172,7 @@ def log_access(
         f'"client": {_encode_str(client)}, "event": "request"{_request_context()}, '
         f'"level": "info", "timestamp": "{_utc_timestamp()}"}}\n'
     )
-    _access_writer.write(line, defer=defer)
+    _access_writer.write(line)
 
 
 def _request_context() -> str:

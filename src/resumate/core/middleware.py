@@ -4,6 +4,7 @@ per-request cost low and streams bodies untouched."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -60,6 +61,25 @@ class BodyTooLarge(HTTPException):
 DOCS_PATHS = frozenset(("/docs", "/redoc"))
 
 
+class _RequestIds:
+    """32 hex characters: a random per-process prefix and a counter. Unique across processes
+    and restarts without a system call per request (ids are for correlation, not secrets)."""
+
+    def __init__(self) -> None:
+        self.reseed()
+        os.register_at_fork(after_in_child=self.reseed)
+
+    def reseed(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count(int.from_bytes(os.urandom(4), "big"))
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+new_request_id = _RequestIds()
+
+
 class RequestContextMiddleware:
     def __init__(
         self,
@@ -82,7 +102,6 @@ class RequestContextMiddleware:
             (b"content-security-policy", CSP_DEFAULT),
         )
         self._headers_docs = (*common, *DOCUMENT_HEADERS, (b"content-security-policy", CSP_DOCS))
-        self._in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,7 +109,6 @@ class RequestContextMiddleware:
             return
 
         started = time.perf_counter()
-        self._in_flight += 1
         request_id: str | None = None
         declared: int | None = None
         for name, value in scope["headers"]:
@@ -104,7 +122,7 @@ class RequestContextMiddleware:
                 except ValueError:
                     declared = None
         if request_id is None:
-            request_id = os.urandom(16).hex()
+            request_id = new_request_id()
         state = scope.get("state")
         if state is None:
             state = scope["state"] = {}
@@ -165,7 +183,6 @@ class RequestContextMiddleware:
             )
         finally:
             duration = time.perf_counter() - started
-            self._in_flight -= 1
             template = getattr(scope.get("route"), "path", None) or "<unmatched>"
             method: str = scope["method"]
             observe_request(method, template, status, duration)
@@ -177,7 +194,6 @@ class RequestContextMiddleware:
                 round(duration * 1000, 2),
                 state.get("user_id"),
                 (scope.get("client") or ("", 0))[0],
-                defer=self._in_flight > 0,
             )
             request_id_var.reset(token)
 
