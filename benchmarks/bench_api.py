@@ -185,6 +185,9 @@ def main() -> None:
         try:
             server.wait_for("/health/ready")
             asyncio.run(run(server.base, args.logins, args.pdfs))
+        except Exception:
+            print(server.tail(), file=sys.stderr)
+            raise
         finally:
             server.stop()
 

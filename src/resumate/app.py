@@ -90,6 +90,7 @@ def create_app(
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
                 connect_timeout=settings.db_connect_timeout,
+                pool_timeout=settings.db_pool_timeout,
             )
             db_module.set_database(database)
             storage_module.set_storage(build_storage(settings))

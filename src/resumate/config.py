@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_connect_timeout: float = 5.0
+    db_pool_timeout: float = 30.0
 
     secret_key: SecretStr | None = None
     access_token_minutes: int = 15

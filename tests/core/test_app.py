@@ -190,3 +190,19 @@ async def test_openapi_served(eclient: httpx.AsyncClient) -> None:
 
 def test_logging_goes_through_structlog() -> None:
     logging.getLogger("resumate.test").info("stdlib line")
+
+
+async def test_database_pool_timeout_is_a_503(settings: Settings, database, storage) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    app = create_app(settings, manage_resources=False)
+
+    @app.get("/api/v1/_test/pool")
+    async def pool_exhausted() -> None:
+        raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/api/v1/_test/pool")
+    assert_error(response, 503, "SERVICE_UNAVAILABLE")
+    assert response.headers["retry-after"] == "2"

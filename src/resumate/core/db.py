@@ -79,7 +79,13 @@ def resolve_database_url(settings: Settings) -> str:
 
 class Database:
     def __init__(
-        self, url: str, *, pool_size: int = 10, max_overflow: int = 10, connect_timeout: float = 5.0
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 10,
+        connect_timeout: float = 5.0,
+        pool_timeout: float = 30.0,
     ) -> None:
         self.url = sqlalchemy_url(url)
         self.engine: AsyncEngine = create_async_engine(
@@ -87,7 +93,8 @@ class Database:
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_pre_ping=True,
-            pool_timeout=connect_timeout,
+            # Under a burst requests queue for a connection rather than fail at once.
+            pool_timeout=pool_timeout,
             connect_args={"connect_timeout": max(1, int(connect_timeout))},
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -92,7 +92,22 @@ async def validation_exception_handler(request: Request, exc: Exception) -> JSON
     )
 
 
+async def database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+    """No connection could be had (pool exhausted, database down): a retryable 503, not a 500."""
+    log.warning("database unavailable", error=type(exc).__name__, path=request.url.path)
+    return JSONResponse(
+        error_payload("SERVICE_UNAVAILABLE", "The database is busy or unreachable; retry shortly"),
+        status_code=503,
+        headers={"Retry-After": "2"},
+    )
+
+
 def install_exception_handlers(app: FastAPI) -> None:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    for exc_type in (PoolTimeout, OperationalError, InterfaceError):
+        app.add_exception_handler(exc_type, database_unavailable_handler)
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
     app.add_exception_handler(RequestValidationError, validation_exception_handler)
