@@ -513,11 +513,14 @@ async def run(args: argparse.Namespace, url: str) -> None:
         assert response.status_code == 201, response.text
         user_id = uuid.UUID(response.json()["data"]["user"]["id"])
         client.cookies.clear()
-        token = await client.post(
-            "/api/v1/auth/token", data={"username": email, "password": password}
-        )
-        assert token.status_code == 200, token.text
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+        async def login() -> dict[str, str]:
+            token = await client.post(
+                "/api/v1/auth/token", data={"username": email, "password": password}
+            )
+            assert token.status_code == 200, token.text
+            return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
         try:
             # Real generated ads, embedded.
             started = time.perf_counter()
@@ -652,6 +655,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                     )
                     service_ms.append((time.perf_counter() - started) * 1000)
             await database_clear_cache(database)
+            headers = await login()
             cold: list[float] = []
             warm: list[float] = []
             best_ranks: list[list[str]] = []
@@ -663,6 +667,13 @@ async def run(args: argparse.Namespace, url: str) -> None:
                         f"/api/v1/cvs/{cv_id}/matches?limit=20", headers=headers
                     )
                     elapsed = (time.perf_counter() - started) * 1000
+                    if response.status_code == 401:  # a short-lived access token ran out
+                        headers = await login()
+                        started = time.perf_counter()
+                        response = await client.get(
+                            f"/api/v1/cvs/{cv_id}/matches?limit=20", headers=headers
+                        )
+                        elapsed = (time.perf_counter() - started) * 1000
                     assert response.status_code == 200, response.text
                     (cold if attempt == 0 else warm).append(elapsed)
                     if attempt == 0:
