@@ -24,6 +24,7 @@ ranks all jobs for every CV with each retrieval mode the service exposes and pri
 from __future__ import annotations
 
 import argparse
+import atexit
 import asyncio
 import json
 import math
@@ -186,6 +187,7 @@ def configure(url: str) -> Any:
     from resumate.core import db as db_module
 
     work = Path(tempfile.mkdtemp(prefix="resumate-bench-data-"))
+    atexit.register(shutil.rmtree, work, True)
     set_settings(
         Settings(
             env="test",
