@@ -24,8 +24,8 @@ ranks all jobs for every CV with each retrieval mode the service exposes and pri
 from __future__ import annotations
 
 import argparse
-import atexit
 import asyncio
+import atexit
 import json
 import math
 import os
