@@ -266,9 +266,7 @@ class OllamaClient:
                     raise OllamaUnavailable(self._describe(exc)) from exc
                 await self._sleep(attempt)
                 attempt += 1
-            except httpx.TimeoutException as exc:
-                raise OllamaUnavailable(self._describe(exc)) from exc
-            except httpx.TransportError as exc:
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
                 raise OllamaUnavailable(self._describe(exc)) from exc
 
     async def embed(
@@ -348,9 +346,7 @@ class OllamaClient:
                     raise OllamaUnavailable(self._describe(exc)) from exc
                 await self._sleep(attempt)
                 attempt += 1
-            except httpx.TimeoutException as exc:
-                raise OllamaUnavailable(self._describe(exc)) from exc
-            except httpx.TransportError as exc:
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
                 raise OllamaUnavailable(self._describe(exc)) from exc
 
     def _raise_for_status(self, response: httpx.Response, model: str | None) -> None:
