@@ -4,6 +4,11 @@ Lenient where real documents vary (unknown keys are kept and round-trip, empty s
 date/URL/email fields mean "absent", URLs may omit their scheme), strict where the renderer
 depends on it (no coercion between strings, numbers, lists and objects), and bounded so that
 one document cannot make the renderer work without limit.
+
+Every key and string is free text in the sense of ``resumate.core.text``: documents are often
+made from text extracted out of PDFs, so NUL and other control characters are dropped and
+unpaired surrogates replaced, never refused (``parse_resume`` cleans the whole tree first, and
+the field types clean again for code that validates a model directly).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pydantic import (
     ValidationError,
 )
 from pydantic.alias_generators import to_camel
+
+from resumate.core.text import MAX_JSON_DEPTH, FreeText, clean_json
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -131,22 +138,23 @@ def _check_email(value: str) -> str:
     return value
 
 
-ShortText = Annotated[str, StringConstraints(max_length=MAX_SHORT_TEXT)]
-LongText = Annotated[str, StringConstraints(max_length=MAX_LONG_TEXT)]
+ShortText = Annotated[FreeText, StringConstraints(max_length=MAX_SHORT_TEXT)]
+LongText = Annotated[FreeText, StringConstraints(max_length=MAX_LONG_TEXT)]
 Date = Annotated[
-    Annotated[str, StringConstraints(max_length=10), AfterValidator(_check_date)] | None,
+    Annotated[FreeText, StringConstraints(max_length=10), AfterValidator(_check_date)] | None,
     BeforeValidator(_blank_to_none),
 ]
 Url = Annotated[
-    Annotated[str, StringConstraints(max_length=MAX_URL_LENGTH), AfterValidator(_check_url)] | None,
+    Annotated[FreeText, StringConstraints(max_length=MAX_URL_LENGTH), AfterValidator(_check_url)]
+    | None,
     BeforeValidator(_blank_to_none),
 ]
 Email = Annotated[
-    Annotated[str, StringConstraints(max_length=254), AfterValidator(_check_email)] | None,
+    Annotated[FreeText, StringConstraints(max_length=254), AfterValidator(_check_email)] | None,
     BeforeValidator(_blank_to_none),
 ]
 # A photo may be a data: URI, so it is a long string that no built-in template fetches.
-ImageRef = Annotated[str, StringConstraints(max_length=MAX_DOCUMENT_BYTES)]
+ImageRef = Annotated[FreeText, StringConstraints(max_length=MAX_DOCUMENT_BYTES)]
 TextList = Annotated[list[LongText], Field(max_length=MAX_LIST_ITEMS)]
 ShortList = Annotated[list[ShortText], Field(max_length=MAX_LIST_ITEMS)]
 
@@ -356,6 +364,11 @@ def parse_resume(data: object) -> ResumeDocument:
     """Validate `data` as a JSON Resume document or raise `ResumeValidationError`."""
     if not isinstance(data, dict):
         raise ResumeValidationError([{"path": "$", "message": "expected a JSON object"}])
+    try:
+        data = clean_json(data)
+    except ValueError:
+        message = f"nested deeper than {MAX_JSON_DEPTH} levels"
+        raise ResumeValidationError([{"path": "$", "message": message}]) from None
     try:
         size = len(json.dumps(data, ensure_ascii=False, default=str).encode())
     except (TypeError, ValueError) as exc:

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from resumate.core.text import clean_text
+
 DocumentKind = Literal["pdf", "docx"]
 
 # pdfium is not thread-safe: every call into it happens under this lock.
@@ -130,12 +132,19 @@ def _local_zip_names(head: bytes) -> Iterator[str]:
 
 
 def extract_text(data: bytes, kind: str) -> ExtractedText:
-    """Extract text lines in reading order; raises DocumentError for unreadable files."""
+    """Extract text lines in reading order; raises DocumentError for unreadable files.
+    The text is free text in the sense of ``core.text``: no NUL or other control characters,
+    no unpaired surrogates (emoji in PDFs come out of PDFium as UTF-16 halves)."""
     if kind == "pdf":
-        return _extract_pdf(data)
-    if kind == "docx":
-        return _extract_docx(data)
-    raise DocumentError("Unsupported file type: please upload a PDF or a Word (.docx) file.")
+        extracted = _extract_pdf(data)
+    elif kind == "docx":
+        extracted = _extract_docx(data)
+    else:
+        raise DocumentError("Unsupported file type: please upload a PDF or a Word (.docx) file.")
+    for line in extracted.lines:
+        line.text = clean_text(line.text)
+    extracted.text = clean_text(extracted.text)
+    return extracted
 
 
 # --------------------------------------------------------------------------------------------

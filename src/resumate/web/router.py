@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from resumate.core.db import SessionDep
 from resumate.core.errors import ValidationFailed
+from resumate.core.text import ShortText
 from resumate.modules.auth import service as auth_service
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +36,9 @@ def page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
 
 
 @router.get("/verify-email", response_class=HTMLResponse)
-async def verify_email_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+async def verify_email_page(
+    token: Annotated[ShortText, Query(max_length=200)] = "",
+) -> HTMLResponse:
     if not token:
         return page(
             "message.html",
@@ -49,7 +52,7 @@ async def verify_email_page(token: Annotated[str, Query(max_length=200)] = "") -
 
 @router.post("/verify-email", response_class=HTMLResponse)
 async def verify_email_submit(
-    session: SessionDep, token: Annotated[str, Form(max_length=200)] = ""
+    session: SessionDep, token: Annotated[ShortText, Form(max_length=200)] = ""
 ) -> HTMLResponse:
     try:
         await auth_service.verify_email(session, token=token)
@@ -66,7 +69,9 @@ async def verify_email_submit(
 
 
 @router.get("/reset-password", response_class=HTMLResponse)
-async def reset_password_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+async def reset_password_page(
+    token: Annotated[ShortText, Query(max_length=200)] = "",
+) -> HTMLResponse:
     if not token:
         return page(
             "message.html",
@@ -81,8 +86,8 @@ async def reset_password_page(token: Annotated[str, Query(max_length=200)] = "")
 @router.post("/reset-password", response_class=HTMLResponse)
 async def reset_password_submit(
     session: SessionDep,
-    token: Annotated[str, Form(max_length=200)] = "",
-    new_password: Annotated[str, Form(max_length=1024)] = "",
+    token: Annotated[ShortText, Form(max_length=200)] = "",
+    new_password: Annotated[ShortText, Form(max_length=1024)] = "",
 ) -> HTMLResponse:
     try:
         await auth_service.reset_password(session, token=token, new_password=new_password)

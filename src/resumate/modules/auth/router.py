@@ -12,6 +12,7 @@ from resumate.config import get_settings
 from resumate.core.db import SessionDep
 from resumate.core.envelope import Envelope, ok
 from resumate.core.errors import NotFound, RateLimited, Unauthenticated
+from resumate.core.text import problem_char
 from resumate.modules.auth import service as auth_service
 from resumate.modules.auth.dependencies import (
     ACCESS_COOKIE,
@@ -182,6 +183,9 @@ async def token(request: Request, session: SessionDep) -> Any:
         or not password
     ):
         return _oauth_error(400, "invalid_request", "username and password are required")
+    for field, value in (("username", username), ("password", password)):
+        if (problem := problem_char(value)) is not None:
+            return _oauth_error(400, "invalid_request", f"{field} {problem}")
     try:
         await _login_limits(request, username)
         user = await auth_service.authenticate(session, email=username, password=password)

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from resumate.core.text import NoControls, ShortText
 from resumate.modules.users.schemas import UserRead
+
+Email = Annotated[EmailStr, NoControls, Field(max_length=254)]
 
 
 class StrictModel(BaseModel):
@@ -13,31 +17,31 @@ class StrictModel(BaseModel):
 
 
 class RegisterIn(StrictModel):
-    email: EmailStr = Field(max_length=254)
-    password: str = Field(max_length=1024)
-    full_name: str | None = Field(default=None, max_length=200)
+    email: Email
+    password: Annotated[ShortText, Field(max_length=1024)]
+    full_name: Annotated[ShortText, Field(max_length=200)] | None = None
 
 
 class LoginIn(StrictModel):
-    email: EmailStr = Field(max_length=254)
-    password: str = Field(max_length=1024)
+    email: Email
+    password: Annotated[ShortText, Field(max_length=1024)]
 
 
 class RefreshIn(StrictModel):
-    refresh_token: str | None = Field(default=None, max_length=200)
+    refresh_token: Annotated[ShortText, Field(max_length=200)] | None = None
 
 
 class ForgotIn(StrictModel):
-    email: EmailStr = Field(max_length=254)
+    email: Email
 
 
 class ResetIn(StrictModel):
-    token: str = Field(min_length=10, max_length=200)
-    new_password: str = Field(max_length=1024)
+    token: Annotated[ShortText, Field(min_length=10, max_length=200)]
+    new_password: Annotated[ShortText, Field(max_length=1024)]
 
 
 class VerifyIn(StrictModel):
-    token: str = Field(min_length=10, max_length=200)
+    token: Annotated[ShortText, Field(min_length=10, max_length=200)]
 
 
 class AuthResult(BaseModel):

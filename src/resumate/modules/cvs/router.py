@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, statu
 from fastapi.responses import StreamingResponse
 
 from resumate.core.db import SessionDep
+from resumate.core.downloads import content_disposition
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
 from resumate.core.storage import CHUNK_SIZE
 from resumate.modules.auth.dependencies import CurrentUser
@@ -87,7 +88,7 @@ async def download_cv(cv: OwnedCV) -> StreamingResponse:
         await cv_service.file_stream(cv),
         media_type=MEDIA_TYPES.get(cv.file_kind, "application/octet-stream"),
         headers={
-            "Content-Disposition": f'attachment; filename="{cv.filename}"',
+            "Content-Disposition": content_disposition(cv.filename),
             "Content-Length": str(cv.size_bytes),
         },
     )

@@ -19,6 +19,7 @@ from resumate.core.db import get_database
 from resumate.core.metrics import JOBS
 from resumate.core.queue import queue, register_maintenance
 from resumate.core.storage import ObjectNotFound, get_storage
+from resumate.core.text import clean_json
 from resumate.modules.cvs import service as cv_service
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
@@ -68,7 +69,9 @@ async def embed_text(text: str) -> tuple[str, list[float]] | None:
 
 
 def _result_values(analysis: CVAnalysis, text: str) -> dict[str, Any]:
-    return {
+    # Cleaned again at the database edge: a provider (an LLM especially) may answer with NUL or
+    # surrogates that PostgreSQL cannot store.
+    values = {
         "status": "ready",
         "error": None,
         "analyzed_at": datetime.now(UTC),
@@ -86,8 +89,9 @@ def _result_values(analysis: CVAnalysis, text: str) -> dict[str, Any]:
         "provider": analysis.provider,
         "model": analysis.model,
         "warnings": analysis.warnings,
-        "text_content": text.replace("\x00", ""),
+        "text_content": text,
     }
+    return {k: clean_json(v) for k, v in values.items()}
 
 
 @queue.task(

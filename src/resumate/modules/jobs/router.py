@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from resumate.core.db import SessionDep
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
+from resumate.core.text import ShortText
 from resumate.modules.auth.dependencies import CurrentUser
 from resumate.modules.auth.schemas import Message
 from resumate.modules.cvs.models import CV
@@ -69,7 +70,8 @@ async def list_jobs(
     session: SessionDep,
     page: Annotated[PageParams, Query()] = PageParams(),
     q: Annotated[
-        str | None, Query(min_length=1, max_length=500, description="Semantic + keyword search")
+        ShortText | None,
+        Query(min_length=1, max_length=500, description="Semantic + keyword search"),
     ] = None,
     active: bool | None = None,
 ) -> Envelope[list[JobRead]]:

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from resumate.core.text import FreeText, ShortText
+
 LocationType = Literal["remote", "hybrid", "on-site"]
-SkillName = Field(min_length=1, max_length=100)
+SkillName = Annotated[ShortText, Field(min_length=1, max_length=100)]
 
 
 class _SalaryCheck(BaseModel):
@@ -22,28 +24,28 @@ class _SalaryCheck(BaseModel):
 class JobCreate(_SalaryCheck):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=2, max_length=200)
-    description: str = Field(min_length=20, max_length=50_000)
-    company: str | None = Field(default=None, max_length=200)
+    title: Annotated[ShortText, Field(min_length=2, max_length=200)]
+    description: Annotated[FreeText, Field(min_length=20, max_length=50_000)]
+    company: Annotated[ShortText, Field(max_length=200)] | None = None
     location_type: LocationType
     salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
     salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
-    required_skills: list[str] | None = Field(default=None, max_length=60)
-    nice_to_have_skills: list[str] | None = Field(default=None, max_length=60)
+    required_skills: list[SkillName] | None = Field(default=None, max_length=60)
+    nice_to_have_skills: list[SkillName] | None = Field(default=None, max_length=60)
     min_experience_years: float | None = Field(default=None, ge=0, le=50)
 
 
 class JobUpdate(_SalaryCheck):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=2, max_length=200)
-    description: str | None = Field(default=None, min_length=20, max_length=50_000)
-    company: str | None = Field(default=None, max_length=200)
+    title: Annotated[ShortText, Field(min_length=2, max_length=200)] | None = None
+    description: Annotated[FreeText, Field(min_length=20, max_length=50_000)] | None = None
+    company: Annotated[ShortText, Field(max_length=200)] | None = None
     location_type: LocationType | None = None
     salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
     salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
-    required_skills: list[str] | None = Field(default=None, max_length=60)
-    nice_to_have_skills: list[str] | None = Field(default=None, max_length=60)
+    required_skills: list[SkillName] | None = Field(default=None, max_length=60)
+    nice_to_have_skills: list[SkillName] | None = Field(default=None, max_length=60)
     min_experience_years: float | None = Field(default=None, ge=0, le=50)
     is_active: bool | None = None
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from resumate.core.db import SessionDep
+from resumate.core.text import ShortText
 from resumate.modules.resumes import service as resume_service
-from resumate.modules.resumes.router import _filename, _stream_pdf
+from resumate.modules.resumes.router import resume_filename, stream_pdf
 from resumate.rendering.html import render_resume_html
 
 router = APIRouter(tags=["public"])
+
+Slug = Annotated[ShortText, Path(max_length=100)]
 
 
 async def _page(slug: str, session: SessionDep, pdf_path: str) -> HTMLResponse:
@@ -31,17 +36,17 @@ async def _pdf(slug: str, session: SessionDep) -> StreamingResponse:
     resume = await resume_service.get_shared(session, slug=slug)
     pdf, _ = await resume_service.render_resume_pdf(session, resume=resume)
     await resume_service.record_public(session, resume=resume, event="download")
-    return await _stream_pdf(pdf, _filename(resume, ".pdf"), inline=True)
+    return await stream_pdf(pdf, resume_filename(resume, ".pdf"), inline=True)
 
 
 @router.get("/public/r/{slug}", response_class=HTMLResponse)
-async def public_resume(slug: str, session: SessionDep) -> HTMLResponse:
+async def public_resume(slug: Slug, session: SessionDep) -> HTMLResponse:
     """A shared resume as a web page (no auth); counts a view."""
     return await _page(slug, session, f"/api/v1/public/r/{slug}/pdf")
 
 
 @router.get("/public/r/{slug}/pdf", response_class=StreamingResponse)
-async def public_resume_pdf(slug: str, session: SessionDep) -> StreamingResponse:
+async def public_resume_pdf(slug: Slug, session: SessionDep) -> StreamingResponse:
     """A shared resume's PDF (no auth); counts a download."""
     return await _pdf(slug, session)
 
@@ -51,10 +56,10 @@ short_router = APIRouter(include_in_schema=False)
 
 
 @short_router.get("/r/{slug}", response_class=HTMLResponse)
-async def short_public_resume(slug: str, session: SessionDep) -> HTMLResponse:
+async def short_public_resume(slug: Slug, session: SessionDep) -> HTMLResponse:
     return await _page(slug, session, f"/r/{slug}/pdf")
 
 
 @short_router.get("/r/{slug}/pdf", response_class=StreamingResponse)
-async def short_public_resume_pdf(slug: str, session: SessionDep) -> StreamingResponse:
+async def short_public_resume_pdf(slug: Slug, session: SessionDep) -> StreamingResponse:
     return await _pdf(slug, session)

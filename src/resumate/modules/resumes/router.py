@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from resumate.core.db import SessionDep
+from resumate.core.downloads import content_disposition, download_name
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
 from resumate.core.storage import get_storage
+from resumate.core.text import JsonObject
 from resumate.modules.auth.dependencies import CurrentUser
 from resumate.modules.auth.schemas import Message
 from resumate.modules.resumes import service as resume_service
@@ -65,11 +67,8 @@ def _with_etag(response: Response, resume: Resume) -> None:
     response.headers["ETag"] = resume_service.etag(resume)
 
 
-def _filename(resume: Resume, suffix: str) -> str:
-    safe = (
-        "".join(c if c.isalnum() or c in "-_ " else "_" for c in resume.title).strip() or "resume"
-    )
-    return f"{safe[:80]}{suffix}"
+def resume_filename(resume: Resume, suffix: str) -> str:
+    return download_name(resume.title, suffix, fallback="resume")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -108,7 +107,7 @@ async def import_resume(
     user: CurrentUser,
     session: SessionDep,
     response: Response,
-    document: Annotated[dict[str, Any], Body(description="A JSON Resume document")],
+    document: Annotated[JsonObject, Body(description="A JSON Resume document")],
 ) -> Envelope[ResumeRead]:
     """Create a resume from a JSON Resume document sent as the whole body."""
     resume = await resume_service.import_resume(session, user_id=user.id, data=document)
@@ -162,7 +161,7 @@ async def export_resume(resume: OwnedResume) -> JSONResponse:
     return JSONResponse(
         resume.data,
         headers={
-            "Content-Disposition": f'attachment; filename="{_filename(resume, ".json")}"',
+            "Content-Disposition": content_disposition(resume_filename(resume, ".json")),
             "ETag": resume_service.etag(resume),
         },
     )
@@ -175,13 +174,14 @@ async def make_pdf(resume: OwnedResume, session: SessionDep) -> Envelope[PdfRead
     return ok(pdf_read(pdf, reused))
 
 
-async def _stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> StreamingResponse:
-    disposition = "inline" if inline else "attachment"
+async def stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> StreamingResponse:
     return StreamingResponse(
         get_storage().get(pdf.storage_key),
         media_type="application/pdf",
         headers={
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Content-Disposition": content_disposition(
+                filename, "inline" if inline else "attachment"
+            ),
             "Content-Length": str(pdf.size_bytes),
             "ETag": f'"{pdf.sha256}"',
         },
@@ -196,7 +196,7 @@ async def _stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> Streami
 async def get_pdf(resume: OwnedResume, session: SessionDep) -> StreamingResponse:
     """The latest PDF made for this resume, or 404 if none was made."""
     pdf = await resume_service.latest_pdf(session, resume=resume)
-    return await _stream_pdf(pdf, _filename(resume, ".pdf"), inline=False)
+    return await stream_pdf(pdf, resume_filename(resume, ".pdf"), inline=False)
 
 
 @router.get(
@@ -207,7 +207,16 @@ async def preview(
 ) -> Response:
     """A PNG of page 1 (or ``?page=N``)."""
     png = await resume_service.preview_png(session, resume=resume, page=page)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=0"})
+    return Response(
+        png,
+        media_type="image/png",
+        headers={
+            "Cache-Control": "private, max-age=0",
+            "Content-Disposition": content_disposition(
+                resume_filename(resume, f"-page{page}.png"), "inline"
+            ),
+        },
+    )
 
 
 @router.post("/{id}/share")

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from resumate.core.text import JsonObject, ShortText
 
 
 class ResumeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
+    title: Annotated[ShortText, Field(min_length=1, max_length=200)]
     template_id: uuid.UUID | None = None
-    data: dict[str, Any] = Field(description="A JSON Resume v1.0.0 document")
+    data: JsonObject = Field(description="A JSON Resume v1.0.0 document")
 
 
 class ResumeUpdate(BaseModel):
@@ -21,9 +23,9 @@ class ResumeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: Annotated[ShortText, Field(min_length=1, max_length=200)] | None = None
     template_id: uuid.UUID | None = None
-    data: dict[str, Any] | None = None
+    data: JsonObject | None = None
 
 
 class ResumeRead(BaseModel):

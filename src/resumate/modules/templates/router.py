@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
 from resumate.core.db import SessionDep
+from resumate.core.downloads import content_disposition
 from resumate.core.envelope import Envelope, ok
 from resumate.core.errors import PayloadTooLarge
+from resumate.core.text import FreeText, ShortText
 from resumate.modules.auth.dependencies import AdminUser
 from resumate.modules.auth.schemas import Message
 from resumate.modules.templates import service as template_service
@@ -60,7 +62,14 @@ async def get_template(id: uuid.UUID, session: SessionDep) -> Envelope[TemplateR
 async def template_preview(id: uuid.UUID, session: SessionDep) -> Response:
     """Page 1 of the sample resume in this template, as PNG (public)."""
     png = await template_service.preview_png(session, template_id=id)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        png,
+        media_type="image/png",
+        headers={
+            "Cache-Control": "public, max-age=3600",
+            "Content-Disposition": content_disposition(f"template-{id}.png", "inline"),
+        },
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -70,9 +79,9 @@ async def create_template(
     file: Annotated[
         UploadFile, File(description="template.typ, or a .zip with template.typ and assets")
     ],
-    slug: Annotated[str, Form(max_length=63)],
-    name: Annotated[str, Form(min_length=1, max_length=100)],
-    description: Annotated[str, Form(max_length=2000)] = "",
+    slug: Annotated[ShortText, Form(max_length=63)],
+    name: Annotated[ShortText, Form(min_length=1, max_length=100)],
+    description: Annotated[FreeText, Form(max_length=2000)] = "",
 ) -> Envelope[TemplateRead]:
     """Add a template (admin). It is test-compiled against a sample resume first; a template
     that fails is refused with the compiler's message."""
@@ -89,8 +98,8 @@ async def update_template(
     admin: AdminUser,
     session: SessionDep,
     file: Annotated[UploadFile | None, File()] = None,
-    name: Annotated[str | None, Form(min_length=1, max_length=100)] = None,
-    description: Annotated[str | None, Form(max_length=2000)] = None,
+    name: Annotated[ShortText | None, Form(min_length=1, max_length=100)] = None,
+    description: Annotated[FreeText | None, Form(max_length=2000)] = None,
     is_active: Annotated[bool | None, Form()] = None,
 ) -> Envelope[TemplateRead]:
     """Update a template's metadata or files (admin); new files are test-compiled first and

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from resumate.core.db import SessionDep
+from resumate.core.downloads import content_disposition
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
 from resumate.modules.auth.dependencies import AdminUser, CurrentPrincipal, CurrentUser
 from resumate.modules.auth.router import clear_auth_cookies
@@ -74,7 +75,7 @@ async def export_me(user: CurrentUser, session: SessionDep) -> JSONResponse:
     document = await user_service.export_my_data(session, user=user)
     return JSONResponse(
         document,
-        headers={"Content-Disposition": 'attachment; filename="resumate-export.json"'},
+        headers={"Content-Disposition": content_disposition("resumate-export.json")},
     )
 
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from resumate.core.text import ShortText
 
 
 class UserRead(BaseModel):
@@ -26,20 +28,20 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = Field(default=None, max_length=200)
+    full_name: Annotated[ShortText, Field(max_length=200)] | None = None
 
 
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
+    current_password: Annotated[ShortText, Field(max_length=1024)]
+    new_password: Annotated[ShortText, Field(max_length=1024)]
 
 
 class AccountDelete(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    password: str = Field(max_length=1024)
+    password: Annotated[ShortText, Field(max_length=1024)]
 
 
 class AdminUserUpdate(BaseModel):

@@ -1,0 +1,72 @@
+"""The one way a response names a file: ``content_disposition(filename, disposition)``.
+
+HTTP header values are Latin-1 on the wire and a name such as ``Ингрид Søgaard.pdf`` cannot be
+sent as is. RFC 6266 (with RFC 5987/8187 encoding) says to send both a plain ASCII
+``filename="..."`` for old clients and ``filename*=UTF-8''...`` with the real name, which every
+current browser and HTTP library prefers. Use it for every download, inline or attachment:
+
+    headers={"Content-Disposition": content_disposition(resume.title + ".pdf")}
+
+``download_name(title, suffix)`` turns a user-chosen title into a file name (no path separators
+or controls, bounded length) before it goes in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+from urllib.parse import quote
+
+__all__ = ["content_disposition", "download_name"]
+
+MAX_NAME_CHARS = 120
+# Characters that cannot appear in a file name on common systems, or break the header.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f\ud800-\udfff/\\:*?"<>|;]+')
+_ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._()\[\]'+,&!@#=~ -]+")
+_SPACES = re.compile(r"\s+")
+# Latin letters that do not decompose into a base letter and a mark, and common punctuation.
+_ASCII_LETTERS = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+        "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i",
+        "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
+    }
+)  # fmt: skip
+
+
+def _safe(name: str) -> str:
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name))
+    return _SPACES.sub(" ", name).strip(" ._")
+
+
+def download_name(title: str, suffix: str, *, fallback: str = "download") -> str:
+    """A file name made from ``title`` (any script kept) ending in ``suffix``."""
+    name = _safe(title)[:MAX_NAME_CHARS].rstrip(" ._") or fallback
+    return name + suffix
+
+
+def _ascii_fallback(filename: str) -> str:
+    # "Søgaard–Łukasik.pdf" -> "Sogaard-Lukasik.pdf": accents lose their marks, a few letters
+    # are spelled out, anything else that is not plain ASCII becomes "_" (collapsed).
+    decomposed = unicodedata.normalize("NFKD", filename.translate(_ASCII_LETTERS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    ascii_name = _ASCII_UNSAFE.sub("_", stripped)
+    stem, dot, ext = ascii_name.rpartition(".")
+    if not dot:
+        stem, ext = ascii_name, ""
+    stem = stem.strip("_ .") or "download"
+    return f"{stem}.{ext}" if dot else stem
+
+
+def content_disposition(
+    filename: str, disposition: Literal["attachment", "inline"] = "attachment"
+) -> str:
+    """A ``Content-Disposition`` value naming ``filename`` that any server can encode and any
+    client can read: an ASCII ``filename=`` and, when it differs, ``filename*=UTF-8''...``."""
+    clean = _safe(filename) or "download"
+    fallback = _ascii_fallback(clean)
+    value = f'{disposition}; filename="{fallback}"'
+    if fallback != clean:
+        value += f"; filename*=UTF-8''{quote(clean, safe='')}"
+    return value
