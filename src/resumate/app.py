@@ -158,9 +158,19 @@ def create_app(
 
 
 def build_storage(settings: Settings) -> storage_module.Storage:
-    if settings.storage_backend == "local":
-        return storage_module.LocalStorage(settings.storage_dir)
-    raise RuntimeError(f"storage backend {settings.storage_backend!r} is not available yet")
+    if settings.storage_backend == "s3":
+        if not settings.s3_bucket:
+            raise RuntimeError("RESUMATE_S3_BUCKET must be set when RESUMATE_STORAGE_BACKEND=s3")
+        return storage_module.S3Storage(
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            prefix=settings.s3_prefix,
+            presign=settings.s3_presign_downloads,
+            presign_expiry=settings.s3_presign_expiry,
+            part_size=settings.s3_part_size,
+        )
+    return storage_module.LocalStorage(settings.storage_dir)
 
 
 def _add_operations_routes(app: FastAPI) -> None:

@@ -329,6 +329,117 @@ def db_shell() -> None:
     raise typer.Exit(code)
 
 
+storage_app = typer.Typer(help="File storage: move files between backends.", no_args_is_help=True)
+app.add_typer(storage_app, name="storage")
+
+
+@storage_app.command("migrate")
+def storage_migrate(
+    to: Annotated[str, typer.Option("--to", help="Destination backend: s3 or local")],
+    source: Annotated[
+        str | None, typer.Option("--from", help="Source backend (default: the other one)")
+    ] = None,
+) -> None:
+    """Copy every stored file to another backend, checking each copy's sha256. Safe to stop
+    and run again: files already copied intact are skipped. The source is left untouched;
+    switch RESUMATE_STORAGE_BACKEND once it reports 0 failed."""
+    from resumate.app import build_storage
+    from resumate.core.storage import StorageError, copy_objects
+
+    settings = _settings()
+    if to not in ("s3", "local"):
+        raise _fail("--to must be s3 or local")
+    source = source or ("local" if to == "s3" else "s3")
+    if source == to or source not in ("s3", "local"):
+        raise _fail("--from must be the other backend (s3 or local)")
+    try:
+        origin = build_storage(settings.model_copy(update={"storage_backend": source}))
+        target = build_storage(settings.model_copy(update={"storage_backend": to}))
+    except (RuntimeError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+
+    def progress(index: int, total: int, key: str, outcome: str) -> None:
+        typer.echo(f"[{index}/{total}] {outcome:7} {key}", err=True)
+
+    async def run() -> dict[str, int]:
+        check = getattr(target, "check", None)
+        if check is not None:
+            await check()
+        return await copy_objects(origin, target, progress=progress)
+
+    try:
+        counts = asyncio.run(run())
+    except StorageError as exc:
+        raise _fail(f"{to} storage is not usable: {exc}") from exc
+    typer.echo(
+        f"{source} -> {to}: {counts['copied']} copied, {counts['skipped']} already there, "
+        f"{counts['failed']} failed"
+    )
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def _files_root(settings):  # type: ignore[no-untyped-def]
+    return settings.storage_dir if settings.storage_backend == "local" else None
+
+
+@app.command()
+def backup(
+    archive: Annotated[Path, typer.Argument(help="The backup file to write (a tar archive)")],
+) -> None:
+    """Back up the database (pg_dump) and the stored files (local backend) into one file.
+    Safe while Resumate runs: the dump is one consistent snapshot."""
+    from resumate.core.backup import BackupError, create_backup
+    from resumate.core.db import libpq_url
+
+    settings = _settings()
+    url = _database_url(settings)
+    try:
+        manifest = create_backup(
+            archive,
+            libpq_url=libpq_url(url),
+            files_root=_files_root(settings),
+            progress=lambda line: typer.echo(line, err=True),
+        )
+    except (BackupError, OSError) as exc:
+        raise _fail(f"backup failed: {exc}") from exc
+    typer.echo(f"backup written to {archive} ({len(manifest['files'])} files)")
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="A file written by `resumate backup`")],
+    force: Annotated[
+        bool, typer.Option(help="Replace the contents of a database that is not empty")
+    ] = False,
+) -> None:
+    """Restore a backup into an empty database and the files into storage, then apply any
+    newer migrations. Stop Resumate's servers and workers first."""
+    from resumate.core.backup import BackupError, restore_backup
+    from resumate.core.db import libpq_url
+
+    settings = _settings()
+    if not archive.is_file():
+        raise _fail(f"{archive} does not exist")
+    _check_data_dir(settings.data_dir)
+    url = _database_url(settings)
+    try:
+        manifest = restore_backup(
+            archive,
+            libpq_url=libpq_url(url),
+            files_root=_files_root(settings),
+            force=force,
+            progress=lambda line: typer.echo(line, err=True),
+        )
+    except (BackupError, OSError) as exc:
+        raise _fail(f"restore failed: {exc}") from exc
+    _migrate(url)
+    typer.echo(
+        f"restored the backup of {manifest['created_at']} ({len(manifest['files'])} files); "
+        "database is up to date"
+    )
+
+
 def _register_feature_commands() -> None:
     from resumate.ai.commands import analyze_command
     from resumate.rendering.commands import render_command

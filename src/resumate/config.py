@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
+    s3_prefix: str = ""
+    # Downloads: streamed through the server (default) or a redirect to a presigned URL.
+    s3_presign_downloads: bool = False
+    s3_presign_expiry: int = Field(default=300, ge=10, le=3600)
+    s3_part_size: int = Field(default=8 * 1024 * 1024, ge=5 * 1024 * 1024)
 
     ai_provider: Literal["offline", "ollama"] = "offline"
     analysis_timeout: float = 180.0
@@ -174,6 +179,8 @@ def ensure_secrets(settings: Settings) -> Settings:
                 f"{exc.strerror or exc}"
             ) from exc
         setattr(settings, name, SecretStr(value))
+    if settings.storage_backend == "s3" and not settings.s3_bucket:
+        raise ConfigError("RESUMATE_S3_BUCKET must be set when RESUMATE_STORAGE_BACKEND=s3")
     if settings.is_production and not settings.database_url:
         raise ConfigError("DATABASE_URL must be set when RESUMATE_ENV=production")
     return settings

@@ -18,7 +18,9 @@ import unicodedata
 from typing import Literal
 from urllib.parse import quote
 
-__all__ = ["content_disposition", "download_name"]
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+__all__ = ["content_disposition", "download_name", "file_response"]
 
 MAX_NAME_CHARS = 120
 # Characters that cannot appear in a file name on common systems, or break the header.
@@ -70,3 +72,31 @@ def content_disposition(
     if fallback != clean:
         value += f"; filename*=UTF-8''{quote(clean, safe='')}"
     return value
+
+
+def file_response(
+    key: str,
+    *,
+    filename: str,
+    media_type: str,
+    size: int | None = None,
+    etag: str | None = None,
+    inline: bool = False,
+) -> Response:
+    """A stored file as a response: a redirect to a short-lived presigned URL when the storage
+    offers one (S3 with presigned downloads on), else the bytes streamed through this process."""
+    from resumate.core.storage import get_storage
+
+    storage = get_storage()
+    direct = storage.url(key, filename=filename, content_type=media_type)
+    if direct is not None:
+        # 307 keeps the method; the URL expires quickly, so the redirect must not be cached.
+        return RedirectResponse(direct, status_code=307, headers={"Cache-Control": "no-store"})
+    headers = {
+        "Content-Disposition": content_disposition(filename, "inline" if inline else "attachment")
+    }
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    if etag is not None:
+        headers["ETag"] = etag
+    return StreamingResponse(storage.get(key), media_type=media_type, headers=headers)

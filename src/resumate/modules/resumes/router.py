@@ -8,9 +8,8 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from resumate.core.db import SessionDep
-from resumate.core.downloads import content_disposition, download_name
+from resumate.core.downloads import content_disposition, download_name, file_response
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
-from resumate.core.storage import get_storage
 from resumate.core.text import JsonObject
 from resumate.modules.auth.dependencies import CurrentUser
 from resumate.modules.auth.schemas import Message
@@ -174,17 +173,14 @@ async def make_pdf(resume: OwnedResume, session: SessionDep) -> Envelope[PdfRead
     return ok(pdf_read(pdf, reused))
 
 
-async def stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> StreamingResponse:
-    return StreamingResponse(
-        get_storage().get(pdf.storage_key),
+async def stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> Response:
+    return file_response(
+        pdf.storage_key,
+        filename=filename,
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": content_disposition(
-                filename, "inline" if inline else "attachment"
-            ),
-            "Content-Length": str(pdf.size_bytes),
-            "ETag": f'"{pdf.sha256}"',
-        },
+        size=pdf.size_bytes,
+        etag=f'"{pdf.sha256}"',
+        inline=inline,
     )
 
 
@@ -193,7 +189,7 @@ async def stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> Streamin
     response_class=StreamingResponse,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def get_pdf(resume: OwnedResume, session: SessionDep) -> StreamingResponse:
+async def get_pdf(resume: OwnedResume, session: SessionDep) -> Response:
     """The latest PDF made for this resume, or 404 if none was made."""
     pdf = await resume_service.latest_pdf(session, resume=resume)
     return await stream_pdf(pdf, resume_filename(resume, ".pdf"), inline=False)

@@ -1,0 +1,142 @@
+"""Scale-out fixtures: a real S3 endpoint (moto's server, the S3 wire protocol) on a free local
+port, and a proxy in front of it that can be told to fail like a sick bucket."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from tests.conftest import require_service
+
+# boto3 reads credentials from the standard variables; moto accepts any.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:  # pragma: no cover - moto[server] is a dev dependency
+        require_service("moto server", False, str(exc))
+        raise
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def s3_client(endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+
+
+@pytest.fixture
+def bucket(moto_endpoint: str) -> str:
+    name = f"resumate-{uuid.uuid4().hex[:12]}"
+    s3_client(moto_endpoint).create_bucket(Bucket=name)
+    return name
+
+
+class FaultyProxy:
+    """Forwards HTTP to ``upstream``; while ``failing`` is set, answers what a sick S3 does
+    (503 SlowDown, 500 InternalError) or drops the connection, for the methods in ``methods``."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.removeprefix("http://")
+        self.failing: str | None = None  # "503", "500", "reset"
+        self.methods = {"GET", "PUT", "POST", "DELETE", "HEAD"}
+        self.requests = 0
+        self.budget: int | None = None  # fail only this many requests, then heal
+        self.failed = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _relay(self) -> None:
+                proxy.requests += 1
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                mode = proxy.failing if self.command in proxy.methods else None
+                if mode and proxy.budget is not None:
+                    proxy.budget -= 1
+                    if proxy.budget <= 0:
+                        proxy.failing, proxy.budget = None, None
+                if mode == "reset":
+                    proxy.failed += 1
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if mode in ("500", "503"):
+                    proxy.failed += 1
+                    code = "SlowDown" if mode == "503" else "InternalError"
+                    payload = (
+                        f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
+                        f"<Message>injected fault</Message></Error>"
+                    ).encode()
+                    self.send_response(int(mode))
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(payload)
+                    return
+                host, _, port = proxy.upstream.partition(":")
+                conn = http.client.HTTPConnection(host, int(port), timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                conn.request(self.command, self.path, body=body, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                conn.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _relay
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def faulty_s3(moto_endpoint: str) -> Iterator[FaultyProxy]:
+    proxy = FaultyProxy(moto_endpoint)
+    try:
+        yield proxy
+    finally:
+        proxy.close()
