@@ -1,10 +1,15 @@
 """Compile JSON Resume documents to PDF and PNG with Typst templates.
 
 A template is a folder: `template.typ` plus any assets (images, included `.typ` files). The
-resume reaches it only as JSON in `sys.inputs.data`, never spliced into markup, and the folder
-is the compile root, so a template cannot read a file outside it. Built-in templates compile
-straight from the package; other sources (uploaded by an admin and stored elsewhere) are written
-once into a private temporary folder named by their content hash.
+resume reaches it only as JSON, never spliced into markup: as the file `resume.json` at the
+compile root (`json("resume.json")`), or as `sys.inputs.data` for templates that do not mention
+`resume.json`. The file is the fast path: `sys.inputs` is part of Typst's standard library, so
+changing it invalidates nearly all of Typst's memoised work, while a changed file invalidates only
+what reads it. The folder is the compile root, so a template cannot read a file outside it.
+
+Every thread compiles from its own private copy of the template (written once into a temporary
+folder named by the template's content hash, the process and the thread), because the data file
+is rewritten for every render.
 
 A Typst `Compiler` cannot be used by two threads at once ("Already borrowed"), so each
 thread keeps its own, all sharing one font set built once per process. The binding holds the
@@ -61,7 +66,8 @@ SAMPLES_DIR = Path(__file__).parent / "samples"
 MAIN_FILE = "template.typ"
 META_FILE = "meta.json"
 PREVIEW_FILE = "preview.png"
-_NOT_ASSETS = {MAIN_FILE, META_FILE, PREVIEW_FILE}
+DATA_FILE = "resume.json"
+_NOT_ASSETS = {MAIN_FILE, META_FILE, PREVIEW_FILE, DATA_FILE}
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # A Typst package import ("@preview/name:1.0.0") would be downloaded at render time.
 _PACKAGE_IMPORT_RE = re.compile(rb"\"@[A-Za-z0-9_-]+/")
@@ -125,8 +131,18 @@ class TemplateSource:
     version: str
     main: bytes
     assets: Mapping[str, bytes] = field(default_factory=dict)
-    # Set for built-ins, which compile in place; other sources are materialised on demand.
+    # Set for built-ins (shipped in the package, so trusted: no package-import check).
     directory: Path | None = None
+
+    @cached_property
+    def reads_data_file(self) -> bool:
+        """Whether the template reads the resume from `resume.json` (else `sys.inputs.data`)."""
+        name = DATA_FILE.encode()
+        return any(
+            name in content
+            for path, content in [(MAIN_FILE, self.main), *self.assets.items()]
+            if path.endswith(".typ")
+        )
 
     @cached_property
     def digest(self) -> str:
@@ -248,23 +264,28 @@ def _safe_asset_path(name: str) -> PurePosixPath:
 
 
 def _template_root(template: TemplateSource) -> Path:
-    if template.directory is not None:
-        return template.directory
+    """This thread's private copy of `template`, written on first use."""
+    roots: dict[str, Path] | None = getattr(_local, "roots", None)
+    if roots is None:
+        roots = _local.roots = {}
+    root = roots.get(template.digest)
+    if root is not None:
+        return root
     if len(template.assets) > MAX_ASSETS:
         raise TemplateError(f"a template may have at most {MAX_ASSETS} assets")
     paths = {name: _safe_asset_path(name) for name in template.assets}
     with _materialise_lock:
-        root = _cache_dir() / template.digest
-        if root.is_dir():
-            return root
-        staging = Path(tempfile.mkdtemp(dir=_cache_dir(), prefix=".staging-"))
-        (staging / MAIN_FILE).write_bytes(template.main)
-        for name, rel in paths.items():
-            target = staging.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(template.assets[name])
-        os.rename(staging, root)
-        return root
+        cache_dir = _cache_dir()
+    root = Path(
+        tempfile.mkdtemp(dir=cache_dir, prefix=f"{template.digest[:16]}-{threading.get_ident()}-")
+    )
+    (root / MAIN_FILE).write_bytes(template.main)
+    for name, rel in paths.items():
+        target = root.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(template.assets[name])
+    roots[template.digest] = root
+    return root
 
 
 # --- compiling ------------------------------------------------------------------------------
@@ -295,15 +316,20 @@ def _compile(
     data: dict[str, Any], template: TemplateSource, fmt: Literal["pdf", "png"], ppi: float | None
 ) -> Any:
     document = parse_resume(data).to_json()
-    root = _template_root(template)
     if template.directory is None:
         _check_no_packages(template)
+    root = _template_root(template)
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    if template.reads_data_file:
+        (root / DATA_FILE).write_text(payload, encoding="utf-8")
+        inputs: dict[str, str] = {}
+    else:
+        inputs = {"data": payload}
     try:
         return _compiler().compile(
             input=str(root / MAIN_FILE),
             root=str(root),
-            sys_inputs={"data": payload},
+            sys_inputs=inputs,
             format=fmt,
             ppi=ppi,
         )
