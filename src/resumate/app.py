@@ -100,6 +100,10 @@ def create_app(
                 run_worker=settings.worker_in_process,
             )
             await runner.start()
+            # Render processes spawn and warm up in the background: no slow first PDF.
+            from resumate.modules.resumes.service import start_render_pool
+
+            start_render_pool()
             # Everything built so far (modules, routes, settings, pools) lives as long as the
             # process: take it out of the cyclic collector's reach, so the full collections
             # that request garbage triggers scan only request objects (over the ~200k startup

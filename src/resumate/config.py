@@ -81,7 +81,13 @@ class Settings(BaseSettings):
 
     ai_provider: Literal["offline", "ollama"] = "offline"
     analysis_timeout: float = 180.0
-    render_workers: int = 2
+    # PDF/PNG render processes: unset = one per core (at most 4). Each is replaced after
+    # `render_max_tasks` renders or once it holds more than `render_max_rss_mb`; past
+    # `render_max_pending` renders waiting or running, a render answers 503 with Retry-After.
+    render_workers: int | None = Field(default=None, ge=1, le=64)
+    render_max_tasks: int = Field(default=1000, ge=1)
+    render_max_rss_mb: float = Field(default=600.0, ge=50)
+    render_max_pending: int | None = Field(default=None, ge=1)
     ollama_host: str = Field(
         default="http://127.0.0.1:11434",
         validation_alias=AliasChoices("RESUMATE_OLLAMA_HOST", "OLLAMA_HOST", "ollama_host"),

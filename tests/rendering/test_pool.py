@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import pickle
+import signal
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
 from resumate.jsonresume import ResumeValidationError
 from resumate.rendering import PageOutOfRange, TemplateError, TemplateSource, load_builtin_template
-from resumate.rendering.pool import RenderPool
+from resumate.rendering.pool import RenderBusy, RenderPool
 from tests.rendering.conftest import COMPLETE, pdf_text
 
 
@@ -50,3 +54,105 @@ def test_errors_pickle() -> None:
         copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
         assert type(copy) is type(error) and str(copy) == str(error)
         assert vars(copy) == vars(error)
+
+
+async def test_start_warms_every_lane_before_the_first_render() -> None:
+    pool = RenderPool(workers=2, warm=False)
+    try:
+        assert pool.pids() == [None, None]
+        await pool.start()
+        pids = pool.pids()
+        assert all(pids) and len(set(pids)) == 2
+    finally:
+        pool.close()
+
+
+async def test_same_key_goes_to_the_same_process_and_others_spread() -> None:
+    pool = RenderPool(workers=2, warm=False)
+    try:
+        template = load_builtin_template("compact")
+        await pool.start()
+        seen = set()
+        for _ in range(3):
+            await pool.render_pdf(COMPLETE, template, key="resume-a")
+            seen.add(pool._pick("resume-a"))
+        assert len(seen) == 1
+        # Two renders at once with one key: the second goes to the idle lane, not the queue.
+        picked = []
+        original = pool._pick
+
+        def spy(key: str | None) -> int:
+            index = original(key)
+            picked.append(index)
+            return index
+
+        pool._pick = spy  # type: ignore[method-assign]
+        await asyncio.gather(
+            pool.render_pdf(COMPLETE, template, key="resume-a"),
+            pool.render_pdf(COMPLETE, template, key="resume-a"),
+            pool.render_pdf(COMPLETE, template, key="resume-a"),
+        )
+        assert set(picked) == {0, 1}
+    finally:
+        pool.close()
+
+
+async def test_process_is_replaced_after_max_tasks() -> None:
+    pool = RenderPool(workers=1, warm=False, max_tasks=2)
+    try:
+        template = load_builtin_template("compact")
+        await pool.start()
+        first = pool.pids()[0]
+        await pool.render_pdf(COMPLETE, template)
+        await pool.render_pdf(COMPLETE, template)
+        assert pool.recycled == 1
+        result = await pool.render_pdf(COMPLETE, template)
+        assert "Zoë Kowalczyk-Ibáñez" in pdf_text(result.pdf)
+        assert pool.pids()[0] not in (None, first)
+    finally:
+        pool.close()
+
+
+async def test_process_is_replaced_when_its_memory_grows() -> None:
+    pool = RenderPool(workers=1, warm=False, max_rss_mb=1.0)
+    try:
+        template = load_builtin_template("compact")
+        await pool.render_pdf(COMPLETE, template)
+        assert pool.recycled == 1
+        await pool.render_pdf(COMPLETE, template)
+        assert pool.recycled == 2
+    finally:
+        pool.close()
+
+
+async def test_a_full_queue_refuses_at_once() -> None:
+    pool = RenderPool(workers=1, warm=False, max_pending=2)
+    try:
+        template = load_builtin_template("compact")
+        results = await asyncio.gather(
+            *(pool.render_pdf(COMPLETE, template) for _ in range(5)), return_exceptions=True
+        )
+        busy = [r for r in results if isinstance(r, RenderBusy)]
+        done = [r for r in results if not isinstance(r, BaseException)]
+        assert len(busy) == 3 and len(done) == 2
+        assert pool.pending == 0
+        await pool.render_pdf(COMPLETE, template)
+    finally:
+        pool.close()
+
+
+async def test_a_killed_process_is_replaced() -> None:
+    pool = RenderPool(workers=1, warm=False)
+    try:
+        template = load_builtin_template("compact")
+        await pool.start()
+        pid = pool.pids()[0]
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            await pool.render_pdf(COMPLETE, template)
+        result = await pool.render_pdf(COMPLETE, template)
+        assert result.pages == 1
+        assert pool.pids()[0] != pid
+    finally:
+        pool.close()

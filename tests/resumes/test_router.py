@@ -250,3 +250,25 @@ async def test_unicode_resume_renders(client: httpx.AsyncClient, headers: dict[s
     for word in ("Ζωή", "Жанна", "王小明"):
         assert word in text
     assert io.BytesIO(download.content).getbuffer().nbytes > 0
+
+
+async def test_render_queue_full_is_503_with_retry_after(
+    client: httpx.AsyncClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resumate.modules.resumes import service
+    from resumate.rendering.pool import RenderPool
+
+    created = await create(client, headers)
+    # A pool that can hold no render at all: every render finds it full.
+    full = RenderPool(workers=1, warm=False, max_pending=1)
+    full._lanes[0].in_flight = 1
+    monkeypatch.setattr(service, "_render_pool", full)
+    try:
+        response = await client.post(f"{API}/resumes/{created['id']}/pdf", headers=headers)
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"] == "1"
+        assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+        preview = await client.get(f"{API}/resumes/{created['id']}/preview", headers=headers)
+        assert preview.status_code == 503
+    finally:
+        full.close()

@@ -31,7 +31,7 @@ from resumate.modules.templates import service as template_service
 from resumate.modules.templates.models import Template
 from resumate.modules.users import service as user_service
 from resumate.rendering import pdf as rendering
-from resumate.rendering.pool import RenderPool
+from resumate.rendering.pool import RenderBusy, RenderPool
 
 RESOURCE = "resume"
 # Typst holds the GIL while it compiles, so renders run in worker processes (a thread would
@@ -42,8 +42,19 @@ _render_pool: RenderPool | None = None
 def _pool() -> RenderPool:
     global _render_pool
     if _render_pool is None:
-        _render_pool = RenderPool(workers=get_settings().render_workers)
+        settings = get_settings()
+        _render_pool = RenderPool(
+            workers=settings.render_workers,
+            max_tasks=settings.render_max_tasks,
+            max_rss_mb=settings.render_max_rss_mb,
+            max_pending=settings.render_max_pending,
+        )
     return _render_pool
+
+
+def start_render_pool() -> None:
+    """Spawn the render processes now; they warm up in the background."""
+    _pool()
 
 
 def close_render_pool() -> None:
@@ -54,19 +65,30 @@ def close_render_pool() -> None:
 
 
 async def _render(
-    kind: str, data: dict[str, Any], source: rendering.TemplateSource, page: int = 1
+    kind: str,
+    data: dict[str, Any],
+    source: rendering.TemplateSource,
+    page: int = 1,
+    *,
+    key: str | None = None,
 ) -> Any:
-    """Render in the pool; a pool whose worker died is replaced once."""
+    """Render in the pool; a render whose process died is tried once more on a new one."""
     for attempt in (1, 2):
         pool = _pool()
         try:
             if kind == "pdf":
-                return await pool.render_pdf(data, source)
-            return await pool.render_png(data, source, page=page, ppi=96)
+                return await pool.render_pdf(data, source, key=key)
+            return await pool.render_png(data, source, page=page, ppi=96, key=key)
+        except RenderBusy:
+            raise ServiceUnavailable(
+                "Too many documents are being rendered right now; try again in a moment",
+                headers={"Retry-After": "1"},
+            ) from None
         except BrokenProcessPool:
-            close_render_pool()
             if attempt == 2:
-                raise ServiceUnavailable("The renderer is restarting; try again") from None
+                raise ServiceUnavailable(
+                    "The renderer is restarting; try again", headers={"Retry-After": "1"}
+                ) from None
     raise AssertionError("unreachable")
 
 
@@ -268,7 +290,7 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     if existing is not None and await storage.exists(existing.storage_key):
         return existing, True
     try:
-        rendered = await _render("pdf", resume.data, source)
+        rendered = await _render("pdf", resume.data, source, key=str(resume.id))
     except ResumeValidationError as exc:
         raise ValidationFailed(
             "The stored document is not valid", details={"errors": exc.errors}
@@ -331,7 +353,7 @@ async def preview_png(session: AsyncSession, *, resume: Resume, page: int) -> by
     template = await _template_for(session, resume)
     source = await template_service.template_source(session, template)
     try:
-        return await _render("png", resume.data, source, page=page)
+        return await _render("png", resume.data, source, page=page, key=str(resume.id))
     except rendering.PageOutOfRange as exc:
         raise NotFound(f"Page {page} does not exist: the resume has {exc.pages} page(s)") from exc
 
