@@ -4,9 +4,11 @@ transaction that is rolled back (the app's sessions join it through savepoints).
 from __future__ import annotations
 
 import email
+import hashlib
 import os
 import re
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from email.message import Message
 from pathlib import Path
@@ -30,6 +32,20 @@ from resumate.core.pgserver import EmbeddedServer, start_embedded, stop_embedded
 
 TEST_DATABASE = "resumate_test"
 REQUIRE_SERVICES = os.environ.get("RESUMATE_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest keeps the last three `pytest-N` folders of a temp root and deletes older ones, even
+    # while another session (from another checkout of the repo) still runs in them: give every
+    # checkout its own root. Short, since the embedded PostgreSQL's socket path must fit 107 bytes.
+    if "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+        checkout = str(Path(__file__).resolve().parents[1]).encode()
+        root = (
+            Path(tempfile.gettempdir())
+            / f"resumate-pytest-{hashlib.sha256(checkout).hexdigest()[:10]}"
+        )
+        root.mkdir(mode=0o700, exist_ok=True)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
 
 
 def require_service(name: str, available: bool, why: str = "") -> None:
