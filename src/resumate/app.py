@@ -55,7 +55,7 @@ def api_router() -> APIRouter:
 
 
 def _body_limit(settings: Settings) -> Any:
-    upload_paths = (f"{API_PREFIX}/cvs", f"{API_PREFIX}/templates")
+    upload_paths = (f"{API_PREFIX}/cvs", f"{API_PREFIX}/templates", "/app/cvs")
     upload_limit = settings.max_upload_bytes + 64 * 1024  # multipart framing
 
     def limit(scope: Scope) -> int:
@@ -129,6 +129,9 @@ def create_app(
         version=__version__,
         description="Self-hostable AI resume and CV platform. Contract: shared/API.md.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc are served from the package by the web app (no CDN).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_exception_handlers(app)

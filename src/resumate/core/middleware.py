@@ -38,14 +38,19 @@ DOCUMENT_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 # JSON is data, never a page: it may load nothing at all.
 CSP_JSON = b"default-src 'none'; frame-ancestors 'none'"
-# The docs pages load Swagger UI from a CDN; everything else is same-origin only.
+# Pages: scripts only from our own files (htmx and app.js are served from the package), never
+# inline; styles from our own files. Everything is same-origin.
 CSP_DEFAULT = (
-    b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    b"default-src 'self'; script-src 'self'; img-src 'self' data: blob:; "
+    b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; "
+    b"form-action 'self'; object-src 'none'"
 )
+# Swagger UI and ReDoc, also from the package: their scripts are files too, but both set
+# inline styles, and ReDoc runs its search in a blob: worker.
 CSP_DOCS = (
-    b"default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
-    b"script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
+    b"default-src 'self'; script-src 'self'; img-src 'self' data:; "
+    b"style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'; "
+    b"base-uri 'self'; object-src 'none'"
 )
 
 

@@ -1,0 +1,93 @@
+// Resumate: progressive enhancements on top of server-rendered forms (every form also works
+// without this file). No inline scripts anywhere: the Content-Security-Policy forbids them.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrf_token=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // Copy buttons: <button data-copy="#input-id" data-copied="Copied">
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.value || source.textContent;
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.getAttribute("data-copied") || label;
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(text).then(done, function () { source.select(); });
+    } else {
+      source.select();
+      done();
+    }
+  });
+
+  // The editor's save state: "Saving…" while an autosave is in flight.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "autosave") {
+      var status = document.getElementById("save-status");
+      if (status) status.innerHTML = '<span class="state">' + (status.getAttribute("data-saving") || "…") + "</span>";
+    }
+  });
+
+  // CV upload: drag and drop onto the zone, and a progress bar while the file is sent.
+  function setupUpload(form) {
+    var zone = form.querySelector("[data-dropzone]");
+    var input = form.querySelector("input[type=file]");
+    var progress = form.querySelector("[data-progress]");
+    var bar = progress && progress.querySelector("progress");
+    if (!zone || !input) return;
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("dragover");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove("dragover"); });
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        form.requestSubmit();
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      if (!window.XMLHttpRequest || !window.FormData || !input.files.length) return;
+      event.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-CSRF-Token", csrfToken());
+      xhr.setRequestHeader("HX-Request", "true");
+      if (progress) progress.hidden = false;
+      xhr.upload.addEventListener("progress", function (e) {
+        if (bar && e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener("load", function () {
+        var target = xhr.getResponseHeader("HX-Redirect");
+        if (target) {
+          window.location.assign(target);
+          return;
+        }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () { form.submit(); });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("form[data-upload]").forEach(setupUpload);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
