@@ -101,3 +101,21 @@ def test_list_wording() -> None:
     assert _list(["a"]) == "a"
     assert _list(["a", "b", "c"]) == "a, b and c"
     assert _list(["a", "b", "c", "d", "e"]) == "a, b, c, d and 1 more"
+
+
+def test_years_in_an_unrelated_field_do_not_make_a_fit() -> None:
+    nurse = cv(
+        skills=["Nursing", "Patient care"], years=15.0, text="Registered nurse, ICU, 15 years."
+    )
+    unrelated = score_match(nurse, job(), cosine=0.2, model=MODEL)
+    experience = next(p for p in unrelated.breakdown if p["name"] == "experience")
+    assert experience["applies"] and experience["points"] == 0
+    fitting = score_match(cv(years=15.0), job(), cosine=0.2, model=MODEL)
+    assert next(p for p in fitting.breakdown if p["name"] == "experience")["points"] > 0
+    # Without required skills, text similarity stands in for the fit.
+    close = score_match(nurse, job(required_skills=[]), cosine=0.8, model=MODEL)
+    far = score_match(nurse, job(required_skills=[]), cosine=0.1, model=MODEL)
+    points = [
+        next(p for p in r.breakdown if p["name"] == "experience")["points"] for r in (close, far)
+    ]
+    assert points[0] > 5 * points[1]

@@ -75,10 +75,15 @@ async def test_requirements_extracted_when_not_given(
     nice = {s.lower() for s in job["nice_to_have_skills"]}
     assert "kubernetes" in nice and "kubernetes" not in required
     assert job["min_experience_years"] == 5
+    # location_type was given; everything else was read from the description.
     assert set(job["extracted_fields"]) == {
         "required_skills",
         "nice_to_have_skills",
+        "required_languages",
         "min_experience_years",
+        "salary",
+        "location",
+        "seniority",
     }
 
 
@@ -230,3 +235,76 @@ async def test_matches_need_a_ready_cv(client: httpx.AsyncClient, headers: dict[
     cv_id = (await upload(client, headers, make_pdf())).json()["data"]["id"]
     response = await client.get(f"{API}/cvs/{cv_id}/matches", headers=headers)
     assert response.status_code == 422
+
+
+REAL_STYLE_JOB = """About us
+We are a leading insurance group headquartered in Munich. We are hiring!
+
+Your tasks
+- Build reporting in Power BI for our claims teams
+
+Your profile
+- At least three years of experience as a data analyst
+- Advanced SQL and Python
+- Fluent German (C1)
+
+Nice to have
+- dbt
+
+What we offer
+- Health insurance, physiotherapy and a learning budget
+- Salary: €60k - €75k per year
+
+Location: Munich, Germany. Hybrid: two days a week in the office.
+We are an equal opportunity employer and celebrate diversity and inclusion.
+"""
+
+
+async def test_posting_fields_read_from_the_ad(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        f"{API}/jobs",
+        json={"title": "Senior Data Analyst", "description": REAL_STYLE_JOB},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    job = response.json()["data"]
+    assert {"SQL", "Python"} <= set(job["required_skills"])
+    assert job["nice_to_have_skills"] == ["dbt"]
+    assert not {"Insurance", "Physical therapy", "Recruiting", "Diversity and inclusion"} & set(
+        job["required_skills"]
+    )
+    assert "German" not in job["required_skills"] and job["required_languages"] == ["German"]
+    assert job["min_experience_years"] == 3
+    assert (job["salary_min"], job["salary_max"]) == (60_000, 75_000)
+    assert (job["salary_currency"], job["salary_period"]) == ("EUR", "year")
+    assert job["location"] == "Munich, Germany"
+    assert job["location_type"] == "hybrid"
+    assert job["seniority"] == "senior"
+    assert job["language"] == "en"
+    assert [p["kind"] for p in job["posting_parts"]][:4] == [
+        "company",
+        "responsibilities",
+        "requirements",
+        "nice_to_have",
+    ]
+    # A salary given by the user wins over the text, and stays when the text changes.
+    patched = await client.patch(
+        f"{API}/jobs/{job['id']}",
+        json={"salary_min": 50_000, "salary_max": 55_000, "salary_currency": "EUR"},
+        headers=headers,
+    )
+    assert patched.status_code == 200, patched.text
+    patched = await client.patch(
+        f"{API}/jobs/{job['id']}",
+        json={"description": REAL_STYLE_JOB.replace("Power BI", "Tableau")},
+        headers=headers,
+    )
+    data = patched.json()["data"]
+    assert (data["salary_min"], data["salary_max"]) == (50_000, 55_000)
+    assert "salary" not in data["extracted_fields"]
+    bad = await client.patch(
+        f"{API}/jobs/{job['id']}", json={"salary_period": "week"}, headers=headers
+    )
+    assert bad.status_code == 422

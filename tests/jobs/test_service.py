@@ -56,3 +56,34 @@ async def test_other_users_jobs_never_leak_into_matches(client: httpx.AsyncClien
             session, user_id=uuid.UUID(user["id"]), cv_id=uuid.UUID(cv_id), mode=mode
         )
         assert ranked == []
+
+
+async def test_skill_stage_keeps_the_ads_sharing_most_skills(
+    client: httpx.AsyncClient, session
+) -> None:  # type: ignore[no-untyped-def]
+    from resumate.ai.jobs import skill_ids
+
+    user, headers = await new_user_headers(client)
+    owner = uuid.UUID(user["id"])
+    made = {}
+    for title, skills in (
+        ("three", ["Python", "PostgreSQL", "Docker"]),
+        ("two", ["Python", "Docker"]),
+        ("one", ["Python"]),
+        ("none", ["Nursing"]),
+    ):
+        made[title] = (
+            await create_job(
+                client,
+                headers,
+                title=f"Job {title}",
+                required_skills=skills,
+                description=BACKEND_JOB,
+            )
+        )["id"]
+    query = skill_ids(["python", "postgres", "Docker", "Go"])
+    found = await job_service.skill_search(session, owner_id=owner, skill_ids=query, k=2)
+    assert [str(i) for i in found] == [made["three"], made["two"]]
+    everything = await job_service.skill_search(session, owner_id=owner, skill_ids=query, k=10)
+    assert str(uuid.UUID(made["none"])) not in {str(i) for i in everything}
+    assert len(everything) == 3

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-SCORING_VERSION = "match-2"
+SCORING_VERSION = "match-3"
 
 WEIGHTS = {"skills": 45.0, "semantic": 30.0, "experience": 15.0, "nice_to_have": 10.0}
 RELATED_CREDIT = 0.5
@@ -166,6 +166,14 @@ def score_match(cv: CvProfile, job: JobProfile, *, cosine: float | None, model: 
     nice = cover_skills(job.nice_to_have_skills, cv)
     semantic = calibrate(cosine, model) if cosine is not None else None
     exp_fit, gap = _experience_fit(cv.years, job.min_years)
+    if exp_fit is not None:
+        # Years count in proportion to how well the skills fit: ten years of nursing do not
+        # make a nurse a fit for a data-engineering ad.
+        if job.required_skills:
+            relevance = required.fraction
+        else:
+            relevance = semantic if semantic is not None else 1.0
+        exp_fit *= relevance
 
     parts: dict[str, float | None] = {
         "skills": required.fraction if job.required_skills else None,

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from resumate.core.db import Base, Timestamps, UUIDPk
 
 LOCATION_TYPES = ("remote", "hybrid", "on-site")
+SALARY_PERIODS = ("year", "month", "hour")
+SENIORITIES = ("intern", "junior", "mid", "senior", "lead", "executive")
 
 
 class JobDescription(UUIDPk, Timestamps, Base):
@@ -34,6 +36,18 @@ class JobDescription(UUIDPk, Timestamps, Base):
         ARRAY(String(100)), nullable=False, default=list
     )
     min_experience_years: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+    required_languages: Mapped[list[str]] = mapped_column(
+        ARRAY(String(60)), nullable=False, default=list
+    )
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_period: Mapped[str | None] = mapped_column(String(5))
+    location: Mapped[str | None] = mapped_column(String(200))
+    seniority: Mapped[str | None] = mapped_column(String(10))
+    language: Mapped[str | None] = mapped_column(String(5))
+    # The ad's parts as read ({kind, heading, lines}), for display and debugging.
+    posting_parts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    # Ids of the required and nice-to-have skills (ai.jobs.skill_id) for the keyword stage.
+    skill_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, default=list)
     # Which requirement fields came from the text rather than from the user.
     extracted_fields: Mapped[list[str]] = mapped_column(
         ARRAY(String(40)), nullable=False, default=list

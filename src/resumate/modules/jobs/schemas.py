@@ -10,6 +10,11 @@ from resumate.core.text import FreeText, ShortText
 
 LocationType = Literal["remote", "hybrid", "on-site"]
 SkillName = Annotated[ShortText, Field(min_length=1, max_length=100)]
+SalaryPeriod = Literal["year", "month", "hour"]
+Seniority = Literal["intern", "junior", "mid", "senior", "lead", "executive"]
+Currency = Annotated[ShortText, Field(pattern=r"^[A-Z]{3}$")]
+Place = Annotated[ShortText, Field(min_length=1, max_length=200)]
+LanguageName = Annotated[ShortText, Field(min_length=1, max_length=60)]
 
 
 class _SalaryCheck(BaseModel):
@@ -27,11 +32,17 @@ class JobCreate(_SalaryCheck):
     title: Annotated[ShortText, Field(min_length=2, max_length=200)]
     description: Annotated[FreeText, Field(min_length=20, max_length=50_000)]
     company: Annotated[ShortText, Field(max_length=200)] | None = None
-    location_type: LocationType
+    # Read from the description when omitted (on-site when it says nothing).
+    location_type: LocationType | None = None
     salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
     salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
+    salary_currency: Currency | None = None
+    salary_period: SalaryPeriod | None = None
+    location: Place | None = None
+    seniority: Seniority | None = None
     required_skills: list[SkillName] | None = Field(default=None, max_length=60)
     nice_to_have_skills: list[SkillName] | None = Field(default=None, max_length=60)
+    required_languages: list[LanguageName] | None = Field(default=None, max_length=20)
     min_experience_years: float | None = Field(default=None, ge=0, le=50)
 
 
@@ -44,8 +55,13 @@ class JobUpdate(_SalaryCheck):
     location_type: LocationType | None = None
     salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
     salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
+    salary_currency: Currency | None = None
+    salary_period: SalaryPeriod | None = None
+    location: Place | None = None
+    seniority: Seniority | None = None
     required_skills: list[SkillName] | None = Field(default=None, max_length=60)
     nice_to_have_skills: list[SkillName] | None = Field(default=None, max_length=60)
+    required_languages: list[LanguageName] | None = Field(default=None, max_length=20)
     min_experience_years: float | None = Field(default=None, ge=0, le=50)
     is_active: bool | None = None
 
@@ -60,9 +76,16 @@ class JobRead(BaseModel):
     location_type: str
     salary_min: int | None
     salary_max: int | None
+    salary_currency: str | None
+    salary_period: str | None
+    location: str | None
+    seniority: str | None
+    language: str | None
     required_skills: list[str]
     nice_to_have_skills: list[str]
+    required_languages: list[str]
     min_experience_years: float | None
+    posting_parts: list[dict[str, Any]]
     extracted_fields: list[str]
     is_active: bool
     created_at: datetime
@@ -76,8 +99,13 @@ class JobBrief(BaseModel):
     title: str
     company: str | None
     location_type: str
+    location: str | None = None
     required_skills: list[str]
     min_experience_years: float | None
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
 
 
 class CVBrief(BaseModel):

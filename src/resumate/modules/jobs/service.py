@@ -1,5 +1,6 @@
-"""Job descriptions and explained matching: hybrid retrieval (pgvector HNSW + full-text,
-fused by reciprocal rank fusion) re-ranked with the full score of ``ai.matching``."""
+"""Job descriptions and explained matching: candidates from ``retrieval`` (pgvector HNSW +
+skill-id keyword stage, fused by reciprocal rank fusion) re-ranked with the full score of
+``ai.matching``."""
 
 from __future__ import annotations
 
@@ -8,34 +9,58 @@ import hashlib
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from resumate.ai import matching
-from resumate.ai.jobtext import extract_job_requirements
+from resumate.ai.jobs import parse_posting, skill_ids
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, ValidationFailed
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
 from resumate.modules.jobs.models import JobDescription, MatchResult
+from resumate.modules.jobs.retrieval import (
+    CANDIDATES,
+    EXACT_THRESHOLD,
+    HNSW_EF_SEARCH,
+    RESOURCE,
+    RRF_K,
+    Candidate,
+    Mode,
+    _cosines,
+    _owner_count,
+    _tsquery_text,
+    _vector_literal,
+    hybrid_candidates,
+    keyword_search,
+    skill_search,
+    vector_search,
+)
 from resumate.modules.users import service as user_service
 
-log = structlog.get_logger(__name__)
+__all__ = [
+    "CANDIDATES",
+    "EXACT_THRESHOLD",
+    "HNSW_EF_SEARCH",
+    "RESOURCE",
+    "RRF_K",
+    "Candidate",
+    "Mode",
+    "_owner_count",
+    "_tsquery_text",
+    "_vector_literal",
+    "hybrid_candidates",
+    "keyword_search",
+    "skill_search",
+    "vector_search",
+]
 
-RESOURCE = "job"
-RRF_K = 60
-CANDIDATES = 100
-# Below this many rows per owner an exact scan is cheap and loses nothing to filtering.
-EXACT_THRESHOLD = 2_000
-# recall@20 0.957 at p95 11.7 ms on 100k jobs (benchmarks/bench_retrieval.py); 100 gave 0.919.
-HNSW_EF_SEARCH = 400
-Mode = Literal["hybrid", "vector", "keyword"]
+log = structlog.get_logger(__name__)
 
 
 # ---- CRUD --------------------------------------------------------------------------------
@@ -54,28 +79,62 @@ def _clean_skills(skills: list[str] | None) -> list[str]:
     return list(seen.values())
 
 
+# Fields read from the description unless the user gives them (then the user's value wins
+# and stays when the description changes).
+_READ_FIELDS = (
+    "required_skills",
+    "nice_to_have_skills",
+    "required_languages",
+    "min_experience_years",
+    "salary",
+    "location",
+    "location_type",
+    "seniority",
+)
+_SALARY_FIELDS = ("salary_min", "salary_max", "salary_currency", "salary_period")
+
+
 def _apply_requirements(job: JobDescription, given: dict[str, Any]) -> None:
-    """User-given requirement fields win; the others come from the description."""
-    extracted = extract_job_requirements(f"{job.title}\n{job.description}")
+    """User-given fields win; the others come from the description."""
+    posting = parse_posting(job.description, title=job.title)
     fields: list[str] = []
-    if given.get("required_skills") is not None:
-        job.required_skills = _clean_skills(given["required_skills"])
+
+    def pick(name: str, extracted: Any) -> Any:
+        if given.get(name) is not None:
+            return given[name]
+        fields.append(name)
+        return extracted
+
+    job.required_skills = _clean_skills(pick("required_skills", posting.required_skills))
+    required = {s.lower() for s in job.required_skills}
+    job.nice_to_have_skills = [
+        s
+        for s in _clean_skills(pick("nice_to_have_skills", posting.nice_to_have_skills))
+        if s.lower() not in required
+    ]
+    job.required_languages = _clean_skills(pick("required_languages", posting.required_languages))[
+        :20
+    ]
+    years = pick("min_experience_years", posting.min_experience_years)
+    job.min_experience_years = float(years) if years is not None else None
+    if any(given.get(f) is not None for f in _SALARY_FIELDS):
+        for f in _SALARY_FIELDS:
+            setattr(job, f, given.get(f))
     else:
-        job.required_skills = _clean_skills(extracted.required_skills)
-        fields.append("required_skills")
-    if given.get("nice_to_have_skills") is not None:
-        job.nice_to_have_skills = _clean_skills(given["nice_to_have_skills"])
-    else:
-        required = {s.lower() for s in job.required_skills}
-        job.nice_to_have_skills = [
-            s for s in _clean_skills(extracted.nice_to_have_skills) if s.lower() not in required
-        ]
-        fields.append("nice_to_have_skills")
-    if given.get("min_experience_years") is not None:
-        job.min_experience_years = float(given["min_experience_years"])
-    else:
-        job.min_experience_years = extracted.min_experience_years
-        fields.append("min_experience_years")
+        low, high = posting.salary_min, posting.salary_max
+        if (low is not None and low > 100_000_000) or (high is not None and high > 100_000_000):
+            low = high = None
+        job.salary_min, job.salary_max = low, high
+        job.salary_currency = posting.salary_currency if low is not None else None
+        job.salary_period = posting.salary_period if low is not None else None
+        fields.append("salary")
+    location = pick("location", posting.location)
+    job.location = location[:200] if location else None
+    job.location_type = pick("location_type", posting.location_type) or "on-site"
+    job.seniority = pick("seniority", posting.seniority)
+    job.language = posting.language
+    job.posting_parts = posting.parts
+    job.skill_ids = skill_ids([*job.required_skills, *job.nice_to_have_skills])
     job.extracted_fields = fields
 
 
@@ -107,9 +166,7 @@ async def create_job(
         title=data["title"].strip(),
         company=(data.get("company") or "").strip() or None,
         description=data["description"].strip(),
-        location_type=data["location_type"],
-        salary_min=data.get("salary_min"),
-        salary_max=data.get("salary_max"),
+        location_type=data.get("location_type") or "on-site",
         is_active=True,
     )
     _apply_requirements(job, data)
@@ -149,19 +206,26 @@ async def update_job(
         if changes.get(field) is not None and changes[field].strip() != getattr(job, field):
             setattr(job, field, changes[field].strip())
             text_changed = True
-    for field in ("company", "location_type", "salary_min", "salary_max", "is_active"):
-        if field in changes and (
-            changes[field] is not None or field.startswith("salary") or field == "company"
-        ):
+    for field in ("company", "is_active"):
+        if field in changes and (changes[field] is not None or field == "company"):
             setattr(job, field, changes[field])
-    requirement_fields = ("required_skills", "nice_to_have_skills", "min_experience_years")
-    if text_changed or any(f in changes for f in requirement_fields):
-        given = {
-            f: changes[f]
-            if f in changes
-            else (getattr(job, f) if f not in job.extracted_fields else None)
-            for f in requirement_fields
-        }
+    extracted = set(job.extracted_fields or [])
+    read_changed = [f for f in (*_READ_FIELDS, *_SALARY_FIELDS) if f in changes]
+    if text_changed or read_changed:
+        given: dict[str, Any] = {}
+        for f in _READ_FIELDS:
+            if f == "salary":
+                continue
+            if f in changes:
+                given[f] = changes[f]
+            elif f not in extracted:
+                given[f] = getattr(job, f)
+        if any(f in changes for f in _SALARY_FIELDS):
+            for f in _SALARY_FIELDS:
+                given[f] = changes.get(f, getattr(job, f))
+        elif "salary" not in extracted:
+            for f in _SALARY_FIELDS:
+                given[f] = getattr(job, f)
         _apply_requirements(job, given)
     await session.flush()
     await session.refresh(job)
@@ -193,191 +257,6 @@ async def list_jobs(
         .limit(page.per_page)
     )
     return list(rows.scalars()), int(total)
-
-
-# ---- retrieval ----------------------------------------------------------------------------
-
-
-@dataclass
-class Candidate:
-    id: uuid.UUID
-    fused: float = 0.0
-    vector_rank: int | None = None
-    keyword_rank: int | None = None
-    cosine: float | None = None
-
-
-def _vector_literal(vector: list[float]) -> str:
-    return "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
-
-
-async def _owner_count(
-    session: AsyncSession, *, resource_type: str, owner_id: uuid.UUID, model: str
-) -> int:
-    """Rows of the owner, counted only up to EXACT_THRESHOLD + 1 (all the decision needs)."""
-    return int(
-        (
-            await session.execute(
-                text(
-                    "SELECT count(*) FROM (SELECT 1 FROM embeddings WHERE owner_id = :o "
-                    "AND resource_type = :t AND model = :m LIMIT :cap) AS capped"
-                ),
-                {"o": owner_id, "t": resource_type, "m": model, "cap": EXACT_THRESHOLD + 1},
-            )
-        ).scalar_one()
-    )
-
-
-async def vector_search(
-    session: AsyncSession,
-    *,
-    resource_type: str,
-    owner_id: uuid.UUID,
-    model: str,
-    dim: int,
-    vector: list[float],
-    k: int,
-    exact: bool | None = None,
-) -> list[tuple[uuid.UUID, float]]:
-    """(id, cosine) of the owner's active resources nearest to ``vector``.
-
-    With few rows an exact scan; otherwise the model's partial HNSW index with pgvector's
-    iterative scan, so the owner/active filter does not starve the result list."""
-    if exact is None:
-        exact = (
-            await _owner_count(session, resource_type=resource_type, owner_id=owner_id, model=model)
-            <= EXACT_THRESHOLD
-        )
-    table, active = (
-        ("job_descriptions", "r.is_active")
-        if resource_type == RESOURCE
-        else ("cvs", "r.status = 'ready' AND r.is_active")
-    )
-    # The cast must match the partial index expression for the planner to use the index; the
-    # exact path uses the bare column so it never does.
-    distance = (
-        "e.embedding <=> CAST(:q AS vector)"
-        if exact
-        else f"e.embedding::vector({int(dim)}) <=> CAST(:q AS vector({int(dim)}))"
-    )
-    if not exact:
-        await session.execute(text(f"SET LOCAL hnsw.ef_search = {HNSW_EF_SEARCH}"))
-        await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-    rows = await session.execute(
-        text(
-            # Only our constants and an int are interpolated; values are bound parameters.
-            f"SELECT e.resource_id, 1 - ({distance}) AS cosine FROM embeddings e "  # noqa: S608
-            f"JOIN {table} r ON r.id = e.resource_id "
-            f"WHERE e.model = :m AND e.resource_type = :t AND e.owner_id = :o AND {active} "
-            f"ORDER BY {distance} LIMIT :k"
-        ),
-        {"q": _vector_literal(vector), "m": model, "t": resource_type, "o": owner_id, "k": k},
-    )
-    return [(row[0], float(row[1])) for row in rows]
-
-
-def _tsquery_text(terms: list[str]) -> str:
-    """websearch_to_tsquery input: each term quoted (phrases stay phrases), joined by OR."""
-    cleaned = []
-    for term in terms:
-        term = re.sub(r'["\\]', " ", term).strip()
-        if term:
-            cleaned.append(f'"{term}"')
-    return " or ".join(cleaned[:60])
-
-
-async def keyword_search(
-    session: AsyncSession, *, resource_type: str, owner_id: uuid.UUID, terms: list[str], k: int
-) -> list[uuid.UUID]:
-    query = _tsquery_text(terms)
-    if not query:
-        return []
-    if resource_type == RESOURCE:
-        sql = (
-            "SELECT r.id FROM job_descriptions r, websearch_to_tsquery('simple', :q) query "
-            "WHERE r.user_id = :o AND r.is_active AND r.search_vector @@ query "
-            "ORDER BY ts_rank_cd(r.search_vector, query, 1) DESC, r.id LIMIT :k"
-        )
-    else:
-        sql = (
-            "SELECT r.id FROM cvs r, websearch_to_tsquery('simple', :q) query "
-            "WHERE r.user_id = :o AND r.is_active AND r.status = 'ready' "
-            "AND r.search_vector @@ query "
-            "ORDER BY ts_rank_cd(r.search_vector, query, 1) DESC, r.id LIMIT :k"
-        )
-    rows = await session.execute(text(sql), {"q": query, "o": owner_id, "k": k})
-    return [row[0] for row in rows]
-
-
-async def _cosines(
-    session: AsyncSession,
-    *,
-    resource_type: str,
-    model: str,
-    vector: list[float],
-    ids: list[uuid.UUID],
-) -> dict[uuid.UUID, float]:
-    if not ids:
-        return {}
-    rows = await session.execute(
-        text(
-            "SELECT resource_id, 1 - (embedding <=> CAST(:q AS vector)) FROM embeddings "
-            "WHERE model = :m AND resource_type = :t AND resource_id = ANY(:ids)"
-        ),
-        {"q": _vector_literal(vector), "m": model, "t": resource_type, "ids": ids},
-    )
-    return {row[0]: float(row[1]) for row in rows}
-
-
-async def hybrid_candidates(
-    session: AsyncSession,
-    *,
-    resource_type: str,
-    owner_id: uuid.UUID,
-    vector: list[float] | None,
-    model: str,
-    dim: int,
-    terms: list[str],
-    k: int = CANDIDATES,
-    mode: Mode = "hybrid",
-    exact: bool | None = None,
-) -> list[Candidate]:
-    """Candidates ranked by reciprocal rank fusion of vector and keyword rankings."""
-    candidates: dict[uuid.UUID, Candidate] = {}
-    if vector is not None and mode in ("hybrid", "vector"):
-        hits = await vector_search(
-            session,
-            resource_type=resource_type,
-            owner_id=owner_id,
-            model=model,
-            dim=dim,
-            vector=vector,
-            k=k,
-            exact=exact,
-        )
-        for rank, (rid, cosine) in enumerate(hits, start=1):
-            c = candidates.setdefault(rid, Candidate(rid))
-            c.vector_rank, c.cosine = rank, cosine
-            c.fused += 1.0 / (RRF_K + rank)
-    if mode in ("hybrid", "keyword"):
-        for rank, rid in enumerate(
-            await keyword_search(
-                session, resource_type=resource_type, owner_id=owner_id, terms=terms, k=k
-            ),
-            start=1,
-        ):
-            c = candidates.setdefault(rid, Candidate(rid))
-            c.keyword_rank = rank
-            c.fused += 1.0 / (RRF_K + rank)
-    missing = [c.id for c in candidates.values() if c.cosine is None]
-    if vector is not None and missing:
-        for rid, cosine in (
-            await _cosines(
-                session, resource_type=resource_type, model=model, vector=vector, ids=missing
-            )
-        ).items():
-            candidates[rid].cosine = cosine
-    return sorted(candidates.values(), key=lambda c: (-c.fused, str(c.id)))
 
 
 # ---- scoring with cache ---------------------------------------------------------------------
@@ -487,6 +366,21 @@ async def _ready_cv(session: AsyncSession, *, user_id: uuid.UUID, cv_id: uuid.UU
     return cv
 
 
+def _cv_skills(cv: CV) -> list[str]:
+    """The CV's domain skills (spoken languages and soft skills left out: nearly every ad
+    mentions them, so they would only widen the keyword stage)."""
+    generic = {"Spoken languages", "Soft skills"}
+    return [
+        d.get("name", "")
+        for d in (cv.skills_detail or [])
+        if d.get("category") not in generic and d.get("name")
+    ] or list(cv.extracted_skills or [])
+
+
+def _cv_skill_ids(cv: CV) -> list[int]:
+    return skill_ids(_cv_skills(cv)[:40])
+
+
 def _cv_terms(cv: CV) -> list[str]:
     """The CV's strongest domain skills: spoken languages and soft skills match nearly every
     ad, so they would only make the keyword list noisy and slow."""
@@ -523,6 +417,7 @@ async def _rank(
     mode: Mode,
     rerank: bool,
     exact: bool | None,
+    ids: list[int] | None = None,
 ) -> list[tuple[T, dict[str, Any]]]:
     """Retrieve candidates of ``target_type`` for the source resource, score each pair and
     order by score (ties by fused rank)."""
@@ -541,6 +436,7 @@ async def _rank(
         k=max(CANDIDATES, limit),
         mode=mode,
         exact=exact,
+        skill_ids=ids,
     )
     targets: dict[uuid.UUID, T] = await load([c.id for c in candidates]) if candidates else {}
     ordered = [c for c in candidates if c.id in targets]
@@ -584,6 +480,7 @@ async def match_jobs_for_cv(
         mode=mode,
         rerank=rerank,
         exact=exact,
+        ids=_cv_skill_ids(cv),
     )
 
 

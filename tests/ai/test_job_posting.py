@@ -1,0 +1,219 @@
+"""Reading job ads: parts, requirements only from requirement parts, stated facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from resumate.ai.jobs import parse_posting, skill_id, skill_ids
+from resumate.ai.jobs.fields import (
+    detect_language,
+    extract_salary,
+    min_experience_years,
+    seniority,
+    work_mode,
+)
+from resumate.ai.jobs.structure import heading_kind, split_posting
+
+US_AD = """About Acme
+Acme is a leading insurance company in retail. We are hiring!
+
+What you'll do
+- Build data pipelines in Python and Airflow
+
+Requirements
+- 5+ years of experience as a data engineer
+- Strong SQL and dbt skills
+- Fluent English; German is a plus
+- Experience with Snowflake
+
+Nice to have
+- Terraform
+
+Benefits
+- Health insurance, physical therapy and counseling
+- Compensation and benefits package
+- Salary: $120,000 - $150,000 per year
+
+Acme is an equal opportunity employer. We value diversity and inclusion.
+Location: Austin, TX (hybrid)
+"""
+
+DE_AD = """Über uns
+Wir sind ein Versicherungsunternehmen mit 20 Jahren Geschichte.
+
+Deine Aufgaben
+- Entwicklung von Microservices mit Java
+
+Das bringst du mit
+- Mindestens drei Jahre Berufserfahrung in der Softwareentwicklung
+- Sehr gute Kenntnisse in Java und Spring Boot
+- Verhandlungssichere Deutschkenntnisse (C1)
+- Erfahrung mit Kubernetes ist von Vorteil
+
+Wir bieten
+- 30 Tage Urlaub, betriebliche Altersvorsorge, Jobrad
+- Gehalt: 60.000 € bis 70.000 € brutto im Jahr
+
+Wir freuen uns über Bewerbungen unabhängig von Geschlecht, Herkunft und Alter.
+"""
+
+ES_AD = """Somos una empresa de logística con sede en Madrid.
+
+Funciones:
+- Gestión de proveedores y compras
+
+Requisitos:
+- 3 años de experiencia en compras
+- Dominio de Excel y SAP
+- Se valorará experiencia con Power BI
+
+Ofrecemos:
+- Salario de 30.000 - 35.000 € brutos anuales
+- Seguro médico
+"""
+
+NO_HEADINGS = """We are a small bakery in Leeds looking for a pastry chef. You will prepare
+pastries and bread every morning and manage food safety. We offer a pension and free lunch.
+Apply by sending your CV to jobs@example.com. We are an equal opportunity employer."""
+
+
+def test_parts_from_headings() -> None:
+    kinds = [p.kind for p in split_posting(US_AD)]
+    assert kinds[:5] == ["company", "responsibilities", "requirements", "nice_to_have", "benefits"]
+    assert heading_kind("Ihr Profil:") == "requirements"
+    assert heading_kind("Was wir bieten") == "benefits"
+    assert heading_kind("Preferred Qualifications") == "nice_to_have"
+    assert heading_kind("Vos missions") == "responsibilities"
+    assert heading_kind("Wat wij vragen") == "requirements"
+    assert heading_kind("O que oferecemos") == "benefits"
+    assert heading_kind("Requisiti") == "requirements"
+    assert heading_kind("Build data pipelines in Python") is None
+
+
+def test_requirements_only_from_requirement_parts() -> None:
+    posting = parse_posting(US_AD, title="Senior Data Engineer")
+    assert {"SQL", "dbt", "Snowflake"} <= set(posting.required_skills)
+    assert posting.nice_to_have_skills == ["Terraform"]
+    never = {
+        "Insurance", "Retail", "Recruiting", "Physical therapy", "Counseling",
+        "Compensation and benefits", "Diversity and inclusion", "English", "German",
+        "Python", "Apache Airflow",
+    }  # fmt: skip
+    assert not never & set(posting.required_skills), posting.required_skills
+    assert posting.required_languages == ["English"]
+    assert posting.min_experience_years == 5
+    assert (posting.salary_min, posting.salary_max) == (120_000, 150_000)
+    assert (posting.salary_currency, posting.salary_period) == ("USD", "year")
+    assert posting.location == "Austin, TX (hybrid)"
+    assert posting.location_type == "hybrid"
+    assert posting.seniority == "senior"
+    assert posting.language == "en"
+
+
+def test_german_ad() -> None:
+    posting = parse_posting(DE_AD, title="Softwareentwickler (m/w/d)")
+    assert {"Java", "Spring Boot"} <= set(posting.required_skills)
+    assert "Kubernetes" in posting.nice_to_have_skills
+    assert "Insurance" not in posting.required_skills
+    assert posting.required_languages == ["German"]
+    assert posting.min_experience_years == 3
+    assert (posting.salary_min, posting.salary_max, posting.salary_currency) == (
+        60_000,
+        70_000,
+        "EUR",
+    )
+    assert posting.salary_period == "year"
+    assert posting.language == "de"
+
+
+def test_spanish_ad() -> None:
+    posting = parse_posting(ES_AD, title="Técnico de compras")
+    assert {"Microsoft Excel", "SAP"} <= set(posting.required_skills)
+    assert "Power BI" in posting.nice_to_have_skills
+    assert posting.min_experience_years == 3
+    assert (posting.salary_min, posting.salary_max, posting.salary_period) == (
+        30_000,
+        35_000,
+        "year",
+    )
+    assert posting.language == "es"
+
+
+def test_ad_without_headings_uses_wording() -> None:
+    posting = parse_posting(NO_HEADINGS, title="Pastry Chef")
+    assert "Food safety" in posting.required_skills or "Baking" in posting.required_skills
+    assert not {"Diversity and inclusion", "Recruiting"} & set(posting.required_skills)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5+ years of experience with Go", 5),
+        ("at least three years of experience in nursing", 3),
+        ("Sie haben mindestens 3 Jahre Berufserfahrung", 3),
+        ("3 años de experiencia en ventas", 3),
+        ("au moins 5 ans d'expérience", 5),
+        ("minimaal 2 jaar werkervaring", 2),
+        ("almeno 4 anni di esperienza", 4),
+        ("3-5 years of relevant experience", 3),
+        ("We are a company with 20 years of history.", None),
+        ("a fixed-term contract of 2 years, experience welcome", None),
+    ],
+)
+def test_min_years(text: str, expected: float | None) -> None:
+    assert min_experience_years(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Salary: $120,000 - $150,000 per year", (120_000, 150_000, "USD", "year")),
+        ("£36,000 - £42,000 per annum", (36_000, 42_000, "GBP", "year")),
+        ("€80k-100k", (80_000, 100_000, "EUR", "year")),
+        ("Pay: 80-100k EUR", (80_000, 100_000, "EUR", "year")),
+        ("$25 - $30/hr", (25, 30, "USD", "hour")),
+        ("GS-13: $103,409 to $134,435 per year", (103_409, 134_435, "USD", "year")),
+        ("2.500 € brutto monatlich", (2_500, 2_500, "EUR", "month")),
+        ("R$ 8.000 por mês", (8_000, 8_000, "BRL", "month")),
+        ("Salaris: € 3.200 - € 4.100 per maand", (3_200, 4_100, "EUR", "month")),
+    ],
+)
+def test_salary(text: str, expected: tuple[int, int, str, str]) -> None:
+    salary = extract_salary(text)
+    assert salary is not None
+    assert (salary.minimum, salary.maximum, salary.currency, salary.period) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3-5 years of experience", "We raised $20M in our Series B", "100,000 users every day"],
+)
+def test_not_a_salary(text: str) -> None:
+    assert extract_salary(text) is None
+
+
+def test_mode_seniority_language() -> None:
+    assert work_mode("This is a fully remote role") == "remote"
+    assert work_mode("Hybrid: 2 days a week in our Berlin office") == "hybrid"
+    assert work_mode("This role is not remote; you work on-site") == "on-site"
+    assert work_mode("Build APIs") is None
+    assert seniority("Senior Accountant", None) == "senior"
+    assert seniority("Werkstudent Marketing", None) == "intern"
+    assert seniority("Nurse", 6) == "senior"
+    assert (
+        detect_language("Nous recherchons un développeur pour notre équipe de Paris et vous")
+        == "fr"
+    )
+
+
+def test_skill_ids_are_stable_and_alias_aware() -> None:
+    assert skill_id("PostgreSQL") == skill_id("postgres") == skill_id(" postgresql ")
+    assert skill_id("PostgreSQL") != skill_id("MySQL")
+    assert 0 < skill_id("Python") < 2**31
+    assert skill_ids(["Python", "python", ""]) == [skill_id("Python")]
+
+
+@pytest.mark.parametrize("text", ["\x00\ud800 🚀 مرحبا 你好", "", "Requirements:\n" * 500])
+def test_any_text(text: str) -> None:
+    posting = parse_posting(text, title="\ud800")
+    assert isinstance(posting.required_skills, list)
