@@ -38,6 +38,12 @@ def upgrade() -> None:
             server_default="{}",
         ),
     )
+    op.add_column(
+        "job_descriptions",
+        sa.Column(
+            "duty_skills", postgresql.ARRAY(sa.String(100)), nullable=False, server_default="{}"
+        ),
+    )
     op.add_column("job_descriptions", sa.Column("salary_currency", sa.String(3)))
     op.add_column("job_descriptions", sa.Column("salary_period", sa.String(5)))
     op.add_column("job_descriptions", sa.Column("location", sa.String(200)))
@@ -84,5 +90,6 @@ def downgrade() -> None:
         "salary_period",
         "salary_currency",
         "required_languages",
+        "duty_skills",
     ):
         op.drop_column("job_descriptions", column)

@@ -20,6 +20,9 @@ SCORING_VERSION = "match-3"
 
 WEIGHTS = {"skills": 45.0, "semantic": 30.0, "experience": 15.0, "nice_to_have": 10.0}
 RELATED_CREDIT = 0.5
+# Share of the skills component given to the skills named in the ad's duties (when it also
+# states requirements): what the work involves, weaker evidence than a stated requirement.
+DUTY_SHARE = 0.3
 
 # Sentence-embedding cosine similarities between CVs and job ads bunch in a narrow band; a
 # logistic around each model's midpoint between fitting and unrelated pairs spreads them
@@ -48,6 +51,7 @@ class JobProfile:
     nice_to_have_skills: list[str] = field(default_factory=list)
     min_years: float | None = None
     description: str = ""
+    duty_skills: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -164,6 +168,7 @@ def _experience_fit(years: float | None, minimum: float | None) -> tuple[float |
 def score_match(cv: CvProfile, job: JobProfile, *, cosine: float | None, model: str) -> MatchResult:
     required = cover_skills(job.required_skills, cv)
     nice = cover_skills(job.nice_to_have_skills, cv)
+    duties = cover_skills(job.duty_skills, cv) if job.duty_skills else None
     semantic = calibrate(cosine, model) if cosine is not None else None
     exp_fit, gap = _experience_fit(cv.years, job.min_years)
     if exp_fit is not None:
@@ -176,7 +181,11 @@ def score_match(cv: CvProfile, job: JobProfile, *, cosine: float | None, model: 
         exp_fit *= relevance
 
     parts: dict[str, float | None] = {
-        "skills": required.fraction if job.required_skills else None,
+        "skills": (
+            (1 - DUTY_SHARE) * required.fraction + DUTY_SHARE * duties.fraction
+            if duties is not None and job.required_skills
+            else (required.fraction if job.required_skills else None)
+        ),
         "semantic": semantic,
         "experience": exp_fit,
         "nice_to_have": nice.fraction if job.nice_to_have_skills else None,
@@ -198,7 +207,9 @@ def score_match(cv: CvProfile, job: JobProfile, *, cosine: float | None, model: 
                 "points": round(points, 1),
                 "max_points": round(max_points, 1),
                 "applies": value is not None,
-                "detail": _detail(name, required, nice, semantic, cv.years, job.min_years, gap),
+                "detail": _detail(
+                    name, required, nice, semantic, cv.years, job.min_years, gap, duties
+                ),
             }
         )
     final = max(0, min(100, round(score)))
@@ -227,6 +238,7 @@ def _detail(
     years: float | None,
     minimum: float | None,
     gap: float,
+    duties: SkillCoverage | None = None,
 ) -> str:
     if name == "skills":
         total = len(required.matched) + len(required.partial) + len(required.missing)
@@ -235,6 +247,9 @@ def _detail(
         text = f"{len(required.matched)} of {total} required skills found"
         if required.partial:
             text += f", {len(required.partial)} partly through related skills"
+        if duties is not None:
+            named = len(duties.matched) + len(duties.partial) + len(duties.missing)
+            text += f"; {len(duties.matched)} of {named} skills named in the duties"
         return text + "."
     if name == "semantic":
         if semantic is None:

@@ -47,7 +47,8 @@ _EXPERIENCE_CONTEXT_RE = re.compile(
 _NOT_EXPERIENCE_RE = re.compile(
     r"(?:history|founded|in business|old\b|of age|years? of age|contract|fixed[- ]term|"
     r"befristet|duree|duracion|per (?:week|month)|warranty|anniversary|seit \d+ jahren|"
-    r"depuis \d+ ans|desde hace|(?:for|over) the (?:past|last|next))",
+    r"depuis \d+ ans|desde hace|(?:for|over) the (?:past|last|next)|within \d+|"
+    r"(?:next|first) \d+ (?:years|months)|innerhalb von)",
     re.IGNORECASE,
 )
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+|\n")

@@ -58,6 +58,9 @@ class JobPosting:
     required_skills: list[str] = field(default_factory=list)
     nice_to_have_skills: list[str] = field(default_factory=list)
     required_languages: list[str] = field(default_factory=list)
+    # Skills named in the duties of an ad that also has a requirement part: not requirements,
+    # but what the work involves (a light signal for matching, never listed as missing).
+    duty_skills: list[str] = field(default_factory=list)
     min_experience_years: float | None = None
     salary_min: int | None = None
     salary_max: int | None = None
@@ -110,7 +113,12 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
     if title:
         for name in _skills_of(title, industry_ok=False)[0]:
             _add(required, name)
+    duties: list[str] = []
     for kind, line in lines:
+        if kind == "responsibilities" and has_requirements:
+            for name in _skills_of(line, industry_ok=False)[0]:
+                _add(duties, name)
+            continue
         if kind not in source:
             continue
         for sentence in _SENTENCE_SPLIT_RE.split(line):
@@ -147,6 +155,7 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
         required_skills=required,
         nice_to_have_skills=[n for n in nice if n not in required],
         required_languages=languages,
+        duty_skills=[d for d in duties if d not in required and d not in nice][:40],
         min_experience_years=years,
         salary_min=salary.minimum if salary else None,
         salary_max=salary.maximum if salary else None,

@@ -91,6 +91,7 @@ _HEADINGS: list[tuple[str, str]] = [
             "minimum qualifications", "basic qualifications", "minimum requirements",
             "qualifications", "qualification", "must have", "must haves", "must-haves",
             "what you'll need", "what you will need", "what you need", "what you bring",
+            "what we ask", "what we ask for", "what we expect", "what we need",
             "what you'll bring", "what we're looking for", "what we are looking for",
             "who you are", "about you", "your profile", "profile", "you have", "you bring",
             "you are", "skills", "skills and experience", "experience", "education",
@@ -352,10 +353,10 @@ def wording_kind(line: str) -> str | None:
         return "company"
     if _NICE_RE.search(text):
         return "nice_to_have"
-    if _REQUIREMENT_RE.search(text):
-        return "requirements"
     if _DUTY_RE.search(text.strip()):
         return "responsibilities"
+    if _REQUIREMENT_RE.search(text):
+        return "requirements"
     return None
 
 
@@ -363,11 +364,37 @@ def is_nice_wording(sentence: str) -> bool:
     return _NICE_RE.search(fold(sentence)) is not None
 
 
+def _logical_lines(text: str) -> list[str]:
+    """Lines with hard-wrapped continuations joined back: an indented line under a bullet,
+    or any line after a long line that stopped mid-sentence (ads pasted from PDFs and
+    e-mails are wrapped at 70-100 characters)."""
+    out: list[str] = []
+    previous_blank = True
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not raw.strip():
+            previous_blank = True
+            continue
+        if out and not previous_blank and not _BULLET_RE.match(raw):
+            prev = out[-1].rstrip()
+            indented = raw[:1] in (" ", "\t") and bool(_BULLET_RE.match(out[-1]))
+            wrapped = (
+                len(prev) >= 60
+                and not prev.endswith((".", ":", "!", "?", ";", "：", "。"))
+                and heading_kind(raw) is None
+            )
+            if indented or wrapped:
+                out[-1] = prev + " " + raw.strip()
+                continue
+        out.append(raw)
+        previous_blank = False
+    return out
+
+
 def split_posting(text: str) -> list[Part]:
     """The ad's parts in order. Lines before any heading form the "intro"; a heading we do
     not recognise opens an "other" part."""
     parts: list[Part] = [Part("intro", None, [], False)]
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in _logical_lines(text):
         if not raw.strip():
             continue
         if _looks_like_heading(raw):

@@ -39,6 +39,8 @@ class JobDescription(UUIDPk, Timestamps, Base):
     required_languages: Mapped[list[str]] = mapped_column(
         ARRAY(String(60)), nullable=False, default=list
     )
+    # Skills named in the duties of an ad that also states requirements (ai.jobs.posting).
+    duty_skills: Mapped[list[str]] = mapped_column(ARRAY(String(100)), nullable=False, default=list)
     salary_currency: Mapped[str | None] = mapped_column(String(3))
     salary_period: Mapped[str | None] = mapped_column(String(5))
     location: Mapped[str | None] = mapped_column(String(200))

@@ -84,6 +84,7 @@ class JobRead(BaseModel):
     required_skills: list[str]
     nice_to_have_skills: list[str]
     required_languages: list[str]
+    duty_skills: list[str]
     min_experience_years: float | None
     posting_parts: list[dict[str, Any]]
     extracted_fields: list[str]

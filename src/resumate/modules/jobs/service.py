@@ -133,8 +133,11 @@ def _apply_requirements(job: JobDescription, given: dict[str, Any]) -> None:
     job.location_type = pick("location_type", posting.location_type) or "on-site"
     job.seniority = pick("seniority", posting.seniority)
     job.language = posting.language
+    job.duty_skills = [s for s in _clean_skills(posting.duty_skills) if s.lower() not in required][
+        :40
+    ]
     job.posting_parts = posting.parts
-    job.skill_ids = skill_ids([*job.required_skills, *job.nice_to_have_skills])
+    job.skill_ids = skill_ids([*job.required_skills, *job.nice_to_have_skills, *job.duty_skills])
     job.extracted_fields = fields
 
 
@@ -279,6 +282,7 @@ def job_profile(job: JobDescription) -> matching.JobProfile:
         nice_to_have_skills=list(job.nice_to_have_skills or []),
         min_years=job.min_experience_years,
         description=job.description,
+        duty_skills=list(job.duty_skills or []),
     )
 
 
@@ -296,6 +300,7 @@ def _fingerprint(cv: CV, job: JobDescription, model: str, cosine: float | None) 
         hashlib.sha256(job.description.encode()).hexdigest(),
         "\x1f".join(job.required_skills or []),
         "\x1f".join(job.nice_to_have_skills or []),
+        "\x1f".join(job.duty_skills or []),
         str(job.min_experience_years),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
