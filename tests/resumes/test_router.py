@@ -78,6 +78,12 @@ async def test_create_read_list_and_etag(
         "pages": 2,
     }
     assert listing.json()["data"][0]["title"] == "Another"
+    second = (
+        await client.get(f"{API}/resumes?per_page=1&page=2&sort=title", headers=headers)
+    ).json()
+    assert [r["title"] for r in second["data"]] == ["My resume"]
+    past = (await client.get(f"{API}/resumes?per_page=1&page=5", headers=headers)).json()
+    assert past["data"] == [] and past["meta"]["pagination"]["total"] == 2
 
 
 async def test_invalid_document_names_json_paths(

@@ -10,10 +10,12 @@ import secrets
 import uuid
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
+from sqlalchemy.sql.selectable import GenerativeSelect
 
 from resumate.config import get_settings
 from resumate.core.envelope import PageParams
@@ -34,6 +36,7 @@ from resumate.rendering import pdf as rendering
 from resumate.rendering.pool import RenderBusy, RenderPool
 
 RESOURCE = "resume"
+SelectT = TypeVar("SelectT", bound=GenerativeSelect)
 # Typst holds the GIL while it compiles, so renders run in worker processes (a thread would
 # stall the event loop for the whole compile). Created on first use, closed on shutdown.
 _render_pool: RenderPool | None = None
@@ -187,7 +190,7 @@ async def get_owned(session: AsyncSession, *, user_id: uuid.UUID, resume_id: uui
     return resume
 
 
-def _sorted(stmt: Select[Any], sort: str) -> Select[Any]:
+def _sorted(stmt: SelectT, sort: str) -> SelectT:
     column = {
         "updated_at": Resume.updated_at,
         "created_at": Resume.created_at,
@@ -199,12 +202,31 @@ def _sorted(stmt: Select[Any], sort: str) -> Select[Any]:
 async def list_resumes(
     session: AsyncSession, *, user_id: uuid.UUID, page: PageParams, sort: str = "-updated_at"
 ) -> tuple[list[Resume], int]:
-    total = (
-        await session.execute(select(func.count()).where(Resume.user_id == user_id))
-    ).scalar_one()
-    stmt = _sorted(select(Resume).where(Resume.user_id == user_id), sort)
-    rows = await session.execute(stmt.offset(page.offset).limit(page.per_page))
-    return list(rows.scalars()), int(total)
+    """One page of the user's resumes (without their documents) and the total, in one query."""
+    stmt = _sorted(
+        select(Resume, func.count().over().label("total"))
+        .options(
+            load_only(
+                Resume.id,
+                Resume.title,
+                Resume.template_id,
+                Resume.version,
+                Resume.share_enabled,
+                Resume.created_at,
+                Resume.updated_at,
+                raiseload=True,
+            )
+        )
+        .where(Resume.user_id == user_id),
+        sort,
+    )
+    rows = (await session.execute(stmt.offset(page.offset).limit(page.per_page))).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0].total)
+    if page.offset == 0:
+        return [], 0
+    total = await session.scalar(select(func.count()).where(Resume.user_id == user_id))
+    return [], int(total or 0)
 
 
 async def update_resume(
