@@ -39,6 +39,11 @@ async def test_landing_lists_templates_with_strict_csp(client: httpx.AsyncClient
     assert "unsafe-inline" not in script and "unsafe-eval" not in script
     assert "<script>" not in response.text  # only <script src=...>
     assert not re.search(r"<script(?![^>]*\bsrc=)", response.text)
+    thumbnails = re.findall(r'<img src="(/templates/[^"]+/preview\.png)"', response.text)
+    assert len(thumbnails) >= 4
+    for url in thumbnails:
+        image = await client.get(url)
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
 
 
 async def test_static_assets_are_versioned_and_cached(client: httpx.AsyncClient) -> None:
