@@ -442,10 +442,12 @@ def restore(
 
 def _register_feature_commands() -> None:
     from resumate.ai.commands import analyze_command
+    from resumate.modules.billing.commands import billing_app
     from resumate.rendering.commands import render_command
 
     app.command("render")(render_command)
     app.command("analyze")(analyze_command)
+    app.add_typer(billing_app, name="billing")
 
 
 _register_feature_commands()

@@ -97,6 +97,20 @@ class Settings(BaseSettings):
     ollama_embed_dim: int = 768
     ollama_timeout: float = 60.0
 
+    # Billing: "off" puts every account on the unlimited self-hosted plan; "paypal" enforces
+    # the plans in the database and takes subscriptions through PayPal.
+    billing: Literal["off", "paypal"] = "off"
+    paypal_client_id: str | None = None
+    paypal_client_secret: SecretStr | None = None
+    paypal_webhook_id: str | None = None
+    paypal_api_base: str = "https://api-m.sandbox.paypal.com"
+    paypal_timeout: float = 20.0
+    paypal_retries: int = 3
+    billing_grace_days: int = 7
+    # Where PayPal sends the buyer after approving or cancelling (default: <public_url>/billing).
+    billing_return_url: str | None = None
+    billing_cancel_url: str | None = None
+
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
@@ -189,7 +203,39 @@ def ensure_secrets(settings: Settings) -> Settings:
         raise ConfigError("RESUMATE_S3_BUCKET must be set when RESUMATE_STORAGE_BACKEND=s3")
     if settings.is_production and not settings.database_url:
         raise ConfigError("DATABASE_URL must be set when RESUMATE_ENV=production")
+    check_billing(settings)
     return settings
+
+
+PAYPAL_SETTINGS = (
+    "paypal_client_id",
+    "paypal_client_secret",
+    "paypal_webhook_id",
+    "paypal_api_base",
+)
+
+
+def check_billing(settings: Settings) -> None:
+    """With ``RESUMATE_BILLING=paypal`` every PayPal setting must be set."""
+    if settings.billing != "paypal":
+        return
+    missing = [
+        f"RESUMATE_{name.upper()}"
+        for name in PAYPAL_SETTINGS
+        if not _secret_value(getattr(settings, name))
+    ]
+    if missing:
+        raise ConfigError(f"RESUMATE_BILLING=paypal needs {', '.join(missing)} to be set")
+    if not settings.paypal_api_base.startswith(("https://", "http://")):
+        raise ConfigError("RESUMATE_PAYPAL_API_BASE must be an http(s) URL")
+    if settings.billing_grace_days < 0:
+        raise ConfigError("RESUMATE_BILLING_GRACE_DAYS must be 0 or more")
+
+
+def _secret_value(value: object) -> str:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value().strip()
+    return str(value or "").strip()
 
 
 _override: Settings | None = None

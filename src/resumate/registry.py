@@ -13,6 +13,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "resumate.modules.embeddings.models",
     "resumate.modules.cvs.models",
     "resumate.modules.jobs.models",
+    "resumate.modules.billing.models",
 )
 TASK_MODULES: tuple[str, ...] = (
     "resumate.core.mail",

@@ -82,6 +82,14 @@ class Conflict(AppError):
     default_message = "Conflict"
 
 
+class BillingDisabled(Conflict):
+    code = "BILLING_DISABLED"
+    default_message = (
+        "Billing is off on this installation (RESUMATE_BILLING=off): every account is on the "
+        "unlimited self-hosted plan"
+    )
+
+
 class PreconditionFailed(AppError):
     code = "PRECONDITION_FAILED"
     status = 412
@@ -119,6 +127,14 @@ class RateLimited(AppError):
         )
 
 
+class UpstreamError(AppError):
+    """A provider we call (payments, LLM) failed; ``details`` carries its debug id."""
+
+    code = "UPSTREAM_ERROR"
+    status = 502
+    default_message = "An upstream provider failed"
+
+
 class ServiceUnavailable(AppError):
     code = "SERVICE_UNAVAILABLE"
     status = 503
@@ -139,5 +155,6 @@ STATUS_CODES: dict[int, str] = {
     415: "UNSUPPORTED_MEDIA_TYPE",
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
+    502: "UPSTREAM_ERROR",
     503: "SERVICE_UNAVAILABLE",
 }

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from resumate.modules.auth.router import router as auth_router
+    from resumate.modules.billing.router import router as billing_router
     from resumate.modules.cvs.router import router as cvs_router
     from resumate.modules.jobs.router import router as jobs_router
     from resumate.modules.resumes.public import router as public_router
@@ -22,6 +23,7 @@ def routers() -> list[APIRouter]:
         public_router,
         cvs_router,
         jobs_router,
+        billing_router,
     ]
 
 

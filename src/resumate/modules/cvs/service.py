@@ -22,6 +22,7 @@ from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from resumate.core.queue import defer
 from resumate.core.storage import StoredObjectTooLarge, get_storage, new_key
+from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
 from resumate.modules.resumes import service as resume_service
@@ -89,6 +90,7 @@ async def upload_cv(
                     ]
                 },
             )
+        await billing_service.enforce_quota(session, user_id=user_id, quota="cv_analyses")
         cv = CV(
             user_id=user_id,
             filename=sanitize_filename(filename, kind),
@@ -158,6 +160,7 @@ async def delete_cv(session: AsyncSession, *, cv: CV) -> None:
 
 
 async def reanalyze(session: AsyncSession, *, cv: CV) -> CV:
+    await billing_service.enforce_quota(session, user_id=cv.user_id, quota="cv_analyses")
     cv.status = "pending"
     cv.error = None
     cv.attempts = 0

@@ -21,6 +21,7 @@ from resumate.ai import matching
 from resumate.ai.jobs import parse_posting, skill_ids
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, ValidationFailed
+from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
 from resumate.modules.jobs.models import JobDescription, MatchResult
@@ -164,6 +165,7 @@ async def _embed_job(session: AsyncSession, job: JobDescription) -> None:
 async def create_job(
     session: AsyncSession, *, user_id: uuid.UUID, data: dict[str, Any]
 ) -> JobDescription:
+    await billing_service.enforce_quota(session, user_id=user_id, quota="saved_jobs")
     job = JobDescription(
         user_id=user_id,
         title=data["title"].strip(),
@@ -616,6 +618,17 @@ async def _texts(
 
 
 embedding_service.register_text_source(RESOURCE, _texts)
+
+
+async def _count_for(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return int(
+        (
+            await session.execute(select(func.count()).where(JobDescription.user_id == user_id))
+        ).scalar_one()
+    )
+
+
+billing_service.register_usage_count("saved_jobs", _count_for)
 user_service.register_user_data(
     user_service.UserDataProvider(name="jobs", export=_export, count=_count)
 )

@@ -28,6 +28,7 @@ from resumate.core.errors import (
 from resumate.core.storage import bytes_stream, get_storage, new_key
 from resumate.jsonresume import ResumeValidationError, parse_resume
 from resumate.modules.analytics import service as analytics_service
+from resumate.modules.billing import service as billing_service
 from resumate.modules.resumes.models import Resume, ResumePdf
 from resumate.modules.templates import service as template_service
 from resumate.modules.templates.models import Template
@@ -152,6 +153,7 @@ async def create_resume(
 ) -> Resume:
     document = validate_document(data)
     template = await _resolve_template(session, template_id)
+    await billing_service.enforce_quota(session, user_id=user_id, quota="resumes")
     resume = Resume(
         user_id=user_id,
         title=title.strip() or "Untitled resume",
@@ -270,6 +272,7 @@ async def delete_resume(session: AsyncSession, *, resume: Resume) -> None:
 
 
 async def duplicate_resume(session: AsyncSession, *, resume: Resume) -> Resume:
+    await billing_service.enforce_quota(session, user_id=resume.user_id, quota="resumes")
     copy_ = Resume(
         user_id=resume.user_id,
         title=f"{resume.title} (copy)"[:200],
@@ -311,6 +314,7 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     storage = get_storage()
     if existing is not None and await storage.exists(existing.storage_key):
         return existing, True
+    await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
     try:
         rendered = await _render("pdf", resume.data, source, key=str(resume.id))
     except ResumeValidationError as exc:
@@ -459,6 +463,13 @@ async def _count(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(Resume))).scalar_one())
 
 
+async def _count_for(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return int(
+        (await session.execute(select(func.count()).where(Resume.user_id == user_id))).scalar_one()
+    )
+
+
+billing_service.register_usage_count("resumes", _count_for)
 user_service.register_user_data(
     user_service.UserDataProvider(
         name="resumes", export=_export, stored_files=_stored_files, count=_count

@@ -14,6 +14,7 @@ from resumate.core.envelope import Envelope, PageParams, ok, paginated
 from resumate.modules.auth.dependencies import AdminUser, CurrentPrincipal, CurrentUser
 from resumate.modules.auth.router import clear_auth_cookies
 from resumate.modules.auth.schemas import Message
+from resumate.modules.billing import service as billing_service
 from resumate.modules.users import service as user_service
 from resumate.modules.users.schemas import (
     AccountDelete,
@@ -101,5 +102,10 @@ async def admin_update_user(
 
 @router.get("/admin/metrics", tags=["admin"])
 async def admin_metrics(admin: AdminUser, session: SessionDep) -> Envelope[AdminMetrics]:
-    """Counts across the whole installation (admin)."""
-    return ok(AdminMetrics(**await user_service.admin_metrics(session)))
+    """Counts across the whole installation (admin), with billing's revenue and churn."""
+    return ok(
+        AdminMetrics(
+            **await user_service.admin_metrics(session),
+            billing=await billing_service.admin_metrics(session),
+        )
+    )

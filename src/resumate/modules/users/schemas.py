@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,3 +59,5 @@ class AdminMetrics(BaseModel):
     active_sessions: int
     signups_last_7_days: int
     counts: dict[str, int] = Field(default_factory=dict)
+    # Billing mode, MRR per currency, live subscriptions, churn (modules/billing).
+    billing: dict[str, Any] | None = None
