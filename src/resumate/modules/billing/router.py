@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from resumate.core.db import SessionDep
 from resumate.core.envelope import Envelope, ErrorEnvelope, PageParams, ok, paginated
+from resumate.core.text import ShortText
 from resumate.modules.auth.dependencies import AdminUser, CurrentUser
 from resumate.modules.billing import service as billing_service
 from resumate.modules.billing.schemas import (
@@ -135,7 +136,7 @@ async def admin_list_subscriptions(
     admin: AdminUser,
     session: SessionDep,
     page: Annotated[PageParams, Query()] = PageParams(),
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    status: Annotated[ShortText | None, Query(max_length=20)] = None,
 ) -> Envelope[list[AdminSubscriptionRead]]:
     """Every subscription, newest first, optionally of one status (admin)."""
     rows, total = await billing_service.list_subscriptions(session, page=page, status=status)

@@ -7,18 +7,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from resumate.core.text import ShortText
 
-def _plain_text(value: str) -> str:
-    """Any script, but nothing PostgreSQL cannot store (NUL, lone surrogates)."""
-    if "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        raise ValueError("must not contain NUL or lone surrogate characters")
+
+def _not_blank(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be blank")
     return value
 
 
-PlanName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
+PlanName = Annotated[ShortText, Field(min_length=1, max_length=100), AfterValidator(_not_blank)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Price = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=10, decimal_places=2)]
@@ -90,7 +89,7 @@ class UsageRead(BaseModel):
 
 
 class CheckoutIn(BaseModel):
-    plan: Annotated[str, Field(min_length=1, max_length=40)]
+    plan: Annotated[ShortText, Field(min_length=1, max_length=40)]
 
 
 class CheckoutRead(BaseModel):

@@ -38,6 +38,7 @@ from resumate.core.errors import (
     UpstreamError,
     ValidationFailed,
 )
+from resumate.core.text import clean_json
 from resumate.modules.billing.models import (
     MONTHLY_QUOTAS,
     QUOTAS,
@@ -643,17 +644,6 @@ class WebhookRejected(BadRequest):
     default_message = "The webhook could not be verified with PayPal"
 
 
-def _clean(value: Any) -> Any:
-    """JSON PostgreSQL can store: no NUL and no lone surrogates in any string."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {_clean(k): _clean(v) for k, v in value.items()}
-    return value
-
-
 async def receive_webhook(
     session: AsyncSession, *, headers: Mapping[str, str], body: bytes
 ) -> dict[str, Any]:
@@ -689,7 +679,10 @@ async def receive_webhook(
     if verdict != "SUCCESS":
         log.warning("paypal webhook not verified", event_id=event["id"][:100], verdict=verdict)
         raise WebhookRejected(f"PayPal did not verify this webhook ({verdict[:40]})")
-    event = _clean(event)
+    try:
+        event = clean_json(event)
+    except ValueError as exc:
+        raise WebhookRejected(f"The webhook body is {exc}") from exc
     event_id = event["id"][:100]
     resource = event["resource"]
     inserted = (
