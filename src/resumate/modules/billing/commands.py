@@ -32,8 +32,9 @@ def sync_paypal() -> None:
             async with database.sessionmaker() as session, session.begin():
                 return await billing_service.sync_paypal_catalog(session)
         except AppError as exc:
-            debug = exc.details.get("debug_id")
-            raise _fail(exc.message + (f" (PayPal debug id {debug})" if debug else "")) from exc
+            reason, debug = exc.details.get("reason"), exc.details.get("debug_id")
+            message = exc.message + (f" {reason}" if reason else "")
+            raise _fail(message + (f" (PayPal debug id {debug})" if debug else "")) from exc
         finally:
             await database.dispose()
 

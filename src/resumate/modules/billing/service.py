@@ -471,6 +471,7 @@ def _upstream(exc: PayPalError) -> UpstreamError:
             "debug_id": exc.debug_id,
             "status": exc.status,
             "name": exc.name,
+            "reason": exc.message,
         },
     )
 
