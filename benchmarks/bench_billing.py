@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 from sqlalchemy import text  # noqa: E402
+from tests.fakes.paypal import FakePayPal  # noqa: E402
 
 from resumate.config import Settings, set_settings  # noqa: E402
 from resumate.core import db as db_module  # noqa: E402
 from resumate.core.migrations import upgrade  # noqa: E402
 from resumate.core.pgserver import start_embedded, stop_embedded  # noqa: E402
 from resumate.rendering.pdf import sample_resume  # noqa: E402
-from tests.fakes.paypal import FakePayPal  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
