@@ -64,7 +64,7 @@ LIVE_STATUSES = ("active", "past_due", "suspended")
 # What billing tells the rest of the product, in the transaction of its cause:
 #   quota_warning {quota, used, limit} (80 %), quota_reached {quota, used, limit} (100 %),
 #   checkout_started {plan, subscription_id}, subscription_activated {plan},
-#   payment_failed {plan, grace_until}, subscription_cancelled {plan, ends_at}.
+#   payment_failed {plan, grace_until}, subscription_cancelled {plan, ends_at, ends_on}.
 BillingListener = Callable[[AsyncSession, uuid.UUID, str, dict[str, Any]], Awaitable[None]]
 _listeners: list[BillingListener] = []
 
@@ -881,6 +881,7 @@ async def _mark_cancelled(
             "subscription_cancelled",
             plan=plan_slug,
             ends_at=ends.isoformat(),
+            ends_on=ends.date().isoformat(),
         )
 
 
