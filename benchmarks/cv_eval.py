@@ -26,10 +26,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cv_corpus.generate import TODAY, generate
 from resumate.ai.analyzer import analyze_text
 from resumate.ai.documents import detect_kind, extract_text
+from resumate.ai.skills import get_taxonomy
 
 
 def _norm(text: str | None) -> str:
     return " ".join((text or "").lower().split())
+
+
+def _as_expected(name: str, expected: set[str]) -> str:
+    if name in expected:
+        return name
+    skill = get_taxonomy().skills.get(name)
+    broader = [r for r in (skill.related if skill else ()) if r in expected]
+    return broader[0] if len(broader) == 1 and len(skill.related) == 1 else name  # type: ignore[union-attr]
 
 
 def evaluate(corpus: Path, verbose: bool = False) -> dict[str, Any]:
@@ -58,8 +67,10 @@ def evaluate(corpus: Path, verbose: bool = False) -> dict[str, Any]:
         if kind == "pdf" and doc.pages == 2:
             latencies_2p.append(elapsed)
 
-        found = {s.name for s in analysis.skills}
         expected = set(truth["skills"])
+        # The corpus predates named tools becoming skills of their own ("ANSYS" was read as
+        # "Finite element analysis"): a tool whose broader skill is expected counts as it.
+        found = {_as_expected(s.name, expected) for s in analysis.skills}
         ctp, cfp, cfn = len(found & expected), len(found - expected), len(expected - found)
         tp, fp, fn = tp + ctp, fp + cfp, fn + cfn
         err = abs(analysis.total_experience_years - truth["years"])

@@ -9,17 +9,26 @@ from datetime import date
 from typing import Any
 
 from resumate.ai.contact import EMAIL_RE, extract_contact
-from resumate.ai.dates import total_years
+from resumate.ai.dates import total_years, weighted_years
 from resumate.ai.documents import ExtractedText, TextLine, extract_text
 from resumate.ai.entries import (
+    WorkEntry,
     fallback_ranges,
+    is_study_period,
     parse_education,
     parse_work,
     strip_bullet,
     work_ranges,
+    work_weight,
 )
 from resumate.ai.schemas import CVAnalysis, SkillMatch
-from resumate.ai.scoring import CvFacts, build_summary, image_only_result, score_cv
+from resumate.ai.scoring import (
+    CvFacts,
+    ats_checks,
+    build_summary,
+    image_only_result,
+    score_cv,
+)
 from resumate.ai.sections import CANONICAL_ORDER, Section, section_texts, split_sections
 from resumate.ai.skills import extract_skills, find_occurrences
 
@@ -100,6 +109,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     warnings = list(doc.warnings)
     if doc.image_only:
         score, comps, findings = image_only_result()
+        findings = ats_checks(findings, doc)
         return CVAnalysis(
             parsed_content=_empty_resume(),
             summary="No text could be read from this CV, so it could not be analysed. "
@@ -129,7 +139,12 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         ranges = fallback_ranges(other_lines)
         if not work:
             work = parse_work(other_lines) if ranges else []
-    years = total_years(ranges, today)
+    jobs = [w for w in work if w.dates is not None and not is_study_period(w)]
+    if jobs:
+        years = weighted_years([(w.dates, work_weight(w)) for w in jobs if w.dates], today)
+    else:
+        years = total_years(ranges, today)
+    _attach_positions(skills, work)
     edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
     education = parse_education(edu_lines)
 
@@ -169,6 +184,21 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         model=ANALYZER_VERSION,
         warnings=warnings,
     )
+
+
+def _attach_positions(skills: list[SkillMatch], work: list[WorkEntry]) -> None:
+    """Name the job a skill's snippet comes from ("Backend Engineer at Acme")."""
+    for skill in skills:
+        if skill.source != "experience" or not skill.snippet:
+            continue
+        needle = skill.snippet.strip("…")
+        for entry in work:
+            texts = [*entry.header, *entry.highlights, *entry.summary]
+            if any(needle in " ".join(t.split()) for t in texts):
+                label = " at ".join(p for p in (entry.title, entry.company) if p)
+                skill.source = "position"
+                skill.position = label[:160] or None
+                break
 
 
 def _bullets_and_prose(sections: list[Section]) -> tuple[list[str], list[str]]:

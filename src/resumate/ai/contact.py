@@ -62,6 +62,16 @@ _NOT_NAME_WORDS = {
     "university", "college", "school", "street", "road", "avenue", "inc", "ltd", "gmbh",
     "llc", "professional", "summary", "experience", "education", "skills", "personal",
     "information", "details", "references", "available", "request", "confidential",
+    "phone", "number", "email", "e-mail", "address", "mobile", "telephone", "additional",
+    "adicional", "informacion", "información", "informations", "complementaires",
+    "complémentaires", "civil", "etat", "état", "datos", "personales", "dados", "pessoais",
+    "persönliche", "daten", "angaben", "dati", "personali", "gegevens", "persoonlijke",
+    "objective", "objetivo", "objectif", "skill", "competences", "compétences",
+    "habilidades", "kenntnisse", "hobbies", "interests", "languages", "idiomas", "langues",
+    "sprachen", "profil", "perfil", "profilo", "experiencia", "expérience", "formation",
+    "formación", "ausbildung", "berufserfahrung", "vita", "template", "sample", "example",
+    "your", "name", "firstname", "lastname", "surname", "group", "company", "corporation",
+    "technologies", "solutions", "systems", "services", "consulting", "agency", "bank",
 }  # fmt: skip
 _PARTICLES = {
     "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du",
@@ -191,7 +201,9 @@ def _clean_name(text: str) -> str | None:
         text = m.group(1).strip()
     text = re.sub(r"\s*[,|]\s*(?:ph\.?d|m\.?d|mba|cpa|pmp|rn|msc|bsc|ma|ba|jr|sr)\.?\b.*$", "",
                   text, flags=re.I)  # fmt: skip
+    text = re.sub(r"\s*\([^()]{1,30}\)\s*", " ", text)  # "Hugo (Chun-Ho) Lin": a nickname
     tokens = text.split()
+    text = " ".join(tokens)
     if not 2 <= len(tokens) <= 5:
         return None
     caps_words = 0
@@ -209,12 +221,63 @@ def _clean_name(text: str) -> str | None:
             return None
     if caps_words < 2 or match_heading(text) is not None or looks_like_location(text):
         return None
+    if _is_skill_or_term(text):
+        return None  # "Strategic Planning", "Red Hat": a skill or product, not a person
     if text.isupper():
         text = " ".join(
             t if t in _PARTICLES else "-".join(p.capitalize() for p in t.split("-"))
             for t in text.lower().split()
         )
     return text
+
+
+def _is_skill_or_term(text: str) -> bool:
+    from resumate.ai.skills import canonical_skill
+
+    return canonical_skill(text) is not None
+
+
+_FIRST_NAME_RE = re.compile(
+    r"^\s*(?:first name|given names?|forenames?|pr[ée]noms?|vorname|nombres?|nome|voornaam)\s*"
+    r"[:：]\s*(.+)$",
+    re.I,
+)
+_LAST_NAME_RE = re.compile(
+    r"^\s*(?:last name|surname|family name|nom(?: de famille)?|nachname|apellidos?|sobrenome|"
+    r"cognome|achternaam)\s*[:：]\s*(.+)$",
+    re.I,
+)
+
+
+def _labelled_name(lines: list[TextLine]) -> str | None:
+    """'Prénom : Aminata' + 'Nom : DJIGO' -> 'Aminata Djigo'."""
+    first = last = None
+    for line in lines[:40]:
+        text = line.text.replace("\u00a0", " ")
+        m = _FIRST_NAME_RE.match(text)
+        if m and first is None:
+            first = m.group(1).strip()
+            continue
+        m = _LAST_NAME_RE.match(text)
+        if m and last is None:
+            last = m.group(1).strip()
+    if first and last:
+        return _clean_name(f"{first} {last}")
+    return None
+
+
+def _name_prefix(text: str) -> str | None:
+    """'Dmitry Safonov Kernel Engineer' -> 'Dmitry Safonov' (a title follows the name)."""
+    tokens = text.split()
+    if len(tokens) < 3:
+        return None
+    for cut in range(2, min(len(tokens), 5)):
+        rest = {_fold(t.strip(".,|")) for t in tokens[cut:]}
+        if rest & _NOT_NAME_WORDS:
+            name = _clean_name(" ".join(tokens[:cut]))
+            if name and not ({_fold(t) for t in name.split()} & _NOT_NAME_WORDS):
+                return name
+    return None
 
 
 def find_name(lines: list[TextLine]) -> str | None:
@@ -230,7 +293,7 @@ def find_name(lines: list[TextLine]) -> str | None:
         if not near_top:
             continue
         for piece in [line.text, *(_SPLIT_RE.split(line.text))][:4]:
-            name = _clean_name(piece)
+            name = _clean_name(piece) or _name_prefix(piece)
             if name:
                 score = line.font_size * 2 + (3 if line.bold else 0) - order * 0.5
                 if piece != line.text:
@@ -313,7 +376,7 @@ def extract_contact(
     if contact.phone is None:
         contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines], region)
     contact.website = _find_website(header + lines[:40], contact)
-    contact.name = find_name(header or lines) or find_name(lines)
+    contact.name = _labelled_name(lines) or find_name(header or lines) or find_name(lines)
     return contact
 
 

@@ -10,6 +10,7 @@ Conventions (documented because "how long is 2018-2021" has no single answer):
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -277,3 +278,21 @@ def total_years(ranges: list[DateRange], today: date) -> float:
     """Years covered by the union of the ranges (overlaps counted once), one decimal."""
     merged = merge_intervals([interval_months(r, today) for r in ranges])
     return round(sum(e - s for s, e in merged) / 12.0, 1)
+
+
+def weighted_years(items: list[tuple[DateRange, float]], today: date) -> float:
+    """Years of the union of weighted ranges: each month counts once, at the highest weight of
+    the ranges covering it (a full-time job overlapping an internship counts as full time)."""
+    edges: list[tuple[float, float, float]] = []
+    for r, weight in items:
+        s, e = interval_months(r, today)
+        if e > s and weight > 0:
+            edges.append((s, e, weight))
+    if not edges:
+        return 0.0
+    points = sorted({p for s, e, _ in edges for p in (s, e)})
+    total = 0.0
+    for a, b in itertools.pairwise(points):
+        w = max((wt for s, e, wt in edges if s <= a and e >= b), default=0.0)
+        total += (b - a) * w
+    return round(total / 12.0, 1)

@@ -79,6 +79,13 @@ class ExtractedText:
     image_only: bool = False
     layout_hints: LayoutHints = field(default_factory=LayoutHints)
     warnings: list[str] = field(default_factory=list)
+    size_bytes: int = 0
+    text_layer: str = "ok"
+    """"ok"; "none" (no selectable text); "garbled" (a text layer that is mostly not words)."""
+    ocr_used: bool = False
+    ocr_confidence: float | None = None
+    """Mean recognition confidence (0-1) of the OCR text, when OCR was used."""
+    ocr_pages: int = 0
 
     @classmethod
     def from_plain_text(cls, text: str, *, pages: int = 1) -> ExtractedText:

@@ -360,6 +360,37 @@ def _split_degree(entry: EducationEntry, text: str) -> None:
         entry.area = re.sub(r"^(?:in|of|en)\s+", "", area, flags=re.I)
 
 
+_INTERNSHIP_RE = re.compile(
+    r"\b(?:intern|interns|internship|trainee|traineeship|praktikum|praktikant\w*|werkstudent\w*|"
+    r"working student|stage|stagiaire|stagista|tirocinio|becari[oa]|pr[aá]cticas|estagi[aá]ri[oa]|"
+    r"est[aá]gio|stagiair|co-?op|summer (?:student|analyst|associate)|student assistant|"
+    r"teaching assistant|research assistant|graduate assistant|apprentice\w*|ausbildung|"
+    r"實習|实习)(?!\w)",
+    re.IGNORECASE,
+)
+_PART_TIME_RE = re.compile(
+    r"\b(?:part[- ]time|teilzeit|temps partiel|medio tiempo|media jornada|tempo parziale|"
+    r"meio per[ií]odo|deeltijd|minijob|freelance|freiberuflich|volunteer\w*|ehrenamt\w*|"
+    r"b[eé]n[eé]vol\w*|voluntari[oa]|seasonal|weekend|summer job|兼职)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def work_weight(entry: WorkEntry) -> float:
+    """How much a position counts toward years of experience: internships, apprenticeships,
+    student jobs and part-time or volunteer work count half, full-time positions in full."""
+    text = " ".join([*(entry.header or []), entry.title or "", entry.company or ""])
+    if _INTERNSHIP_RE.search(text) or _PART_TIME_RE.search(text):
+        return 0.5
+    return 1.0
+
+
+def is_study_period(entry: WorkEntry) -> bool:
+    """A dated entry that is a degree or school, not a job ("BSc Economics, Bristol 2014-2017")."""
+    text = " ".join(entry.header or [])
+    return bool(_DEGREE_RE.search(text)) and not _is_title(text)
+
+
 def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:
     return [e.dates for e in entries if e.dates is not None]
 

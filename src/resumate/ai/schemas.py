@@ -17,11 +17,27 @@ class ScoreComponent(BaseModel):
     reason: str
 
 
+AtsCheck = Literal[
+    "parsable_text", "standard_headings", "contact_details", "dates", "layout", "file", "length",
+    "content",
+]  # fmt: skip
+AtsStatus = Literal["passed", "warning", "failed"]
+
+
 class AtsFinding(BaseModel):
+    """One ATS check that was run and its outcome.
+
+    `ats_compatibility_feedback` is the full list of checks: every check appears at least once,
+    as "passed" (code `<CHECK>_OK`, empty `fix`) or with one entry per problem found
+    ("failed" for high/medium severity, "warning" for low), each with how to fix it.
+    """
+
     code: str
     severity: Severity
     message: str
     fix: str
+    check: AtsCheck = "content"
+    status: AtsStatus = "failed"
 
 
 class SkillMatch(BaseModel):
@@ -30,6 +46,17 @@ class SkillMatch(BaseModel):
     evidence: Evidence
     mentions: int = 1
     score: float = Field(ge=0.0, le=1.0)
+    snippet: str = Field(
+        "", description="The text the skill was read from (a sentence or list line, shortened)."
+    )
+    source: str = Field(
+        "",
+        description="Where the snippet is: 'skills section', 'experience', 'summary', "
+        "'projects', 'education', ... or 'position' when it belongs to a job.",
+    )
+    position: str | None = Field(
+        None, description="The job the snippet belongs to ('Title at Company'), if any."
+    )
 
 
 class Contact(BaseModel):

@@ -53,6 +53,112 @@ def _finding(code: str, severity: Severity, message: str, fix: str) -> AtsFindin
     return AtsFinding(code=code, severity=severity, message=message, fix=fix)
 
 
+_CHECK_OF: dict[str, str] = {
+    "NO_TEXT": "parsable_text",
+    "UNREADABLE_TEXT": "parsable_text",
+    "OCR_TEXT": "parsable_text",
+    "MISSING_EMAIL": "contact_details",
+    "MISSING_PHONE": "contact_details",
+    "MISSING_PROFILE_LINK": "contact_details",
+    "CONTACT_IN_HEADER": "contact_details",
+    "NO_SECTION_HEADINGS": "standard_headings",
+    "NONSTANDARD_HEADINGS": "standard_headings",
+    "MISSING_SUMMARY": "standard_headings",
+    "MISSING_SKILLS_SECTION": "standard_headings",
+    "MISSING_EDUCATION": "standard_headings",
+    "MISSING_EXPERIENCE": "standard_headings",
+    "MISSING_DATES": "dates",
+    "INCONSISTENT_DATES": "dates",
+    "MULTI_COLUMN": "layout",
+    "TABLES": "layout",
+    "TEXT_BOXES": "layout",
+    "IMAGES": "layout",
+    "UNMAPPED_GLYPHS": "layout",
+    "FILE_TYPE": "file",
+    "FILE_SIZE": "file",
+    "TOO_SHORT": "length",
+    "TOO_LONG": "length",
+}
+_CHECK_ORDER = [
+    "parsable_text", "standard_headings", "contact_details", "dates", "layout", "file", "length",
+    "content",
+]  # fmt: skip
+MAX_COMFORTABLE_BYTES = 2 * 1024 * 1024
+
+
+def _file_findings(doc: ExtractedText) -> list[AtsFinding]:
+    out: list[AtsFinding] = []
+    if doc.kind not in ("pdf", "docx"):
+        return out
+    if doc.size_bytes > MAX_COMFORTABLE_BYTES:
+        mb = doc.size_bytes / 1024 / 1024
+        out.append(
+            _finding(
+                "FILE_SIZE",
+                "low",
+                f"The file is large ({mb:.1f} MB); some application portals refuse files "
+                "over 2 MB.",
+                "Compress the images (or remove the photo) and export again; a text CV is "
+                "usually under 500 KB.",
+            )
+        )
+    return out
+
+
+def _passed(check: str, facts: CvFacts | None, doc: ExtractedText) -> AtsFinding:
+    kind = {"pdf": "PDF", "docx": "Word (.docx)"}.get(doc.kind, doc.kind)
+    if check == "parsable_text":
+        if doc.ocr_used:
+            msg = "The text was read with OCR from images of the pages."
+        else:
+            words = facts.words if facts else 0
+            msg = f"The text can be selected and read by software ({words} words)."
+    elif check == "standard_headings":
+        msg = "Standard section headings (experience, education, skills) were recognised."
+    elif check == "contact_details":
+        msg = "Email, phone and a profile link were found in the body of the CV."
+    elif check == "dates":
+        if facts is not None and not facts.work:
+            msg = "No dated positions to check (see the headings check)."
+        else:
+            msg = "Every position has dates, written in one consistent format."
+    elif check == "layout":
+        msg = "A simple layout: no columns, tables, text boxes or pictures that confuse an ATS."
+    elif check == "file":
+        size = f"{doc.size_bytes / 1024:.0f} KB" if doc.size_bytes else "a reasonable size"
+        msg = f"A {kind} file of {size}: a type and size every ATS accepts."
+    elif check == "length":
+        msg = "The length suits the experience shown."
+    else:
+        msg = "Bullets are concise, active and quantified."
+    return AtsFinding(
+        code=f"{check.upper()}_OK",
+        severity="low",
+        message=msg,
+        fix="",
+        check=check,
+        status="passed",
+    )
+
+
+def ats_checks(
+    findings: list[AtsFinding], doc: ExtractedText, facts: CvFacts | None = None
+) -> list[AtsFinding]:
+    """Every check that was run: problems first (with fixes), then the checks that passed."""
+    findings = findings + _file_findings(doc)
+    failed: set[str] = set()
+    for f in findings:
+        f.check = _CHECK_OF.get(f.code, "content")  # type: ignore[assignment]
+        f.status = "warning" if f.severity == "low" else "failed"
+        failed.add(f.check)
+    checks = _CHECK_ORDER if facts is not None else ["parsable_text", "file"]
+    passed = [_passed(c, facts, doc) for c in checks if c not in failed]
+    rank = {"failed": 0, "warning": 1}
+    sev = {"high": 0, "medium": 1, "low": 2}
+    findings.sort(key=lambda f: (rank[f.status], sev[f.severity], _CHECK_ORDER.index(f.check)))
+    return findings + passed
+
+
 def image_only_result() -> tuple[int, list[ScoreComponent], list[AtsFinding]]:
     components = [
         ScoreComponent(
@@ -439,9 +545,7 @@ def score_cv(facts: CvFacts) -> tuple[int, list[ScoreComponent], list[AtsFinding
         )
     )
     total = sum(c.points for c in comps)
-    order = {"high": 0, "medium": 1, "low": 2}
-    findings.sort(key=lambda f: order[f.severity])
-    return max(0, min(100, total)), comps, findings
+    return max(0, min(100, total)), comps, ats_checks(findings, facts.doc, facts)
 
 
 def _strip_dates(text: str) -> str:

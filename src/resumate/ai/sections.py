@@ -28,6 +28,7 @@ HEADINGS: dict[str, list[str]] = {
         "sobre mim", "perfil profissional", "objetivo profissional", "profilo",
         "profilo professionale", "sommario", "chi sono", "obiettivo", "presentazione",
         "profiel", "samenvatting", "over mij", "persoonlijk profiel", "profielschets",
+        "个人简介", "自我评价", "个人总结", "个人概况", "职业概述", "求职意向", "自我介绍",
     ],
     "experience": [
         "experience", "work experience", "professional experience", "employment history",
@@ -43,7 +44,8 @@ HEADINGS: dict[str, list[str]] = {
         "histórico profissional", "experiência laboral", "esperienza", "esperienze",
         "esperienza lavorativa", "esperienza professionale", "esperienze professionali",
         "esperienze lavorative", "werkervaring", "ervaring", "professionele ervaring",
-        "loopbaan", "arbeidsverleden",
+        "loopbaan", "arbeidsverleden", "experiencia profesional y laboral", "工作经历", "工作经验",
+        "实习经历", "实习经验", "工作履历", "职业经历", "任职经历",
     ],
     "education": [
         "education", "academic background", "education and training", "academic history",
@@ -55,7 +57,8 @@ HEADINGS: dict[str, list[str]] = {
         "formation académique", "educación", "formación", "formación académica", "estudios",
         "formação", "educação", "formação acadêmica", "formação académica", "escolaridade",
         "istruzione", "formazione", "istruzione e formazione", "studi", "opleiding",
-        "opleidingen", "onderwijs", "opleiding en training",
+        "opleidingen", "onderwijs", "opleiding en training", "formation suivie",
+        "formations suivies", "cursus", "教育背景", "教育经历", "学历", "教育",
     ],
     "skills": [
         "skills", "technical skills", "core competencies", "competencies", "key skills",
@@ -70,12 +73,13 @@ HEADINGS: dict[str, list[str]] = {
         "compétences clés", "savoir faire", "habilidades", "competencias", "aptitudes",
         "conocimientos", "habilidades técnicas", "competências", "conhecimentos",
         "competências técnicas", "competenze", "abilità", "capacità", "competenze tecniche",
-        "vaardigheden", "competenties", "kennis", "kennis en vaardigheden",
+        "vaardigheden", "competenties", "kennis", "kennis en vaardigheden", "专业技能", "技能",
+        "技能特长", "个人技能", "技术技能", "专业能力",
     ],
     "projects": [
         "projects", "personal projects", "key projects", "selected projects", "side projects",
         "academic projects", "project experience", "notable projects", "projekte",
-        "projets", "proyectos", "projetos", "progetti", "projecten",
+        "projets", "proyectos", "projetos", "progetti", "projecten", "项目经历", "项目经验",
     ],
     "certifications": [
         "certifications", "certificates", "licenses", "licences", "licenses and certifications",
@@ -83,19 +87,20 @@ HEADINGS: dict[str, list[str]] = {
         "credentials", "certification", "professional certifications", "zertifikate",
         "zertifizierungen", "certificats", "certificaciones", "certificados", "certificações",
         "certificazioni", "certificaten", "certificeringen", "diplomas and certificates",
+        "证书", "资格证书", "证书资质",
     ],
     "languages": [
         "languages", "language skills", "language", "spoken languages", "language proficiency",
         "sprachen", "sprachkenntnisse", "fremdsprachen", "langues", "compétences linguistiques",
         "idiomas", "lenguas", "línguas", "lingue", "conoscenze linguistiche", "talen",
-        "talenkennis", "taalvaardigheid",
+        "talenkennis", "taalvaardigheid", "语言能力", "外语能力",
     ],
     "awards": [
         "awards", "honors", "honours", "achievements", "awards and honors",
         "awards and honours", "honors and awards", "accomplishments", "~recognition",
         "key achievements", "auszeichnungen", "erfolge", "prix", "distinctions", "récompenses",
         "premios", "logros", "reconocimientos", "prêmios", "prémios", "conquistas", "premi",
-        "riconoscimenti", "prijzen", "onderscheidingen",
+        "riconoscimenti", "prijzen", "onderscheidingen", "获奖情况", "荣誉奖项", "所获荣誉",
     ],
     "volunteer": [
         "volunteer", "volunteering", "volunteer experience", "volunteer work",
@@ -110,7 +115,7 @@ HEADINGS: dict[str, list[str]] = {
         "interests", "hobbies", "hobbies and interests", "interests and hobbies",
         "personal interests", "interessen", "hobbys", "freizeit", "centres d'intérêt",
         "centres d'intérêts", "loisirs", "intereses", "aficiones", "interesses",
-        "hobbies e interessi", "interessi", "hobby's", "hobby", "vrije tijd",
+        "hobbies e interessi", "interessi", "hobby's", "hobby", "vrije tijd", "兴趣爱好",
     ],
     "references": [
         "references", "referees", "referenzen", "références", "referencias", "referências",
@@ -122,6 +127,7 @@ HEADINGS: dict[str, list[str]] = {
         "persönliche angaben", "coordonnées", "informations personnelles", "datos personales",
         "contacto", "dados pessoais", "contato", "dati personali", "contatti",
         "informazioni personali", "persoonlijke gegevens", "contactgegevens", "personalia",
+        "état civil", "etat civil", "个人信息", "基本信息", "联系方式",
     ],
     "courses": [
         "courses", "~training", "trainings", "professional development", "continuing education",
@@ -136,6 +142,14 @@ HEADINGS: dict[str, list[str]] = {
         "~activities", "extracurricular activities", "~leadership", "leadership experience",
         "leadership and activities", "aktivitäten", "activités", "actividades", "atividades",
         "attività",
+    ],
+    "additional": [
+        "additional information", "additional", "other information", "miscellaneous",
+        "información adicional", "informacion adicional", "otros datos", "datos adicionales",
+        "informations complémentaires", "informations supplémentaires", "divers",
+        "zusätzliche informationen", "sonstiges", "weitere informationen",
+        "informazioni aggiuntive", "altre informazioni", "informações adicionais",
+        "outras informações", "aanvullende informatie", "overige", "其他信息", "其他",
     ],
 }  # fmt: skip
 

@@ -35,6 +35,42 @@ _PROFICIENCY_RE = re.compile(
     re.IGNORECASE,
 )
 _SKILL_SECTIONS = {"skills", "certifications", "languages", "courses"}
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Last words of aliases that name a job rather than a skill ("software engineer" -> a title).
+_JOB_WORDS = _wordset(
+    """engineer engineers developer developers manager managers analyst analysts accountant
+    nurse teacher teachers recruiter specialist assistant administrator officer consultant
+    designer technician agent representative generalist partner auditor economist
+    psychologist photographer journalist physiotherapist therapist pharmacist dentist
+    carpenter joiner plumber electrician welder bookkeeper statistician translator counselor
+    counsellor worker paramedic lead owner scientist architect coordinator supervisor
+    operator chef cook driver trainer tutor librarian lawyer attorney paralegal
+    secretary receptionist cashier clerk mechanic"""
+)
+# Words after a name that make it a company or school: "Pinecone Creative Agency".
+_ORG_WORDS = _wordset(
+    """inc inc. ltd ltd. llc llp plc gmbh ag sa sas sarl srl spa bv nv oy ab kg co corp
+    corporation company group holdings partners technologies technology solutions systems
+    labs lab bank hospital clinic university school college institute agency services
+    foundation consulting consultancy studio studios media digital ventures capital
+    industries international enterprises networks software associates limited trust"""
+)
+_WORKED_AT = _wordset(
+    "worked working work employed interned intern internship role position job time career "
+    "engineer developer manager analyst consultant"
+)
+_DEGREE_LINE_RE = re.compile(
+    r"\b(?:bachelor\w*|master\w*|ph\.?\s?d|doctor\w*|mba|b\.?sc|m\.?sc|b\.?eng|m\.?eng|"
+    r"b\.?a\.|m\.?a\.|b\.?s\.|m\.?s\.|diploma|degree|major|minor|licenciatura|grado|laurea|"
+    r"diplom\w*|studium|licence|master|mestrado|máster|university|universit\w+|college|"
+    r"school|institut\w*|hochschule|école|escuela|faculty|faculdade|facultad)\b",
+    re.IGNORECASE,
+)
 _EXPERIENCE_SECTIONS = {"experience", "projects", "volunteer", "activities"}
 _IGNORED_SECTIONS = {"header", "contact", "references", "interests"}
 
@@ -61,6 +97,8 @@ class Skill:
     context_phrases: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     spoken_language: bool = False
+    generic: bool = False
+    """An industry, field of study or broad job word: a skill only where the CV lists skills."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +107,8 @@ class _Alias:
     case_sensitive: bool
     ambiguous: bool
     skill: Skill
+    title: bool = False
+    """The alias names a job ("software engineer", "accountant"), not a skill."""
 
 
 @dataclass
@@ -118,6 +158,7 @@ def get_taxonomy() -> Taxonomy:
             context_phrases=tuple(c for c in context if " " in c),
             exclude=tuple(_fold(x) for x in entry.get("exclude", [])),
             spoken_language=bool(entry.get("spoken_language")),
+            generic=bool(entry.get("generic")),
         )
         tax.skills[skill.name] = skill
         cs_forms = set(entry.get("case_sensitive", []))
@@ -129,8 +170,9 @@ def get_taxonomy() -> Taxonomy:
                 tax.lookup_ci.setdefault(" ".join(t[0] for t in _tokens(form)), skill.name)
             else:
                 tax.lookup.setdefault(" ".join(t[0] for t in _tokens(form)), skill.name)
+            is_title = _fold(form.split()[-1]) in _JOB_WORDS and form != skill.name
             for variant in _alias_variants(form, cs, skill.spoken_language):
-                alias = _Alias(variant, cs, form in amb_forms, skill)
+                alias = _Alias(variant, cs, form in amb_forms, skill, is_title)
                 first[_fold(variant[0])].append(alias)
         for other in skill.related:
             related[skill.name].add(other)
@@ -179,6 +221,8 @@ class Occurrence:
     section: str
     start: int
     end: int
+    snippet: str = ""
+    """The sentence or list line the skill was read from, shortened around the mention."""
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -269,7 +313,13 @@ def _match_tokens(
 
 
 def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
-    """Every accepted skill mention in a text, with its position."""
+    """Every accepted skill mention in a text, with its position and the text around it.
+
+    Outside the sections where a CV lists its skills, a mention is dropped when it is part of
+    an organisation's name ("at Oracle", "Pinecone Creative Agency"), sits on a degree or school
+    line ("BSc Computer Science"), is a job title ("Software Engineer") or names an industry or
+    field rather than a skill ("in insurance, retail and media").
+    """
     tax = get_taxonomy()
     toks = _tokens(text)
     found = _match_tokens(toks, tax)
@@ -277,6 +327,7 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
     for alias, start, _end in found:
         if not alias.ambiguous and not alias.skill.spoken_language:
             plain_by_line[text.rfind("\n", 0, start)] += 1
+    listed = section in _SKILL_SECTIONS
     out: list[Occurrence] = []
     for alias, start, end in found:
         skill = alias.skill
@@ -290,8 +341,67 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             alias, text, start, end, line, section, plain_by_line[ls - 1]
         ):
             continue
-        out.append(Occurrence(skill, section, start, end))
+        if not listed and not skill.spoken_language:
+            if skill.generic or alias.title:
+                continue
+            if _organisation_name(text, start, end):
+                continue
+            if section == "education" and _DEGREE_LINE_RE.search(text[ls:le]):
+                continue
+            if _shouting(text[ls:le]):
+                continue  # "NWU RAG ANNUAL CHARITY BASH": a title in capitals, not a skill list
+        out.append(Occurrence(skill, section, start, end, _snippet(text, start, end, ls, le)))
     return out
+
+
+_SNIPPET_CHARS = 140
+
+
+def _shouting(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 1]
+    return len(words) >= 3 and all(w.isupper() for w in words)
+
+
+def _snippet(text: str, start: int, end: int, ls: int, le: int) -> str:
+    """The line around a mention, at most about 140 characters, cut at word boundaries."""
+    lo, hi = ls, le
+    if hi - lo > _SNIPPET_CHARS:
+        half = max(20, (_SNIPPET_CHARS - (end - start)) // 2)
+        lo = max(ls, start - half)
+        hi = min(le, end + half)
+        if lo > ls:
+            space = text.find(" ", lo, start)
+            lo = space + 1 if space != -1 else lo
+        if hi < le:
+            space = text.rfind(" ", end, hi)
+            hi = space if space != -1 else hi
+    piece = " ".join(text[lo:hi].split()).strip(" •-–*·|")
+    return ("…" if lo > ls else "") + piece + ("…" if hi < le else "")
+
+
+def _organisation_name(text: str, start: int, end: int) -> bool:
+    """The mention is (part of) a company or school name, not a skill."""
+    if not text[start : start + 1].isupper():
+        return False
+    before = _neighbour(text, start - 1, -1)
+    if before in ("@", "chez", "bei", "presso", "bij", "joined"):
+        return True
+    if before == "at":
+        i = text.rfind("at", max(0, start - 8), start)
+        prev = text[max(0, i - 30) : i].split()
+        word = prev[-1].strip(",;:") if prev else ""
+        if word[:1].isupper() or word.lower() in _WORKED_AT:
+            return True
+    # Capitalised words right after it that end in a company word: "Pinecone Creative Agency".
+    tail = text[end : end + 60].split("\n", 1)[0]
+    words = re.findall(r"[^\s,;|()]+", tail)
+    for word in words[:3]:
+        bare = word.strip(".,")
+        if not bare or not (bare[0].isupper() or bare[0] == "&"):
+            return False
+        if bare.lower() in _ORG_WORDS or bare.lower().rstrip(".") in _ORG_WORDS:
+            return True
+    return False
 
 
 def _accept_language(section: str, line: str) -> bool:
@@ -335,11 +445,14 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     """Skills found in a CV, ranked by evidence (skills section > experience > elsewhere).
 
     With `sections` (canonical section name -> text) evidence and context rules use the
-    section; without it the whole text counts as "other".
+    section; without it the whole text counts as "other". Each skill keeps the snippet of text
+    it was read from in its best section.
     """
     parts = sections if sections is not None else {"other": text}
     stats: dict[str, dict[str, int]] = {}
     order: dict[str, int] = {}
+    first: dict[str, tuple[int, Occurrence]] = {}
+    rank = {"skills_section": 0, "experience": 1, "other": 2}
     for section, body in parts.items():
         if section in _IGNORED_SECTIONS or not body:
             continue
@@ -349,6 +462,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
             counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
             counts[ev] += 1
             order.setdefault(name, len(order))
+            if name not in first or rank[ev] < first[name][0]:
+                first[name] = (rank[ev], occ)
     tax = get_taxonomy()
     matches: list[SkillMatch] = []
     for name, counts in stats.items():
@@ -364,6 +479,7 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
         if counts["skills_section"] and counts["experience"]:
             score += 0.2
         score += min(0.2, 0.05 * (mentions - 1))
+        occ = first[name][1]
         matches.append(
             SkillMatch(
                 name=name,
@@ -371,7 +487,28 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
                 evidence=best,
                 mentions=mentions,
                 score=round(min(score, 1.0), 3),
+                snippet=occ.snippet,
+                source=_SOURCE_OF.get(occ.section, occ.section),
             )
         )
     matches.sort(key=lambda m: (-m.score, -m.mentions, order[m.name]))
     return matches
+
+
+# Where a snippet was read, in words a reader understands.
+_SOURCE_OF = {
+    "skills": "skills section",
+    "certifications": "certifications",
+    "languages": "languages",
+    "courses": "courses",
+    "experience": "experience",
+    "projects": "projects",
+    "volunteer": "volunteering",
+    "activities": "activities",
+    "summary": "summary",
+    "education": "education",
+    "awards": "awards",
+    "publications": "publications",
+    "memberships": "memberships",
+    "other": "other",
+}

@@ -4,7 +4,37 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SkillDetailRead(BaseModel):
+    """One skill found in the CV and the evidence for it."""
+
+    name: str
+    category: str
+    evidence: str = Field(description="skills_section, experience or other (the strongest).")
+    mentions: int = 1
+    score: float = 0.0
+    snippet: str = Field("", description="The text the skill was read from, shortened.")
+    source: str = Field(
+        "", description="Where the snippet is: 'skills section', 'position', 'summary', ..."
+    )
+    position: str | None = Field(None, description="'Title at Company' when source is position.")
+
+
+class AtsCheckRead(BaseModel):
+    """One ATS check and its outcome; the list holds every check that was run."""
+
+    code: str
+    check: str = Field(
+        "content",
+        description="parsable_text, standard_headings, contact_details, dates, layout, file, "
+        "length or content.",
+    )
+    status: Literal["passed", "warning", "failed"] = "failed"
+    severity: str
+    message: str
+    fix: str = Field("", description="How to fix it; empty when the check passed.")
 
 
 class CVRead(BaseModel):
@@ -21,9 +51,9 @@ class CVRead(BaseModel):
     summary: str | None = None
     quality_score: int | None = None
     quality_breakdown: list[dict[str, Any]] | None = None
-    ats_compatibility_feedback: list[dict[str, Any]] | None = None
+    ats_compatibility_feedback: list[AtsCheckRead] | None = None
     extracted_skills: list[str] | None = None
-    skills_detail: list[dict[str, Any]] | None = None
+    skills_detail: list[SkillDetailRead] | None = None
     total_experience_years: float | None = None
     sections: list[str] | None = None
     contact: dict[str, Any] | None = None
