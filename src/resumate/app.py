@@ -114,9 +114,11 @@ def create_app(
         try:
             yield
         finally:
+            from resumate.ai.isolated import close_analysis_pool
             from resumate.modules.resumes.service import close_render_pool
 
             await asyncio.to_thread(close_render_pool)
+            await asyncio.to_thread(close_analysis_pool)
             if manage_resources:
                 if runner is not None:
                     await runner.stop()

@@ -114,7 +114,7 @@ def migrate() -> None:
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on", min=1, max=65535)] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
 ) -> None:
     """Serve the API and web UI (on the embedded default: database, migrations and worker)."""
@@ -197,8 +197,11 @@ def worker(
                 **options,
             )
         finally:
+            from resumate.ai.isolated import close_analysis_pool
+
             await runner.stop()
             await database.dispose()
+            await asyncio.to_thread(close_analysis_pool)
 
     typer.echo(f"worker started (concurrency {concurrency}); Ctrl-C stops it")
     asyncio.run(run())
@@ -453,9 +456,79 @@ def _register_feature_commands() -> None:
 _register_feature_commands()
 
 
-def main() -> None:  # pragma: no cover
-    app()
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show the full error (traceback) when a command fails unexpectedly.",
+            envvar="RESUMATE_DEBUG",
+        ),
+    ] = False,
+) -> None:
+    global _debug
+    _debug = _debug or debug
+
+
+_debug = False
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"{type(exc).__name__}: {text}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``resumate`` entry point: any error is one line on stderr and a non-zero exit;
+    ``--debug`` (anywhere on the line) or ``RESUMATE_DEBUG=1`` shows the traceback."""
+    global _debug
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:
+        args.remove("--debug")
+        _debug = True
+    _debug = _debug or os.environ.get("RESUMATE_DEBUG", "").lower() in ("1", "true", "yes")
+    try:
+        result = app(args=args, prog_name="resumate", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        typer.secho("aborted", fg=typer.colors.RED, err=True)
+        return 1
+    except typer.TyperException as exc:
+        # Click's errors (vendored by Typer), usage errors included: one line, and where to look.
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help())
+            return 0
+        format_message = getattr(exc, "format_message", None)
+        message = " ".join((format_message() if format_message else str(exc)).split())
+        where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        typer.secho(f"error: {message}{where}", fg=typer.colors.RED, err=True)
+        code = getattr(exc, "exit_code", 2)
+        return code if isinstance(code, int) else 2
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:
+        typer.secho("interrupted", fg=typer.colors.RED, err=True)
+        return 130
+    except Exception as exc:
+        if _debug:
+            import traceback
+
+            traceback.print_exception(exc)
+        hint = "" if _debug else " (--debug shows the details)"
+        typer.secho(f"error: {_one_line(exc)}{hint}", fg=typer.colors.RED, err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:  # pragma: no cover - the console script
+    sys.exit(main())
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    run()

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
 
     ai_provider: Literal["offline", "ollama"] = "offline"
     analysis_timeout: float = 180.0
+    # No CV stays pending or processing longer than this (seconds); swept every minute.
+    analysis_deadline: float = 600.0
+    # Address-space limit of the process that reads a CV file (a decompression bomb stops here).
+    analysis_memory_mb: int = 2048
     # PDF/PNG render processes: unset = one per core (at most 4). Each is replaced after
     # `render_max_tasks` renders or once it holds more than `render_max_rss_mb`; past
     # `render_max_pending` renders waiting or running, a render answers 503 with Retry-After.

@@ -231,8 +231,14 @@ async def test_stalled_processing_is_requeued(
         ),
         {"id": cv_id},
     )
-    touched = await cv_service.requeue_stalled(session, older_than=timedelta(minutes=10))
-    assert touched >= 1
+    swept = await cv_service.sweep_analyses(
+        session,
+        deadline=timedelta(minutes=30),
+        stalled_after=timedelta(minutes=10),
+        deadline_message="late",
+        crash_message="crashed",
+    )
+    assert swept["requeued"] >= 1
     assert {"cv_id": cv_id} in await pending_jobs(session, "analyze_cv")
     cv = await analyse(client, session, headers, cv_id)
     assert cv["status"] == "ready"

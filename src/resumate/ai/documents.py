@@ -266,10 +266,22 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
         pending_space = False
         prev_x1 = 0.0
         readable = 0
+        low_half = -1  # index of a low surrogate already joined to the char before it
         for i in range(n):
+            if i == low_half:
+                continue
             code = get_unicode(textpage, i)
             if code in (0, 0xFFFE, 0xFFFF) or (0xE000 <= code <= 0xF8FF and code not in (0xF0B7,)):
                 continue
+            if 0xD800 <= code <= 0xDFFF:
+                # PDFium counts UTF-16 units: emoji and math letters (U+10000 and up) arrive
+                # as two "characters". Join a pair (the box of its first half is the glyph's);
+                # drop a half without its partner.
+                following = get_unicode(textpage, i + 1) if i + 1 < n else 0
+                if code > 0xDBFF or not 0xDC00 <= following <= 0xDFFF:
+                    continue
+                code = 0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00)
+                low_half = i + 1
             ch = chr(code)
             if ch.isspace():
                 pending_space = True

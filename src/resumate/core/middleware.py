@@ -4,6 +4,8 @@ per-request cost low and streams bodies untouched."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -116,6 +118,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         request_id: str | None = None
         declared: int | None = None
+        chunked = expect_continue = False
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 candidate = value.decode("latin-1")
@@ -126,6 +129,10 @@ class RequestContextMiddleware:
                     declared = int(value)
                 except ValueError:
                     declared = None
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"expect":
+                expect_continue = value.lower() == b"100-continue"
         if request_id is None:
             request_id = new_request_id()
         state = scope.get("state")
@@ -139,9 +146,25 @@ class RequestContextMiddleware:
         json_headers = self._headers_json
         status = 500
         response_started = False
+        body = _BodyState(pending=chunked or bool(declared))
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started
+            if (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and body.pending
+                and not (expect_continue and not body.asked)
+                and (declared or 0) <= DRAIN_BYTES
+            ):
+                # Answering before the request body was read (413, 401 on an upload...): the
+                # server would close with the body unread and the client, still sending, gets a
+                # reset instead of the answer. Hand over the answer, then read the rest of the
+                # body (bounded) so the client can finish sending and read it.
+                await send({**message, "more_body": True})
+                await _drain(receive, body)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
@@ -159,7 +182,7 @@ class RequestContextMiddleware:
             limit = self.body_limit(scope)
             if declared is not None and declared > limit:
                 raise BodyTooLarge(limit)
-            await self.app(scope, _limited_receive(receive, limit), send_wrapper)
+            await self.app(scope, _limited_receive(receive, limit, body), send_wrapper)
         except BodyTooLarge as exc:
             if response_started:
                 raise
@@ -210,19 +233,51 @@ def _is_json(content_type: bytes) -> bool:
     )
 
 
-def _limited_receive(receive: Receive, limit: int) -> Receive:
-    received = 0
+# After an early answer, read at most this much of the rest of a request body, for at most
+# DRAIN_SECONDS, then close (a client sending more than that gets a reset, not our time).
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 30.0
 
+
+class _BodyState:
+    __slots__ = ("asked", "pending", "received")
+
+    def __init__(self, *, pending: bool) -> None:
+        self.pending = pending  # a body was announced and its end not yet received
+        self.asked = False  # the application asked for (part of) the body
+        self.received = 0
+
+
+def _limited_receive(receive: Receive, limit: int, body: _BodyState) -> Receive:
     async def wrapper() -> Message:
-        nonlocal received
+        body.asked = True
         message = await receive()
         if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
+            body.received += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                body.pending = False
+            if body.received > limit:
                 raise BodyTooLarge(limit)
+        elif message["type"] == "http.disconnect":
+            body.pending = False
         return message
 
     return wrapper
+
+
+async def _drain(receive: Receive, body: _BodyState) -> None:
+    drained = 0
+
+    async def read_rest() -> None:
+        nonlocal drained
+        while body.pending and drained < DRAIN_BYTES:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body.pending = False
+            drained += len(message.get("body", b""))
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(read_rest(), DRAIN_SECONDS)
 
 
 async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:

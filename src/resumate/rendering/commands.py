@@ -74,6 +74,8 @@ def render_command(
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise _fail(f"{file} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise _fail(f"{file} is not usable JSON: it is nested too deeply") from None
     source = _load_template(template)
     try:
         result = render_pdf(data, source)

@@ -164,6 +164,7 @@ async def reanalyze(session: AsyncSession, *, cv: CV) -> CV:
     cv.status = "pending"
     cv.error = None
     cv.attempts = 0
+    cv.queued_at = datetime.now(UTC)
     await session.flush()
     await queue_analysis(session, cv=cv)
     return cv
@@ -188,38 +189,70 @@ async def file_stream(cv: CV) -> AsyncIterator[bytes]:
     return get_storage().get(cv.storage_key)
 
 
-async def requeue_stalled(session: AsyncSession, *, older_than: timedelta) -> int:
-    """CVs left in ``processing`` by a worker that died: queue them again, or fail them for
-    good after too many attempts. Returns how many were touched."""
-    cutoff = datetime.now(UTC) - older_than
+async def sweep_analyses(
+    session: AsyncSession,
+    *,
+    deadline: timedelta,
+    stalled_after: timedelta,
+    deadline_message: str,
+    crash_message: str,
+) -> dict[str, int]:
+    """No CV stays pending or processing past ``deadline`` (counted from when its analysis was
+    asked for): those are failed with ``deadline_message``. CVs left in ``processing`` longer
+    than ``stalled_after`` (their worker died) or ``pending`` with no job are queued again, or
+    failed with ``crash_message`` when they have used all their attempts."""
+    now = datetime.now(UTC)
+    expired = await session.execute(
+        update(CV)
+        .where(CV.status.in_(("pending", "processing")), CV.queued_at < now - deadline)
+        .values(status="failed", error=deadline_message)
+        .returning(CV.id)
+    )
+    expired_ids = list(expired.scalars())
+    cutoff = now - stalled_after
     stalled = list(
         (
             await session.execute(
                 select(CV)
                 .where(
                     (CV.status == "processing") & (CV.processing_started_at < cutoff)
-                    | (CV.status == "pending") & (CV.uploaded_at < cutoff)
+                    | (CV.status == "pending") & (CV.queued_at < cutoff)
                 )
                 .with_for_update(skip_locked=True)
                 .limit(200)
             )
         ).scalars()
     )
+    requeued = failed = 0
     for cv in stalled:
         if cv.attempts >= MAX_ANALYSIS_ATTEMPTS:
-            cv.status = "failed"
-            cv.error = "The analysis did not finish after several attempts; try reanalyzing."
+            cv.status, cv.error = "failed", crash_message
+            failed += 1
         else:
             cv.status = "pending"
             await queue_analysis(session, cv=cv)
-    if stalled:
-        log.warning("stalled CV analyses handled", count=len(stalled))
+            requeued += 1
     await session.flush()
-    return len(stalled)
+    if expired_ids or stalled:
+        log.warning(
+            "CV analyses swept",
+            past_deadline=len(expired_ids),
+            requeued=requeued,
+            failed=failed,
+        )
+    return {"past_deadline": len(expired_ids), "requeued": requeued, "failed": failed}
 
 
-async def mark(session: AsyncSession, cv_id: uuid.UUID, **values: Any) -> None:
-    await session.execute(update(CV).where(CV.id == cv_id).values(**values))
+async def mark(
+    session: AsyncSession, cv_id: uuid.UUID, *, only_if: str | None = None, **values: Any
+) -> bool:
+    """Set ``values`` on the CV (only while its status is ``only_if``, when given); returns
+    whether a row changed."""
+    stmt = update(CV).where(CV.id == cv_id)
+    if only_if is not None:
+        stmt = stmt.where(CV.status == only_if)
+    result = await session.execute(stmt.values(**values).returning(CV.id))
+    return result.first() is not None
 
 
 # ---- account export and deletion ----------------------------------------------------------

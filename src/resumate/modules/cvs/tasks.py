@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from resumate.ai.documents import DocumentError
+from resumate.ai.isolated import AnalysisCrashed, AnalysisTimeout, analyze_isolated
 from resumate.ai.schemas import CVAnalysis
 from resumate.config import get_settings
 from resumate.core.db import get_database
 from resumate.core.metrics import JOBS
-from resumate.core.queue import queue, register_maintenance
+from resumate.core.queue import queue, retry_stalled_jobs
 from resumate.core.storage import ObjectNotFound, get_storage
 from resumate.core.text import clean_json
 from resumate.modules.cvs import service as cv_service
@@ -26,25 +27,51 @@ from resumate.modules.embeddings import service as embedding_service
 
 log = structlog.get_logger(__name__)
 
-# Errors worth another try (a restart, a network blip); anything else fails the CV at once.
-TRANSIENT = (OSError, OperationalError, DBAPIError, asyncio.TimeoutError)
+# Errors worth another try (a restart, a network blip, a crashed analysis process).
+TRANSIENT = (OSError, OperationalError, DBAPIError, AnalysisCrashed)
+
+
+class RetryAnalysis(Exception):
+    """Raised to have procrastinate run the job again later (the CV is back to pending)."""
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+
+
+def timeout_message(seconds: float) -> str:
+    return (
+        f"The analysis of this file took longer than {_minutes(seconds)} and was stopped. "
+        "Try exporting the CV again as a simpler PDF or Word file and upload that copy."
+    )
+
+
+def crash_message(attempts: int) -> str:
+    return (
+        f"The analysis stopped unexpectedly {attempts} times on this file and was given up. "
+        "Try exporting the CV again as a PDF or Word file and upload that copy; "
+        "if it keeps failing, tell the administrator (the errors were logged)."
+    )
 
 
 async def run_analysis(data: bytes, kind: str) -> tuple[CVAnalysis, str]:
-    """(analysis, extracted text) with the configured provider; Ollama falls back offline."""
-    from resumate.ai import analyzer
-    from resumate.ai.documents import extract_text
-
+    """(analysis, extracted text) with the configured provider; Ollama falls back offline.
+    Extraction and the offline analyzer run in a child process killed at the time limit."""
     settings = get_settings()
-    extracted = await asyncio.to_thread(extract_text, data, kind)
-    analysis = await asyncio.to_thread(analyzer.analyze_text, extracted)
+    analysis, extracted = await analyze_isolated(
+        data,
+        kind,
+        timeout=settings.analysis_timeout,
+        memory_limit=settings.analysis_memory_mb * 1024 * 1024,
+    )
     if settings.ai_provider == "ollama" and extracted.text.strip():
         from resumate.ai.providers.llm_analysis import analyze_with_ollama
         from resumate.ai.providers.ollama import OllamaClient
 
         async with OllamaClient(settings.ollama_host, timeout=settings.ollama_timeout) as client:
-            analysis = await analyze_with_ollama(
-                extracted.text, analysis, client, settings.ollama_chat_model
+            analysis = await asyncio.wait_for(
+                analyze_with_ollama(extracted.text, analysis, client, settings.ollama_chat_model),
+                settings.analysis_timeout,
             )
     return analysis, extracted.text
 
@@ -100,11 +127,13 @@ def _result_values(analysis: CVAnalysis, text: str) -> dict[str, Any]:
     retry=procrastinate.RetryStrategy(
         max_attempts=cv_service.MAX_ANALYSIS_ATTEMPTS,
         exponential_wait=5,
-        retry_exceptions=set(TRANSIENT),
+        retry_exceptions={RetryAnalysis},
     ),
 )
 async def analyze_cv(cv_id: str) -> None:
-    settings = get_settings()
+    """Analyse one CV. Every way out leaves it ready, failed with a message a person can act
+    on, or pending with a retry scheduled; ``attempts`` counts starts, so a CV whose analysis
+    kills the worker process is failed at the next start once it has used all its attempts."""
     database = get_database()
     identifier = uuid.UUID(cv_id)
     async with database.sessionmaker() as session, session.begin():
@@ -113,45 +142,53 @@ async def analyze_cv(cv_id: str) -> None:
         ).scalar_one_or_none()
         if cv is None or cv.status in ("ready", "failed"):
             return  # deleted, or already done by an earlier run of this job
+        if cv.attempts >= cv_service.MAX_ANALYSIS_ATTEMPTS:
+            # Earlier starts never finished: the worker died (killed, out of memory) on it.
+            cv.status, cv.error = "failed", crash_message(cv.attempts)
+            log.error("CV analysis gave up: earlier attempts never finished", cv_id=cv_id)
+            JOBS.labels("analyze_cv", "failed").inc()
+            return
         cv.status = "processing"
         cv.processing_started_at = datetime.now(UTC)
         cv.attempts += 1
-        owner_id, key, kind = cv.user_id, cv.storage_key, cv.file_kind
-        last_attempt = cv.attempts >= cv_service.MAX_ANALYSIS_ATTEMPTS
+        owner_id, key, kind, attempts = cv.user_id, cv.storage_key, cv.file_kind, cv.attempts
+    last_attempt = attempts >= cv_service.MAX_ANALYSIS_ATTEMPTS
 
     try:
         data = await get_storage().read(key)
-        analysis, text = await asyncio.wait_for(run_analysis(data, kind), settings.analysis_timeout)
+        analysis, text = await run_analysis(data, kind)
         embedded = await embed_text(text)
     except (DocumentError, ObjectNotFound) as exc:
         message = str(exc) if isinstance(exc, DocumentError) else "The uploaded file is missing"
         await _fail(identifier, message)
-        JOBS.labels("analyze_cv", "failed").inc()
         return
-    except TRANSIENT as exc:
+    except (AnalysisTimeout, TimeoutError) as exc:
+        # Not retried: a file that needed minutes will need them again.
+        log.warning("CV analysis timed out", cv_id=cv_id, error=str(exc))
+        await _fail(identifier, timeout_message(get_settings().analysis_timeout))
+        return
+    except Exception as exc:
+        transient = isinstance(exc, TRANSIENT)
+        log.error(
+            "CV analysis failed",
+            cv_id=cv_id,
+            attempt=attempts,
+            error=getattr(exc, "detail", None) or repr(exc),
+            exc_info=not transient,
+        )
         if last_attempt:
-            reason = (
-                "The analysis took too long and was stopped"
-                if isinstance(exc, asyncio.TimeoutError)
-                else "The analysis failed repeatedly; try again later"
-            )
-            await _fail(identifier, reason)
-            JOBS.labels("analyze_cv", "failed").inc()
+            await _fail(identifier, crash_message(attempts))
             return
         async with database.sessionmaker() as session, session.begin():
-            await cv_service.mark(session, identifier, status="pending")
+            await cv_service.mark(session, identifier, status="pending", only_if="processing")
         JOBS.labels("analyze_cv", "retried").inc()
-        raise
-    except Exception:
-        log.exception("CV analysis crashed", cv_id=cv_id)
-        await _fail(identifier, "The analysis failed unexpectedly; the error was logged")
-        JOBS.labels("analyze_cv", "failed").inc()
-        return
+        raise RetryAnalysis(f"attempt {attempts} failed: {exc!r}") from exc
 
     async with database.sessionmaker() as session, session.begin():
-        if (await session.get(CV, identifier)) is None:
-            return  # deleted while we worked
-        await cv_service.mark(session, identifier, **_result_values(analysis, text))
+        if not await cv_service.mark(
+            session, identifier, only_if="processing", **_result_values(analysis, text)
+        ):
+            return  # deleted, or given up by the sweep while we worked
         if embedded is not None:
             model, vector = embedded
             await embedding_service.store(
@@ -169,11 +206,33 @@ async def analyze_cv(cv_id: str) -> None:
 
 async def _fail(cv_id: uuid.UUID, message: str) -> None:
     async with get_database().sessionmaker() as session, session.begin():
-        await cv_service.mark(session, cv_id, status="failed", error=message)
+        await cv_service.mark(session, cv_id, status="failed", error=message, only_if="processing")
+    JOBS.labels("analyze_cv", "failed").inc()
 
 
-@register_maintenance
-async def requeue_stalled_cvs() -> None:
-    timeout = get_settings().analysis_timeout
+@queue.periodic(cron="* * * * *", periodic_id="cv-analysis-sweep")
+@queue.task(name="sweep_cv_analyses", queueing_lock="sweep_cv_analyses", pass_context=False)
+async def sweep_cv_analyses(timestamp: int) -> None:
+    """Every minute: jobs of dead workers go back to the queue, CVs left behind by them are
+    queued again, and none stays pending or processing past the deadline."""
+    await retry_stalled_jobs()
+    await sweep_once()
+
+
+async def sweep_once() -> dict[str, int]:
+    settings = get_settings()
     async with get_database().sessionmaker() as session, session.begin():
-        await cv_service.requeue_stalled(session, older_than=timedelta(seconds=timeout * 3))
+        return await cv_service.sweep_analyses(
+            session,
+            deadline=timedelta(seconds=settings.analysis_deadline),
+            stalled_after=timedelta(seconds=settings.analysis_timeout + 60),
+            deadline_message=deadline_message(settings.analysis_deadline),
+            crash_message=crash_message(cv_service.MAX_ANALYSIS_ATTEMPTS),
+        )
+
+
+def deadline_message(seconds: float) -> str:
+    return (
+        f"The analysis did not finish within {_minutes(seconds)} and was stopped. "
+        "Use Reanalyze to try again; if it fails again, try another export of the file."
+    )
