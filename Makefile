@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrate worker bench clean
+.PHONY: run test lint format install install-dev migrate worker bench clean fuzz
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -43,6 +43,13 @@ format: install-dev
 
 test: install-dev lint
 	$(BIN)/pytest
+
+# The Schemathesis run of `make test` with a bigger budget (local runs; ~10-20 minutes).
+FUZZ_EXAMPLES ?= 60
+FUZZ_STATEFUL ?= 150
+fuzz: install-dev
+	RESUMATE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) RESUMATE_FUZZ_STATEFUL=$(FUZZ_STATEFUL) \
+		$(BIN)/pytest tests/robustness/test_fuzz.py -s -q -o timeout=3600
 
 bench: install-dev
 	$(BIN)/python benchmarks/bench_startup.py

@@ -34,11 +34,17 @@ HOSTILE: dict[str, str] = {
 }
 
 
-def deeply_nested(depth: int) -> Any:
-    value: Any = "leaf"
-    for _ in range(depth):
-        value = {"k": [value]}
-    return value
+def deeply_nested(depth: int) -> bytes:
+    """JSON text nested ``depth`` levels (written directly: ``json.dumps`` itself would
+    overflow the stack)."""
+    return b'{"k":[' * depth + b'"leaf"' + b"]}" * depth
+
+
+def with_deep_member(payload: dict[str, Any], depth: int) -> bytes:
+    """``payload`` as JSON with one more member, ``"deep"``, nested ``depth`` levels."""
+    head = dumps(payload)[:-1]
+    separator = b"," if payload else b""
+    return head + separator + b'"deep":' + deeply_nested(depth) + b"}"
 
 
 def dumps(payload: Any) -> bytes:

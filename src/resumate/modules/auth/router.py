@@ -30,6 +30,7 @@ from resumate.modules.auth.schemas import (
     ForgotIn,
     LoginIn,
     Message,
+    OAuthError,
     RefreshIn,
     RefreshResult,
     RegisterIn,
@@ -141,6 +142,10 @@ def _oauth_error(
 @router.post(
     "/token",
     response_model=TokenPair,
+    responses={
+        400: {"model": OAuthError, "description": "invalid_request, invalid_grant, ..."},
+        429: {"model": OAuthError, "description": "Too many attempts (Retry-After)"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,

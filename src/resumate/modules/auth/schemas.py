@@ -48,6 +48,13 @@ class AuthResult(BaseModel):
     user: UserRead
 
 
+class OAuthError(BaseModel):
+    """An OAuth2 error (RFC 6749 section 5.2): what ``/auth/token`` answers, not the envelope."""
+
+    error: str
+    error_description: str
+
+
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str
