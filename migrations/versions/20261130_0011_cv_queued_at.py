@@ -1,7 +1,7 @@
 """cvs.queued_at: when the current analysis was asked for (the analysis deadline counts from it)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
