@@ -161,7 +161,9 @@ class Checker:
         folder.mkdir(parents=True, exist_ok=True)
         original = self.page.viewport_size
         # Sticky bars would be painted mid-page in a full-page capture.
-        self.page.add_style_tag(content=".topbar,.savebar,.sticky{position:static!important}")
+        self.page.add_style_tag(
+            content=".topbar,.savebar,.editor-side{position:static!important;max-height:none!important}"
+        )
         for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
             self.page.set_viewport_size(size)
             self.page.wait_for_timeout(150)

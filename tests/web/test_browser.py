@@ -56,6 +56,13 @@ def wait_until(page: Any, predicate: str, arg: Any = None, timeout: float = WAIT
         time.sleep(0.05)
 
 
+def settle(page: Any) -> None:
+    """Past the autosave debounce, until nothing is in flight and the state says saved."""
+    page.wait_for_timeout(250)
+    wait_until(page, "() => !document.querySelector('.htmx-request')")
+    page.locator("#save-status .state.saved").wait_for()
+
+
 def preview_src(page: Any) -> str:
     return str(page.locator("#preview-img").get_attribute("src"))
 
@@ -138,7 +145,7 @@ def test_build_preview_and_download_a_resume(context: Any, live_server: LiveServ
     # Reorder: a second entry moved above the first.
     page.get_by_role("button", name="+ Add to Work experience").click()
     page.locator('[name="work.1.position"]').fill("Programmer")
-    page.locator("#save-status .state.saved").wait_for()
+    settle(page)
     page.get_by_role("button", name="Move entry 2 of Work experience up").click()
     wait_until(
         page, "() => document.querySelector('[name=\"work.0.position\"]').value === 'Programmer'"
@@ -146,7 +153,7 @@ def test_build_preview_and_download_a_resume(context: Any, live_server: LiveServ
     # Template picker with thumbnails and the language picker.
     page.get_by_label("Modern").check()
     page.get_by_label("Language", exact=True).select_option("fr")
-    page.locator("#save-status .state.saved").wait_for()
+    settle(page)
     checker.axe("editor")
     checker.shoot("editor")
 
@@ -172,7 +179,7 @@ def test_build_preview_and_download_a_resume(context: Any, live_server: LiveServ
     other = context.new_page()
     other.goto(page.url)
     other.locator('[name="basics.label"]').fill("Edited in another tab")
-    other.locator("#save-status .state.saved").wait_for()
+    settle(other)
     page.locator('[name="basics.label"]').fill("Edited in the first tab")
     page.locator("#conflict .conflict").wait_for()
     conflict = page.locator("#conflict").inner_text()
@@ -181,6 +188,22 @@ def test_build_preview_and_download_a_resume(context: Any, live_server: LiveServ
     wait_until(page, "() => !document.querySelector('#conflict .conflict')")
     other.reload()
     assert other.locator('[name="basics.label"]').input_value() == "Edited in the first tab"
+    other.close()
+
+    # The access token runs out while typing: app.js refreshes the tokens and saves anyway.
+    context.add_cookies(
+        [{"name": "access_token", "value": "expired.or.forged", "url": live_server.url}]
+    )
+    page.locator('[name="basics.summary"]').fill("Saved after a token refresh")
+    settle(page)
+    exported = context.request.get(page.url + "/export").json()
+    assert exported["basics"]["summary"] == "Saved after a token refresh"
+    assert "/app/resumes/" in page.url  # never sent to the sign-in page
+
+    # Another page of the preview (past the end shows the first page).
+    page.get_by_label("Page", exact=True).fill("2")
+    page.get_by_label("Page", exact=True).dispatch_event("change")
+    wait_until(page, "() => document.querySelector('#preview-img').src.includes('page=2')")
     assert checker.problems == [], checker.problems
 
 
@@ -191,6 +214,18 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
     page.get_by_role("link", name="CV analysis").click()
     page.wait_for_url("**/app/cvs")
     checker.axe("cvs")
+    # Dropping a file that is not a CV: the refusal shows next to the file field.
+    page.evaluate(
+        """() => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(['just text'], 'notes.txt', {type: 'text/plain'}));
+            const zone = document.querySelector('[data-dropzone]');
+            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true}));
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true}));
+        }"""
+    )
+    page.locator("#cv-file-error").wait_for()
+    assert "PDF" in page.locator("#cv-file-error").inner_text()
     page.locator("#cv-file").set_input_files(
         files=[
             {

@@ -244,3 +244,41 @@ async def test_job_form_errors_and_requirements(client: httpx.AsyncClient) -> No
     )
     assert fixed.status_code == 200 and "Requirements saved" in fixed.text
     assert "Kubernetes" in fixed.text
+
+
+def spoil_access_token(client: httpx.AsyncClient) -> None:
+    """Replace the access cookie (same domain and path, so the jar keeps one) with a bad one."""
+    domain = next(c.domain for c in client.cookies.jar if c.name == "access_token")
+    client.cookies.set("access_token", "expired.or.forged", domain=domain, path="/")
+
+
+async def test_expired_access_token_is_refreshed(client: httpx.AsyncClient) -> None:
+    await signup(client)
+    spoil_access_token(client)
+    page = await client.get("/app/resumes")
+    assert page.status_code == 303
+    assert page.headers["location"] == "/api/v1/auth/continue?next=/app/resumes"
+    old_csrf = client.cookies["csrf_token"]
+    resumed = await client.get(page.headers["location"])
+    assert resumed.status_code == 303 and resumed.headers["location"] == "/app/resumes"
+    assert (await client.get("/app/resumes")).status_code == 200
+    assert client.cookies["csrf_token"] != old_csrf  # rotated with the tokens
+    # htmx requests get a 401 that app.js answers with a refresh and a retry.
+    spoil_access_token(client)
+    partial = await client.post(
+        "/app/resumes",
+        data={"csrf_token": client.cookies["csrf_token"]},
+        headers={"HX-Request": "true"},
+    )
+    assert partial.status_code == 401 and partial.headers["x-signin"].startswith("/signin?next=")
+    assert partial.headers["hx-reswap"] == "none"
+    # Without a refresh token, the continuation ends on the sign-in page.
+    client.cookies.clear()
+    client.cookies.set("csrf_token", "x")
+    ended = await client.get("/api/v1/auth/continue?next=/app/jobs")
+    assert ended.status_code == 303 and ended.headers["location"] == "/signin?next=/app/jobs"
+    images = await client.get(
+        "/app/resumes/00000000-0000-0000-0000-000000000000/preview.png",
+        headers={"Sec-Fetch-Mode": "no-cors"},
+    )
+    assert images.headers["location"].startswith("/signin?next=")

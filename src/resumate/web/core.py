@@ -267,6 +267,22 @@ def signin_url(request: Request) -> str:
     return "/signin?next=" + quote(safe_next(target), safe="/")
 
 
+def signin_response(request: Request) -> Response:
+    """No valid session. htmx requests get a 401 that app.js answers by refreshing the tokens
+    (POST /api/v1/auth/refresh) and retrying, so typing in the editor survives the access
+    token's expiry; a page navigation refreshes through /api/v1/auth/continue; anything else
+    (an image, a browser without the csrf cookie) goes to the sign-in page."""
+    url = signin_url(request)
+    if is_htmx(request):
+        return Response(status_code=401, headers={"HX-Reswap": "none", "X-Signin": url})
+    navigation = request.headers.get("sec-fetch-mode", "navigate") == "navigate"
+    if request.method == "GET" and navigation and CSRF_COOKIE in request.cookies:
+        # Probably a session whose access token ran out: refresh it first (one request at a
+        # time: a refresh token presented twice revokes the session).
+        url = "/api/v1/auth/continue?" + url.partition("?")[2]
+    return redirect(request, url)
+
+
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     titles = {404: t("error.not_found"), 403: t("error.forbidden"), 429: t("error.rate_limited")}
     title = titles.get(status_code, t("error.title"))
@@ -293,15 +309,7 @@ class WebRoute(APIRoute):
             try:
                 return await original(request)
             except SignInRequired:
-                url = signin_url(request)
-                if (
-                    request.method == "GET"
-                    and not is_htmx(request)
-                    and CSRF_COOKIE in request.cookies
-                ):
-                    # Probably a session whose access token ran out: refresh it first.
-                    url = "/api/v1/auth/continue?" + url.partition("?")[2]
-                return redirect(request, url)
+                return signin_response(request)
             except CsrfRejected:
                 return error_page(request, 403, t("error.csrf"))
             except AppError as exc:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from resumate.core.db import SessionDep
 from resumate.core.downloads import content_disposition, download_name
 from resumate.core.envelope import PageParams
-from resumate.core.errors import PreconditionFailed, ValidationFailed
+from resumate.core.errors import NotFound, PreconditionFailed, ValidationFailed
 from resumate.core.storage import get_storage
 from resumate.modules.resumes import service as resume_service
 from resumate.modules.resumes.models import Resume
@@ -143,16 +143,29 @@ async def _editor_page(
         if resume.share_enabled and resume.share_slug
         else None,
         oob=is_htmx(request),
+        preview_page=context.pop("preview_page", 1),
         **context,
     )
 
 
+_FOCUS = re.compile(r"^[a-z]+(\.[a-zA-Z]+|\.\d{1,3}){0,4}$")
+
+
+def _preview_page(value: str | None) -> int:
+    return min(max(int(value), 1), 50) if value and value.isdigit() else 1
+
+
 @router.get("/{id}", response_class=HTMLResponse)
 async def editor_page(
-    request: Request, id: uuid.UUID, principal: WebPrincipal, session: SessionDep
+    request: Request,
+    id: uuid.UUID,
+    principal: WebPrincipal,
+    session: SessionDep,
+    focus: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     resume = await _owned(session, principal, id)
-    return await _editor_page(request, session, resume)
+    focus = focus if focus and _FOCUS.match(focus) else None
+    return await _editor_page(request, session, resume, focus=focus)
 
 
 async def _save(
@@ -198,7 +211,11 @@ async def _save(
             document,
             {"errors": _error_fields(exc), "flash": Flash("error", exc.message)},
         )
-    return "saved", document, {"anchor": anchor}
+    return (
+        "saved",
+        document,
+        {"anchor": anchor, "preview_page": _preview_page(form_text(form, "preview_page"))},
+    )
 
 
 @router.post("/{id}", response_class=HTMLResponse)
@@ -209,10 +226,11 @@ async def save(
     resume = await _owned(session, principal, id)
     outcome, document, context = await _save(request, session, resume)
     if outcome == "saved":
+        anchor = context.pop("anchor", None)
         if is_htmx(request):
-            return await _editor_page(request, session, resume, saved=True, **context)
-        anchor = context.get("anchor")
-        return redirect(request, f"/app/resumes/{id}" + (f"#e-{anchor}" if anchor else ""))
+            return await _editor_page(request, session, resume, focus=anchor, **context)
+        target = f"/app/resumes/{id}" + (f"?focus={anchor}#e-{anchor}" if anchor else "")
+        return redirect(request, target)
     if outcome == "conflict":
         return await _editor_page(
             request,
@@ -272,7 +290,21 @@ async def autosave(
         state="saved",
         resume=resume,
         etag=resume_service.etag(resume),
+        preview_page=context.get("preview_page", 1),
     )
+
+
+@router.get("/{id}/preview", response_class=HTMLResponse)
+async def preview_fragment(
+    request: Request,
+    id: uuid.UUID,
+    principal: WebPrincipal,
+    session: SessionDep,
+    preview_page: Annotated[int, Query(ge=1, le=50)] = 1,
+) -> Response:
+    """The preview image for another page (htmx swaps it in)."""
+    resume = await _owned(session, principal, id)
+    return page(request, "partials/preview.html", resume=resume, preview_page=preview_page)
 
 
 @router.get("/{id}/preview.png")
@@ -283,7 +315,13 @@ async def preview_png(
     page_number: Annotated[int, Query(alias="page", ge=1, le=50)] = 1,
 ) -> Response:
     resume = await _owned(session, principal, id)
-    png = await resume_service.preview_png(session, resume=resume, page=page_number)
+    try:
+        png = await resume_service.preview_png(session, resume=resume, page=page_number)
+    except NotFound:
+        if page_number == 1:
+            raise
+        # A page past the end (the resume got shorter): show the first one.
+        png = await resume_service.preview_png(session, resume=resume, page=1)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 

@@ -8,6 +8,59 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
+  // The CSRF token is the csrf_token cookie, which a token refresh replaces: read it at send
+  // time for htmx requests, and copy it into a plain form's hidden field as it is submitted.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfToken();
+    if (token) event.detail.headers["X-CSRF-Token"] = token;
+  });
+  document.addEventListener("submit", function (event) {
+    var field = event.target.querySelector && event.target.querySelector("input[name=csrf_token]");
+    var token = csrfToken();
+    if (field && token) field.value = token;
+  }, true);
+
+  // An htmx request whose access token ran out gets a 401 with X-Signin: refresh the tokens
+  // once (concurrent refreshes would present the same refresh token twice, which revokes the
+  // session), then send the request again; if that fails, go to the sign-in page.
+  var refreshing = null;
+  function refreshTokens() {
+    if (!refreshing) {
+      refreshing = fetch("/api/v1/auth/refresh", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrfToken() },
+      }).then(function (response) {
+        setTimeout(function () { refreshing = null; }, 1000);
+        return response.ok;
+      }, function () {
+        refreshing = null;
+        return false;
+      });
+    }
+    return refreshing;
+  }
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 401) return;
+    var signin = xhr.getResponseHeader("X-Signin");
+    if (!signin) return;
+    var config = event.detail.requestConfig || {};
+    if (config.headers && config.headers["X-Retried"]) {
+      window.location.assign(signin);
+      return;
+    }
+    refreshTokens().then(function (ok) {
+      if (!ok) {
+        window.location.assign(signin);
+        return;
+      }
+      var elt = event.detail.elt;
+      htmx.ajax(config.verb || "get", config.path, { source: elt, headers: { "X-Retried": "1" } })
+        .then(null, function () { window.location.assign(signin); });
+    });
+  });
+
   // Copy buttons: <button data-copy="#input-id" data-copied="Copied">
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
