@@ -196,8 +196,14 @@ def test_build_preview_and_download_a_resume(context: Any, live_server: LiveServ
     )
     page.locator('[name="basics.summary"]').fill("Saved after a token refresh")
     settle(page)
-    exported = context.request.get(page.url + "/export").json()
-    assert exported["basics"]["summary"] == "Saved after a token refresh"
+    wait_until(
+        page,
+        """async (url) => {
+            const data = await (await fetch(url)).json();
+            return (data.basics || {}).summary === 'Saved after a token refresh';
+        }""",
+        page.url + "/export",
+    )
     assert "/app/resumes/" in page.url  # never sent to the sign-in page
 
     # Another page of the preview (past the end shows the first page).

@@ -55,8 +55,20 @@
         window.location.assign(signin);
         return;
       }
-      var elt = event.detail.elt;
-      htmx.ajax(config.verb || "get", config.path, { source: elt, headers: { "X-Retried": "1" } })
+      // The same values again (htmx.ajax would not gather the form or the clicked button).
+      var values = {};
+      if (config.formData) {
+        config.formData.forEach(function (value, key) {
+          if (key === "csrf_token") return;
+          if (key in values) values[key] = [].concat(values[key], value);
+          else values[key] = value;
+        });
+      }
+      htmx.ajax(config.verb || "get", config.path, {
+        source: event.detail.elt,
+        values: values,
+        headers: { "X-Retried": "1" },
+      })
         .then(null, function () { window.location.assign(signin); });
     });
   });
@@ -86,6 +98,15 @@
     if (event.detail.elt && event.detail.elt.id === "autosave") {
       var status = document.getElementById("save-status");
       if (status) status.innerHTML = '<span class="state">' + (status.getAttribute("data-saving") || "…") + "</span>";
+    }
+  });
+
+  // Typing marks the editor unsaved at once; the autosave's answer replaces the mark.
+  document.addEventListener("input", function (event) {
+    if (!event.target.closest || !event.target.closest("#editor-form")) return;
+    var status = document.getElementById("save-status");
+    if (status && status.getAttribute("data-unsaved")) {
+      status.innerHTML = '<span class="state unsaved">' + status.getAttribute("data-unsaved") + "</span>";
     }
   });
 
