@@ -313,6 +313,11 @@ def test_revoking_a_session_signs_that_browser_out(browser: Any, live_server: Li
         # The first browser is still signed in.
         page.goto(live_server.url + "/app")
         assert page.url.endswith("/app")
+        page.get_by_role("link", name="Plan", exact=True).click()
+        page.wait_for_url("**/app/plan")
+        page.get_by_text("PDF downloads this month").wait_for()
+        checker.axe("plan")
+        checker.shoot("plan")
     finally:
         first.close()
         second.close()

@@ -282,3 +282,17 @@ async def test_expired_access_token_is_refreshed(client: httpx.AsyncClient) -> N
         headers={"Sec-Fetch-Mode": "no-cors"},
     )
     assert images.headers["location"].startswith("/signin?next=")
+
+
+async def test_plan_page_and_paypal_return_pages(client: httpx.AsyncClient) -> None:
+    await signup(client)
+    plan = await client.get("/app/plan")
+    assert plan.status_code == 200
+    assert "self-hosted" in plan.text and "Resumes" in plan.text
+    token = client.cookies["csrf_token"]
+    refused = await client.post("/app/plan/checkout", data={"csrf_token": token, "plan": "pro"})
+    assert refused.status_code == 409 and 'class="flash error"' in refused.text
+    dashboard = await client.get("/app")
+    assert "PDF downloads this month" in dashboard.text
+    for path in ("/billing/return", "/billing/cancelled"):
+        assert (await client.get(path)).status_code == 200

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from resumate.core.db import SessionDep
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound
+from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs import service as cv_service
 from resumate.modules.jobs import service as job_service
 from resumate.modules.resumes import service as resume_service
@@ -45,6 +46,8 @@ async def dashboard(request: Request, principal: WebPrincipal, session: SessionD
     resumes, resume_total = await resume_service.list_resumes(session, user_id=user.id, page=first)
     cvs, cv_total = await cv_service.list_cvs(session, user_id=user.id, page=first)
     jobs, job_total = await job_service.list_jobs(session, user_id=user.id, page=first)
+    usage = await billing_service.usage(session, user_id=user.id)
+    subscription = await billing_service.subscription_view(session, user_id=user.id)
     welcome = request.query_params.get("welcome")
     return page(
         request,
@@ -56,6 +59,8 @@ async def dashboard(request: Request, principal: WebPrincipal, session: SessionD
         cv_total=cv_total,
         jobs=jobs,
         job_total=job_total,
+        usage=usage,
+        plan_name=subscription["plan"],
         flash=Flash("ok", t("signup.verify_sent", email=user.email)) if welcome else None,
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from resumate.web import auth, cvs, jobs, pages, resumes, settings
+from resumate.web import auth, billing, cvs, jobs, pages, resumes, settings
 
 router = APIRouter(include_in_schema=False)
-for feature in (pages, auth, resumes, cvs, jobs, settings):
+for feature in (pages, auth, resumes, cvs, jobs, billing, settings):
     router.include_router(feature.router)
