@@ -132,6 +132,16 @@ class Checker:
         self.problems: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        # Kept for failure messages (401s and 409s are expected in some steps).
+        page.failed_responses = []
+        page.on(
+            "response",
+            lambda r: (
+                page.failed_responses.append(f"{r.request.method} {r.url} {r.status}")
+                if r.status >= 400
+                else None
+            ),
+        )
 
     def _console(self, message: Any) -> None:
         text = message.text
