@@ -119,6 +119,9 @@ def create_app(
 
             await asyncio.to_thread(close_render_pool)
             await asyncio.to_thread(close_analysis_pool)
+            from resumate.modules.notifications.hub import stop_hub
+
+            await stop_hub()
             if manage_resources:
                 if runner is not None:
                     await runner.stop()

@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     billing_return_url: str | None = None
     billing_cancel_url: str | None = None
 
+    # Notifications and analytics.
+    notification_heartbeat_seconds: float = 15.0
+    analytics_retention_days: int = Field(default=90, ge=1)
+
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None

@@ -14,11 +14,14 @@ MODEL_MODULES: tuple[str, ...] = (
     "resumate.modules.cvs.models",
     "resumate.modules.jobs.models",
     "resumate.modules.billing.models",
+    "resumate.modules.notifications.models",
 )
 TASK_MODULES: tuple[str, ...] = (
     "resumate.core.mail",
     "resumate.modules.auth.tasks",
     "resumate.modules.cvs.tasks",
+    "resumate.modules.notifications.tasks",
+    "resumate.modules.analytics.tasks",
 )
 
 

@@ -13,8 +13,9 @@ import re
 import tempfile
 import uuid
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from resumate.config import Settings, get_settings
 from resumate.core.queue import defer, queue
 
 log = structlog.get_logger(__name__)
+
+_POLICY = policy.SMTP.clone(max_line_length=998)
 
 _settings: Settings | None = None
 
@@ -63,20 +66,49 @@ def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
 
 async def queue_mail(
-    session: AsyncSession, *, to: str, template: str, context: dict[str, Any]
+    session: AsyncSession,
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    kind: str | None = None,
 ) -> None:
     """Render now and send from a job committed with ``session``'s transaction."""
     subject, text, html = render_mail(template, {**context, "app_name": "Resumate"})
-    await defer(session, send_email, to=to, subject=subject, text=text, html=html, kind=template)
+    extra: dict[str, Any] = {"headers": headers} if headers else {}
+    await defer(
+        session,
+        send_email,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        kind=kind or template,
+        **extra,
+    )
 
 
-def build_message(*, sender: str, to: str, subject: str, text: str, html: str) -> EmailMessage:
-    message = EmailMessage()
+def build_message(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    # Header lines up to SMTP's 998: a long List-Unsubscribe URL must stay one plain line (the
+    # default 78 would turn an unbreakable URL into RFC 2047 encoded words, which mail clients
+    # do not read as a URL).
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="resumate.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
@@ -85,8 +117,14 @@ def build_message(*, sender: str, to: str, subject: str, text: str, html: str) -
 async def deliver(message: EmailMessage, settings: Settings) -> str:
     """Send through SMTP, or write to the outbox; returns where it went."""
     if settings.smtp_host:
+        # Flattened here with our policy: aiosmtplib would re-flatten with 78-character
+        # header lines (see _POLICY).
+        sender = parseaddr(str(message["From"]))[1]
+        recipients = [address for _, address in getaddresses(message.get_all("To", []))]
         await aiosmtplib.send(
-            message,
+            message.as_bytes(),
+            sender=sender,
+            recipients=recipients,
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username,
@@ -116,9 +154,18 @@ def _write_outbox(message: EmailMessage, outbox: Path) -> Path:
     retry=RetryStrategy(max_attempts=8, exponential_wait=5),
     pass_context=False,
 )
-async def send_email(to: str, subject: str, text: str, html: str, kind: str = "") -> None:
+async def send_email(
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    kind: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
     settings = _mail_settings()
-    message = build_message(sender=settings.mail_from, to=to, subject=subject, text=text, html=html)
+    message = build_message(
+        sender=settings.mail_from, to=to, subject=subject, text=text, html=html, headers=headers
+    )
     where = await deliver(message, settings)
     links = re.findall(r"https?://\S+", text)
     log.info(

@@ -6,10 +6,13 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from resumate.modules.analytics.router import router as analytics_router
     from resumate.modules.auth.router import router as auth_router
     from resumate.modules.billing.router import router as billing_router
     from resumate.modules.cvs.router import router as cvs_router
+    from resumate.modules.dashboard.router import router as dashboard_router
     from resumate.modules.jobs.router import router as jobs_router
+    from resumate.modules.notifications.router import router as notifications_router
     from resumate.modules.resumes.public import router as public_router
     from resumate.modules.resumes.router import router as resumes_router
     from resumate.modules.templates.router import router as templates_router
@@ -24,6 +27,9 @@ def routers() -> list[APIRouter]:
         cvs_router,
         jobs_router,
         billing_router,
+        notifications_router,
+        analytics_router,
+        dashboard_router,
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,10 @@ from resumate.config import get_settings
 from resumate.core import security
 from resumate.core.errors import Conflict, Unauthenticated, ValidationFailed
 from resumate.core.mail import queue_mail
+from resumate.modules.analytics import service as analytics_service
 from resumate.modules.auth.models import AuthSession, OneTimeToken
+from resumate.modules.notifications import service as notification_service
+from resumate.modules.notifications.kinds import Phrase
 from resumate.modules.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -92,7 +95,14 @@ async def register(
     except IntegrityError as exc:  # a concurrent registration won the race
         raise Conflict("An account with this email already exists") from exc
     await send_verification(session, user=user)
-    return await start_session(session, user=user, ip=ip, user_agent=user_agent)
+    await analytics_service.record_event(
+        session,
+        owner_id=user.id,
+        resource_type="user",
+        resource_id=user.id,
+        event=analytics_service.SIGNUP,
+    )
+    return await start_session(session, user=user, ip=ip, user_agent=user_agent, announce=False)
 
 
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
@@ -110,9 +120,18 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
 
 
 async def start_session(
-    session: AsyncSession, *, user: User, ip: str | None, user_agent: str | None
+    session: AsyncSession,
+    *,
+    user: User,
+    ip: str | None,
+    user_agent: str | None,
+    announce: bool = True,
 ) -> IssuedTokens:
+    """A new session (a sign-in). With ``announce``, the sign-in is counted and, when it comes
+    from a device or an address this account never used, the user is told."""
     settings = get_settings()
+    if announce:
+        await _announce_sign_in(session, user=user, ip=ip, user_agent=user_agent)
     auth_session = AuthSession(
         id=uuid.uuid4(),
         user_id=user.id,
@@ -123,6 +142,41 @@ async def start_session(
     )
     session.add(auth_session)
     return await _issue(session, user=user, auth_session=auth_session)
+
+
+async def _announce_sign_in(
+    session: AsyncSession, *, user: User, ip: str | None, user_agent: str | None
+) -> None:
+    await analytics_service.record_event(
+        session,
+        owner_id=user.id,
+        resource_type="user",
+        resource_id=user.id,
+        event=analytics_service.LOGIN,
+    )
+    agent = (user_agent or "")[:500] or None
+    mine = AuthSession.user_id == user.id
+    known_before, known_agent, known_address = (
+        await session.execute(
+            select(
+                exists().where(mine),
+                exists().where(mine, AuthSession.user_agent.is_not_distinct_from(agent)),
+                exists().where(mine, AuthSession.ip.is_not_distinct_from(ip)),
+            )
+        )
+    ).one()
+    if known_before and not (known_agent and known_address):
+        await notification_service.notify(
+            session,
+            user_id=user.id,
+            kind="security_new_sign_in",
+            params={
+                "device": (agent or "")[:120] or Phrase("unknown_device"),
+                "address": ip or "?",
+            },
+            link="/settings/sessions",
+            data={"new_device": not known_agent, "new_address": not known_address},
+        )
 
 
 async def _issue(session: AsyncSession, *, user: User, auth_session: AuthSession) -> IssuedTokens:
@@ -171,6 +225,13 @@ async def refresh(session: AsyncSession, *, refresh_token: str) -> IssuedTokens:
         auth_session.revoked_at = _now()
         auth_session.revoked_reason = "refresh_reuse"
         log.warning("refresh token reuse: session revoked", session_id=str(auth_session.id))
+        await notification_service.notify(
+            session,
+            user_id=auth_session.user_id,
+            kind="security_sessions_revoked",
+            params={"reason": Phrase("refresh_reuse")},
+            link="/settings/sessions",
+        )
         raise Unauthenticated(
             "Refresh token was already used; the session has been revoked", persist=True
         )
@@ -343,6 +404,15 @@ async def reset_password(session: AsyncSession, *, token: str, new_password: str
     user.password_hash = await security.hash_password(new_password)
     await revoke_all_sessions(session, user_id=user.id, reason="password_reset")
     await notify_password_changed(session, user=user)
+    # The password_changed mail above already tells them: in-app only.
+    await notification_service.notify(
+        session,
+        user_id=user.id,
+        kind="security_sessions_revoked",
+        params={"reason": Phrase("password_reset")},
+        link="/settings/sessions",
+        email=False,
+    )
     return user
 
 

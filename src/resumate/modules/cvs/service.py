@@ -18,13 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.ai.documents import detect_kind
 from resumate.config import get_settings
+from resumate.core import usercache
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from resumate.core.queue import defer
 from resumate.core.storage import StoredObjectTooLarge, get_storage, new_key
+from resumate.modules.analytics import service as analytics_service
 from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
+from resumate.modules.notifications import service as notification_service
 from resumate.modules.resumes import service as resume_service
 from resumate.modules.resumes.models import Resume
 from resumate.modules.users import service as user_service
@@ -103,6 +106,14 @@ async def upload_cv(
         session.add(cv)
         await session.flush()
         await queue_analysis(session, cv=cv)
+        await analytics_service.record_event(
+            session,
+            owner_id=user_id,
+            resource_type=RESOURCE,
+            resource_id=cv.id,
+            event=analytics_service.CV_UPLOADED,
+            meta={"file_kind": kind},
+        )
         return cv
     except BaseException:
         await storage.delete(key)
@@ -154,6 +165,7 @@ async def list_cvs(
 async def delete_cv(session: AsyncSession, *, cv: CV) -> None:
     key = cv.storage_key
     await embedding_service.delete_for(session, resource_type=RESOURCE, resource_id=cv.id)
+    usercache.touch(session, cv.user_id)
     await session.delete(cv)
     await session.flush()
     await get_storage().delete(key)
@@ -167,6 +179,7 @@ async def reanalyze(session: AsyncSession, *, cv: CV) -> CV:
     cv.queued_at = datetime.now(UTC)
     await session.flush()
     await queue_analysis(session, cv=cv)
+    usercache.touch(session, cv.user_id)
     return cv
 
 
@@ -224,15 +237,19 @@ async def sweep_analyses(
         ).scalars()
     )
     requeued = failed = 0
+    given_up: list[uuid.UUID] = []
     for cv in stalled:
         if cv.attempts >= MAX_ANALYSIS_ATTEMPTS:
             cv.status, cv.error = "failed", crash_message
+            given_up.append(cv.id)
             failed += 1
         else:
             cv.status = "pending"
             await queue_analysis(session, cv=cv)
             requeued += 1
     await session.flush()
+    for cv_id in [*expired_ids, *given_up]:
+        await announce_analysis(session, cv_id)
     if expired_ids or stalled:
         log.warning(
             "CV analyses swept",
@@ -255,6 +272,36 @@ async def mark(
     return result.first() is not None
 
 
+async def announce_analysis(session: AsyncSession, cv_id: uuid.UUID) -> None:
+    """In the transaction that finished the analysis: its event and its notification."""
+    cv = (
+        await session.execute(
+            select(
+                CV.user_id, CV.filename, CV.status, CV.quality_score, CV.error, CV.provider
+            ).where(CV.id == cv_id)
+        )
+    ).one_or_none()
+    if cv is None or cv.status not in ("ready", "failed"):
+        return
+    ready = cv.status == "ready"
+    await analytics_service.record_event(
+        session,
+        owner_id=cv.user_id,
+        resource_type=RESOURCE,
+        resource_id=cv_id,
+        event=analytics_service.CV_ANALYSED if ready else analytics_service.CV_ANALYSIS_FAILED,
+        meta={"score": cv.quality_score, "provider": cv.provider} if ready else None,
+    )
+    await notification_service.notify(
+        session,
+        user_id=cv.user_id,
+        kind="cv_analysis_ready" if ready else "cv_analysis_failed",
+        params={"filename": cv.filename, "score": cv.quality_score, "error": cv.error},
+        link=f"/cvs/{cv_id}",
+        data={"cv_id": str(cv_id), "status": cv.status, "quality_score": cv.quality_score},
+    )
+
+
 # ---- account export and deletion ----------------------------------------------------------
 
 
@@ -275,6 +322,12 @@ async def _count(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(CV))).scalar_one())
 
 
+async def _storage_bytes(session: AsyncSession) -> int:
+    return int(
+        (await session.execute(select(func.coalesce(func.sum(CV.size_bytes), 0)))).scalar_one()
+    )
+
+
 async def _texts(
     session: AsyncSession, after: uuid.UUID | None, limit: int
 ) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
@@ -289,6 +342,10 @@ embedding_service.register_text_source(RESOURCE, _texts)
 
 user_service.register_user_data(
     user_service.UserDataProvider(
-        name="cvs", export=_export, stored_files=_stored_files, count=_count
+        name="cvs",
+        export=_export,
+        stored_files=_stored_files,
+        count=_count,
+        storage_bytes=_storage_bytes,
     )
 )

@@ -146,6 +146,8 @@ async def analyze_cv(cv_id: str) -> None:
             # Earlier starts never finished: the worker died (killed, out of memory) on it.
             cv.status, cv.error = "failed", crash_message(cv.attempts)
             log.error("CV analysis gave up: earlier attempts never finished", cv_id=cv_id)
+            await session.flush()
+            await cv_service.announce_analysis(session, identifier)
             JOBS.labels("analyze_cv", "failed").inc()
             return
         cv.status = "processing"
@@ -200,13 +202,17 @@ async def analyze_cv(cv_id: str) -> None:
                 vector=vector,
                 content_sha256=embedding_service.content_digest(text),
             )
+        await cv_service.announce_analysis(session, identifier)
     JOBS.labels("analyze_cv", "ready").inc()
     log.info("CV analysed", cv_id=cv_id, provider=analysis.provider, score=analysis.quality_score)
 
 
 async def _fail(cv_id: uuid.UUID, message: str) -> None:
     async with get_database().sessionmaker() as session, session.begin():
-        await cv_service.mark(session, cv_id, status="failed", error=message, only_if="processing")
+        if await cv_service.mark(
+            session, cv_id, status="failed", error=message, only_if="processing"
+        ):
+            await cv_service.announce_analysis(session, cv_id)
     JOBS.labels("analyze_cv", "failed").inc()
 
 

@@ -111,6 +111,9 @@ async def matches_for_cv(
 ) -> Envelope[list[JobMatch]]:
     """My active jobs ranked for this CV, each with score, breakdown and explanation."""
     ranked = await job_service.match_jobs_for_cv(session, user_id=user.id, cv_id=cv.id, limit=limit)
+    await job_service.record_matches_viewed(
+        session, user_id=user.id, resource_type="cv", resource_id=cv.id
+    )
     return ok([JobMatch(job=JobBrief.model_validate(job), **_fields(r)) for job, r in ranked])
 
 
@@ -121,6 +124,9 @@ async def matches_for_job(
     """My analysed CVs ranked for this job."""
     ranked = await job_service.match_cvs_for_job(
         session, user_id=user.id, job_id=job.id, limit=limit
+    )
+    await job_service.record_matches_viewed(
+        session, user_id=user.id, resource_type="job", resource_id=job.id
     )
     return ok([CVMatch(cv=cv_brief(cv), **_fields(r)) for cv, r in ranked])
 

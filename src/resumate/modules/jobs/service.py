@@ -19,8 +19,10 @@ from sqlalchemy.orm import undefer
 
 from resumate.ai import matching
 from resumate.ai.jobs import parse_posting, skill_ids
+from resumate.core import usercache
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, ValidationFailed
+from resumate.modules.analytics import service as analytics_service
 from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
@@ -178,6 +180,13 @@ async def create_job(
     session.add(job)
     await session.flush()
     await _embed_job(session, job)
+    await analytics_service.record_event(
+        session,
+        owner_id=user_id,
+        resource_type=RESOURCE,
+        resource_id=job.id,
+        event=analytics_service.JOB_CREATED,
+    )
     return job
 
 
@@ -234,6 +243,7 @@ async def update_job(
         _apply_requirements(job, given)
     await session.flush()
     await session.refresh(job)
+    usercache.touch(session, job.user_id)
     if text_changed:
         await _embed_job(session, job)
     return job
@@ -241,6 +251,7 @@ async def update_job(
 
 async def delete_job(session: AsyncSession, *, job: JobDescription) -> None:
     await embedding_service.delete_for(session, resource_type=RESOURCE, resource_id=job.id)
+    usercache.touch(session, job.user_id)
     await session.delete(job)
     await session.flush()
 
@@ -522,6 +533,18 @@ async def match_cvs_for_job(
         mode=mode,
         rerank=rerank,
         exact=exact,
+    )
+
+
+async def record_matches_viewed(
+    session: AsyncSession, *, user_id: uuid.UUID, resource_type: str, resource_id: uuid.UUID
+) -> None:
+    await analytics_service.record_event(
+        session,
+        owner_id=user_id,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        event=analytics_service.MATCHES_VIEWED,
     )
 
 

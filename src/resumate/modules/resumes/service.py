@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.selectable import GenerativeSelect
 
 from resumate.config import get_settings
+from resumate.core import usercache
 from resumate.core.envelope import PageParams
 from resumate.core.errors import (
     NotFound,
@@ -29,6 +31,7 @@ from resumate.core.storage import bytes_stream, get_storage, new_key
 from resumate.jsonresume import ResumeValidationError, parse_resume
 from resumate.modules.analytics import service as analytics_service
 from resumate.modules.billing import service as billing_service
+from resumate.modules.notifications import service as notification_service
 from resumate.modules.resumes.models import Resume, ResumePdf
 from resumate.modules.templates import service as template_service
 from resumate.modules.templates.models import Template
@@ -163,7 +166,21 @@ async def create_resume(
     )
     session.add(resume)
     await session.flush()
+    await _record(session, resume, analytics_service.RESUME_CREATED)
     return resume
+
+
+async def _record(
+    session: AsyncSession, resume: Resume, event: str, meta: dict[str, Any] | None = None
+) -> None:
+    await analytics_service.record_event(
+        session,
+        owner_id=resume.user_id,
+        resource_type=RESOURCE,
+        resource_id=resume.id,
+        event=event,
+        meta=meta,
+    )
 
 
 def title_from_document(data: dict[str, Any]) -> str:
@@ -250,6 +267,7 @@ async def update_resume(
         resume.template_id = (await _resolve_template(session, changes["template_id"])).id
     resume.version += 1
     await session.flush()
+    usercache.touch(session, resume.user_id)
     return resume
 
 
@@ -264,6 +282,7 @@ async def _pdf_keys(session: AsyncSession, resume_ids: list[uuid.UUID]) -> list[
 
 async def delete_resume(session: AsyncSession, *, resume: Resume) -> None:
     keys = await _pdf_keys(session, [resume.id])
+    usercache.touch(session, resume.user_id)
     await session.delete(resume)
     await session.flush()
     storage = get_storage()
@@ -282,6 +301,7 @@ async def duplicate_resume(session: AsyncSession, *, resume: Resume) -> Resume:
     )
     session.add(copy_)
     await session.flush()
+    await _record(session, copy_, analytics_service.RESUME_CREATED)
     return copy_
 
 
@@ -329,6 +349,7 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
         existing.storage_key, existing.sha256 = key, rendered.sha256
         existing.size_bytes, existing.pages = rendered.size_bytes, rendered.pages
         await session.flush()
+        await _record(session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages})
         return existing, False
     record = ResumePdf(
         resume_id=resume.id,
@@ -358,6 +379,7 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
             )
         ).scalar_one()
         return winner, True
+    await _record(session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages})
     return record, False
 
 
@@ -373,6 +395,33 @@ async def latest_pdf(session: AsyncSession, *, resume: Resume) -> ResumePdf:
     if pdf is None:
         raise NotFound("No PDF was made for this resume yet; POST /resumes/{id}/pdf first")
     return pdf
+
+
+async def pdf_states(session: AsyncSession, *, resumes: list[Resume]) -> dict[uuid.UUID, Any]:
+    """For each resume: its latest PDF and whether it matches the current data
+    (``state``: none | current | outdated)."""
+    if not resumes:
+        return {}
+    rows = await session.execute(
+        select(ResumePdf)
+        .where(ResumePdf.resume_id.in_([r.id for r in resumes]))
+        .order_by(ResumePdf.resume_id, ResumePdf.created_at.desc())
+        .ext(distinct_on(ResumePdf.resume_id))
+    )
+    latest = {pdf.resume_id: pdf for pdf in rows.scalars()}
+    states: dict[uuid.UUID, Any] = {}
+    for resume in resumes:
+        pdf = latest.get(resume.id)
+        if pdf is None:
+            states[resume.id] = {"state": "none", "pages": None, "rendered_at": None}
+            continue
+        current = pdf.data_sha256 == data_digest(resume.data)
+        states[resume.id] = {
+            "state": "current" if current else "outdated",
+            "pages": pdf.pages,
+            "rendered_at": pdf.created_at,
+        }
+    return states
 
 
 async def preview_png(session: AsyncSession, *, resume: Resume, page: int) -> bytes:
@@ -392,6 +441,7 @@ async def set_share(session: AsyncSession, *, resume: Resume, enabled: bool) -> 
         resume.share_slug = secrets.token_urlsafe(12)  # 96 bits: unguessable
     resume.share_enabled = enabled
     await session.flush()
+    usercache.touch(session, resume.user_id)
     return resume
 
 
@@ -406,10 +456,26 @@ async def get_shared(session: AsyncSession, *, slug: str) -> Resume:
     return resume
 
 
+PUBLIC_EVENTS = {
+    "view": analytics_service.SHARE_VIEWED,
+    "download": analytics_service.SHARE_DOWNLOADED,
+}
+
+
 async def record_public(session: AsyncSession, *, resume: Resume, event: str) -> None:
-    await analytics_service.record_event(
-        session, owner_id=resume.user_id, resource_type=RESOURCE, resource_id=resume.id, event=event
-    )
+    """Count a public view or download; the owner hears of the first view of each day."""
+    await _record(session, resume, PUBLIC_EVENTS[event])
+    if event == "view":
+        today = datetime.now(UTC).date().isoformat()
+        await notification_service.notify(
+            session,
+            user_id=resume.user_id,
+            kind="resume_viewed",
+            params={"title": resume.title},
+            link=f"/resumes/{resume.id}",
+            data={"resume_id": str(resume.id), "date": today},
+            dedupe_key=f"resume_viewed:{resume.id}:{today}",
+        )
 
 
 async def stats(session: AsyncSession, *, resume: Resume, days: int = 30) -> dict[str, Any]:
@@ -422,11 +488,15 @@ async def stats(session: AsyncSession, *, resume: Resume, days: int = 30) -> dic
         day: date = today - timedelta(days=offset)
         values = counts["per_day"].get(day, {})
         by_day.append(
-            {"date": day, "views": values.get("view", 0), "downloads": values.get("download", 0)}
+            {
+                "date": day,
+                "views": values.get(analytics_service.SHARE_VIEWED, 0),
+                "downloads": values.get(analytics_service.SHARE_DOWNLOADED, 0),
+            }
         )
     return {
-        "views": counts["totals"].get("view", 0),
-        "downloads": counts["totals"].get("download", 0),
+        "views": counts["totals"].get(analytics_service.SHARE_VIEWED, 0),
+        "downloads": counts["totals"].get(analytics_service.SHARE_DOWNLOADED, 0),
         "by_day": by_day,
     }
 
@@ -463,6 +533,11 @@ async def _count(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(Resume))).scalar_one())
 
 
+async def _storage_bytes(session: AsyncSession) -> int:
+    total = await session.execute(select(func.coalesce(func.sum(ResumePdf.size_bytes), 0)))
+    return int(total.scalar_one())
+
+
 async def _count_for(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int(
         (await session.execute(select(func.count()).where(Resume.user_id == user_id))).scalar_one()
@@ -472,6 +547,10 @@ async def _count_for(session: AsyncSession, user_id: uuid.UUID) -> int:
 billing_service.register_usage_count("resumes", _count_for)
 user_service.register_user_data(
     user_service.UserDataProvider(
-        name="resumes", export=_export, stored_files=_stored_files, count=_count
+        name="resumes",
+        export=_export,
+        stored_files=_stored_files,
+        count=_count,
+        storage_bytes=_storage_bytes,
     )
 )

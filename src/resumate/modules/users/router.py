@@ -15,11 +15,14 @@ from resumate.modules.auth.dependencies import AdminUser, CurrentPrincipal, Curr
 from resumate.modules.auth.router import clear_auth_cookies
 from resumate.modules.auth.schemas import Message
 from resumate.modules.billing import service as billing_service
+from resumate.modules.notifications import service as notification_service
 from resumate.modules.users import service as user_service
+from resumate.modules.users.models import User
 from resumate.modules.users.schemas import (
     AccountDelete,
     AdminMetrics,
     AdminUserUpdate,
+    MeRead,
     PasswordChange,
     UserRead,
     UserUpdate,
@@ -28,21 +31,26 @@ from resumate.modules.users.schemas import (
 router = APIRouter(tags=["users"])
 
 
+async def _me(session: SessionDep, user: User) -> MeRead:
+    unread = await notification_service.unread_count(session, user_id=user.id)
+    return MeRead.model_validate(user).model_copy(update={"unread_notifications": unread})
+
+
 @router.get("/users/me")
-async def read_me(user: CurrentUser) -> Envelope[UserRead]:
-    """My profile."""
-    return ok(UserRead.model_validate(user))
+async def read_me(user: CurrentUser, session: SessionDep) -> Envelope[MeRead]:
+    """My profile, with the number of my unread notifications."""
+    return ok(await _me(session, user))
 
 
 @router.patch("/users/me")
 async def update_me(
     payload: UserUpdate, user: CurrentUser, session: SessionDep
-) -> Envelope[UserRead]:
+) -> Envelope[MeRead]:
     """Change my profile. ``role``, ``email_verified`` and ``is_active`` are refused with 422."""
     user = await user_service.update_me(
         session, user=user, changes=payload.model_dump(exclude_unset=True)
     )
-    return ok(UserRead.model_validate(user))
+    return ok(await _me(session, user))
 
 
 @router.post("/users/me/password")

@@ -22,6 +22,10 @@ class UserRead(BaseModel):
     updated_at: datetime
 
 
+class MeRead(UserRead):
+    unread_notifications: int = 0
+
+
 class UserUpdate(BaseModel):
     """Fields a user may change on their own account. ``role``, ``email_verified`` and
     ``is_active`` are refused (422), never silently ignored."""
@@ -59,5 +63,17 @@ class AdminMetrics(BaseModel):
     active_sessions: int
     signups_last_7_days: int
     counts: dict[str, int] = Field(default_factory=dict)
-    # Billing mode, MRR per currency, live subscriptions, churn (modules/billing).
-    billing: dict[str, Any] | None = None
+    signups: dict[str, int] = Field(description="Accounts created in the last day, 7 and 30 days")
+    activity: dict[str, int] = Field(
+        description="Distinct users who did something in the last day (dau), 7 days (wau), "
+        "30 days (mau)"
+    )
+    analyses: dict[str, dict[str, int]] = Field(description="CV analyses ready and failed")
+    renders: dict[str, int] = Field(description="PDFs rendered")
+    events: dict[str, dict[str, int]] = Field(description="Every analytics event, same windows")
+    queue: dict[str, Any] = Field(description="Jobs waiting (depth), running, failed")
+    storage: dict[str, Any] = Field(description="Bytes of stored files, in total and by kind")
+    billing: dict[str, Any] | None = Field(
+        default=None, description="Conversions and recurring revenue (when billing is enabled)"
+    )
+    extra: dict[str, Any] = Field(default_factory=dict)

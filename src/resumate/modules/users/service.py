@@ -6,8 +6,6 @@ product grows (``register_user_data``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,26 +17,23 @@ from resumate.core import security
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, Unauthenticated, ValidationFailed
 from resumate.core.storage import get_storage
+from resumate.modules.analytics import service as analytics_service
 from resumate.modules.auth import service as auth_service
 from resumate.modules.auth.models import AuthSession
+from resumate.modules.notifications import service as notification_service
+from resumate.modules.users import providers as user_providers
 from resumate.modules.users.models import User
 
 log = structlog.get_logger(__name__)
 
 
-@dataclass(frozen=True)
-class UserDataProvider:
-    name: str
-    export: Callable[[AsyncSession, uuid.UUID], Awaitable[Any]]
-    stored_files: Callable[[AsyncSession, uuid.UUID], Awaitable[list[str]]] | None = None
-    count: Callable[[AsyncSession], Awaitable[int]] | None = None
-
-
-_providers: dict[str, UserDataProvider] = {}
-
-
-def register_user_data(provider: UserDataProvider) -> None:
-    _providers[provider.name] = provider
+# Features that own user data register here (a module with no feature imports, so that any
+# feature can register without an import cycle).
+UserDataProvider = user_providers.UserDataProvider
+register_user_data = user_providers.register_user_data
+register_admin_metrics = user_providers.register_admin_metrics
+_providers = user_providers.providers
+_metric_sources = user_providers.metric_sources
 
 
 async def get_user(session: AsyncSession, *, user_id: uuid.UUID) -> User:
@@ -84,6 +79,14 @@ async def change_password(
         session, user_id=user.id, reason="password_changed", keep=current_session_id
     )
     await auth_service.notify_password_changed(session, user=user)
+    # The password_changed mail above already tells them: in-app only.
+    await notification_service.notify(
+        session,
+        user_id=user.id,
+        kind="security_password_changed",
+        link="/settings/sessions",
+        email=False,
+    )
     return revoked
 
 
@@ -171,10 +174,28 @@ async def admin_metrics(session: AsyncSession) -> dict[str, Any]:
             .where(AuthSession.revoked_at.is_(None), AuthSession.expires_at > now)
         )
     ).scalar_one()
+    signups = (
+        await session.execute(
+            select(
+                func.count().filter(User.created_at >= now - timedelta(days=1)),
+                func.count().filter(User.created_at >= now - timedelta(days=30)),
+            ).select_from(User)
+        )
+    ).one()
     counts = {}
+    storage: dict[str, int] = {}
     for name, provider in sorted(_providers.items()):
         if provider.count is not None:
             counts[name] = await provider.count(session)
+        if provider.storage_bytes is not None:
+            storage[name] = await provider.storage_bytes(session)
+    platform = await analytics_service.platform_metrics(session)
+    events = platform["events"]
+
+    def windowed(event: str) -> dict[str, int]:
+        return events.get(event, {"last_day": 0, "last_7_days": 0, "last_30_days": 0})
+
+    extra = {name: await source(session) for name, source in sorted(_metric_sources.items())}
     return {
         "users": row[0],
         "active_users": row[1],
@@ -183,6 +204,20 @@ async def admin_metrics(session: AsyncSession) -> dict[str, Any]:
         "signups_last_7_days": row[4],
         "active_sessions": int(active_sessions),
         "counts": counts,
+        "signups": {"last_day": signups[0], "last_7_days": row[4], "last_30_days": signups[1]},
+        "activity": platform["active_users"],
+        "analyses": {
+            "ready": windowed(analytics_service.CV_ANALYSED),
+            "failed": windowed(analytics_service.CV_ANALYSIS_FAILED),
+        },
+        "renders": windowed(analytics_service.PDF_RENDERED),
+        "events": events,
+        "queue": await analytics_service.queue_metrics(session),
+        "storage": {"bytes": sum(storage.values()), "by_kind": storage},
+        # Merge point: billing's section ({conversions, mrr, ...}) arrives through
+        # register_admin_metrics("billing", ...).
+        "billing": extra.pop("billing", None),
+        "extra": extra,
     }
 
 

@@ -1,0 +1,34 @@
+"""My activity over time."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from resumate.core.db import SessionDep
+from resumate.core.envelope import Envelope, ok
+from resumate.modules.analytics import service as analytics_service
+from resumate.modules.analytics.schemas import Summary
+from resumate.modules.auth.dependencies import CurrentUser
+
+router = APIRouter(tags=["analytics"])
+
+
+@router.get("/analytics/summary")
+async def summary(
+    user: CurrentUser,
+    session: SessionDep,
+    from_: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (UTC)")] = None,
+    to: Annotated[date | None, Query(description="YYYY-MM-DD (UTC), inclusive")] = None,
+    interval: Literal["day", "week", "month"] = "day",
+) -> Envelope[Summary]:
+    """My events (resumes created, PDFs rendered, CVs analysed, share views...) counted per day,
+    week or month; 30 days up to today by default. Weeks start on Monday."""
+    end = to or datetime.now(UTC).date()
+    start = from_ or end - timedelta(days=29)
+    data = await analytics_service.summary(
+        session, owner_id=user.id, start=start, end=end, interval=interval
+    )
+    return ok(Summary.model_validate(data))
