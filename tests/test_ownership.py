@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 
 import tests.cvs.test_router
+import tests.jobs.test_router
+import tests.notifications.test_router
 import tests.resumes.test_router  # noqa: F401 - registers the resume factory
 from tests import ownership
 from tests.factories import PASSWORD, bearer, new_user_headers, register, unique_email

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from resumate.modules.notifications import service as notification_service
 from resumate.modules.notifications.tasks import send_notification_digest
+from tests import ownership
 from tests.conftest import Inbox
 from tests.cvs.files import make_pdf
 from tests.factories import (
@@ -30,6 +31,20 @@ async def _notifications(client: httpx.AsyncClient, headers: dict[str, str], **p
     response = await client.get(f"{API}/notifications", headers=headers, params=params)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+@ownership.register_factory("/api/v1/notifications/{id}")
+async def make_notification(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    """A notification made through the API: the first public view of a shared resume."""
+    created = await client.post(
+        f"{API}/resumes", headers=headers, json={"title": "Shared", "data": {"basics": {}}}
+    )
+    resume_id = created.json()["data"]["id"]
+    share = await client.post(
+        f"{API}/resumes/{resume_id}/share", headers=headers, json={"enabled": True}
+    )
+    assert (await client.get(f"{API}/public/r/{share.json()['data']['slug']}")).status_code == 200
+    return str((await _notifications(client, headers))["data"][0]["id"])
 
 
 async def _mail_jobs(session, to: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -169,7 +184,7 @@ async def test_cv_analysis_creates_notification_mail_and_events(
 
     (item,) = (await _notifications(client, headers))["data"]
     assert item["kind"] == "cv_analysis_ready"
-    assert item["link"] == f"/cvs/{cv_id}"
+    assert item["link"] == f"/app/cvs/{cv_id}"
     assert item["data"]["cv_id"] == cv_id
     assert "maria.pdf" in item["body"]
     events = await session.execute(
@@ -361,7 +376,7 @@ async def test_first_public_view_each_day_notifies_once(client: httpx.AsyncClien
         assert (await client.get(f"{API}/public/r/{slug}")).status_code == 200
     items = (await _notifications(client, headers))["data"]
     assert [n["kind"] for n in items] == ["resume_viewed"]
-    assert items[0]["link"] == f"/resumes/{resume_id}"
+    assert items[0]["link"] == f"/app/resumes/{resume_id}"
     stats = await client.get(f"{API}/resumes/{resume_id}/stats", headers=headers)
     assert stats.json()["data"]["views"] == 3
 
@@ -380,5 +395,5 @@ async def test_any_text_is_stored(client: httpx.AsyncClient, session) -> None:  
     assert created is not None
     await session.commit()
     (item,) = (await _notifications(client, headers))["data"]
-    assert item["body"].startswith("ab?c 🚀 مرحبا 中文 {title} {0}: ab?c")
+    assert item["body"].startswith("ab\ufffdc 🚀 مرحبا 中文 {title} {0}: ab\ufffdc")
     assert "\x00" not in item["body"] and len(item["body"]) <= 2000

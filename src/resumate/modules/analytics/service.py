@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.core import usercache
 from resumate.core.errors import ValidationFailed
+from resumate.core.text import clean_text
 from resumate.modules.analytics.models import AnalyticsEvent
 from resumate.modules.users import providers as user_providers
 
@@ -72,7 +73,7 @@ def _safe_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
         if isinstance(value, bool | int | float) or value is None:
             safe[key] = value
         elif isinstance(value, str):
-            safe[key] = value.replace("\x00", "").encode("utf-8", "replace").decode()[:40]
+            safe[key] = clean_text(value)[:40]
     return safe
 
 

@@ -174,7 +174,7 @@ async def _announce_sign_in(
                 "device": (agent or "")[:120] or Phrase("unknown_device"),
                 "address": ip or "?",
             },
-            link="/settings/sessions",
+            link="/app/settings#sessions",
             data={"new_device": not known_agent, "new_address": not known_address},
         )
 
@@ -230,7 +230,7 @@ async def refresh(session: AsyncSession, *, refresh_token: str) -> IssuedTokens:
             user_id=auth_session.user_id,
             kind="security_sessions_revoked",
             params={"reason": Phrase("refresh_reuse")},
-            link="/settings/sessions",
+            link="/app/settings#sessions",
         )
         raise Unauthenticated(
             "Refresh token was already used; the session has been revoked", persist=True
@@ -410,7 +410,7 @@ async def reset_password(session: AsyncSession, *, token: str, new_password: str
         user_id=user.id,
         kind="security_sessions_revoked",
         params={"reason": Phrase("password_reset")},
-        link="/settings/sessions",
+        link="/app/settings#sessions",
         email=False,
     )
     return user

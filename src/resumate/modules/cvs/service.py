@@ -297,7 +297,7 @@ async def announce_analysis(session: AsyncSession, cv_id: uuid.UUID) -> None:
         user_id=cv.user_id,
         kind="cv_analysis_ready" if ready else "cv_analysis_failed",
         params={"filename": cv.filename, "score": cv.quality_score, "error": cv.error},
-        link=f"/cvs/{cv_id}",
+        link=f"/app/cvs/{cv_id}",
         data={"cv_id": str(cv_id), "status": cv.status, "quality_score": cv.quality_score},
     )
 

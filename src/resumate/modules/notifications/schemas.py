@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from resumate.core.text import ShortText
 
 
 class NotificationRead(BaseModel):
@@ -31,8 +33,10 @@ class NotificationSettingsRead(BaseModel):
 class NotificationSettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    language: str | None = Field(default=None, max_length=10)
-    email: dict[str, bool] | None = Field(default=None, max_length=50)
+    language: Annotated[ShortText, Field(max_length=10)] | None = None
+    email: dict[Annotated[ShortText, Field(max_length=60)], bool] | None = Field(
+        default=None, max_length=50
+    )
 
 
 class ReadAllResult(BaseModel):

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.config import get_settings
+from resumate.core import text as text_hygiene
 from resumate.core import usercache
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, ValidationFailed
@@ -36,9 +37,8 @@ DIGEST_MAX_ITEMS = 50
 
 
 def clean_text(value: object, limit: int | None = None) -> str:
-    """Any string as PostgreSQL text: no NUL, no lone surrogate."""
-    result = str(value).replace("\x00", "")
-    result = result.encode("utf-8", "replace").decode("utf-8")
+    """Any string as PostgreSQL text (``core.text.clean_text``), cut to ``limit``."""
+    result = text_hygiene.clean_text(str(value))
     return result[:limit] if limit is not None else result
 
 
@@ -183,13 +183,7 @@ async def notify(
 
 
 def _clean_json(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_text(k): _clean_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean_json(v) for v in value]
-    return value
+    return text_hygiene.clean_json(value)
 
 
 async def _lock_mail(session: AsyncSession, user_id: uuid.UUID, kind: str) -> None:
@@ -264,7 +258,7 @@ async def _send(
         "name": user.full_name,
         "kind": kind,
         "unsubscribe_url": None,
-        "settings_url": f"{base}/settings/notifications",
+        "settings_url": f"{base}/app/settings",
     }
     if not spec.security:
         url = f"{base}/api/v1/notifications/unsubscribe?token={unsubscribe_token(user_id, kind)}"

@@ -472,7 +472,7 @@ async def record_public(session: AsyncSession, *, resume: Resume, event: str) ->
             user_id=resume.user_id,
             kind="resume_viewed",
             params={"title": resume.title},
-            link=f"/resumes/{resume.id}",
+            link=f"/app/resumes/{resume.id}",
             data={"resume_id": str(resume.id), "date": today},
             dedupe_key=f"resume_viewed:{resume.id}:{today}",
         )

@@ -84,7 +84,7 @@ async def change_password(
         session,
         user_id=user.id,
         kind="security_password_changed",
-        link="/settings/sessions",
+        link="/app/settings#sessions",
         email=False,
     )
     return revoked
