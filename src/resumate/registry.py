@@ -21,6 +21,8 @@ TASK_MODULES: tuple[str, ...] = (
     "resumate.modules.auth.tasks",
     "resumate.modules.cvs.tasks",
     "resumate.modules.notifications.tasks",
+    # Not tasks: billing's listener (notifications and analytics of billing events).
+    "resumate.modules.notifications.hooks",
     "resumate.modules.analytics.tasks",
 )
 

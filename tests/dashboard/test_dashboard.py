@@ -57,7 +57,10 @@ async def test_dashboard_in_one_call_cached_and_invalidated(
         "recent_activity",
     }
     assert empty["resumes"] == {"total": 0, "recent": []}
-    assert empty["usage"] == [] and empty["top_matches"] == []
+    assert empty["top_matches"] == []
+    # Billing is off in tests: every quota is shown, none limited.
+    assert empty["usage"] and all(q["limit"] is None for q in empty["usage"])
+    assert {q["quota"] for q in empty["usage"]} >= {"resumes", "cv_analyses"}
     assert [a["event"] for a in empty["recent_activity"]] == ["login", "signup"]
     assert (await _dashboard(client, headers))[1] == "hit"
 

@@ -7,7 +7,6 @@ the dashboard shows bumps after its commit (resumes, CVs, jobs, notifications, e
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resumate.core import usercache
 from resumate.core.envelope import PageParams
 from resumate.modules.analytics import service as analytics_service
+from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs import service as cv_service
 from resumate.modules.dashboard.schemas import DashboardRead
 from resumate.modules.jobs import service as job_service
@@ -27,16 +27,6 @@ log = structlog.get_logger(__name__)
 RECENT = 5
 TOP_MATCHES = 5
 MATCHED_CVS = 3  # the best matches of my most recent analysed CVs
-
-# Merge point for billing: ``register_usage(fn)`` where fn(session, user_id) returns
-# ``[{quota, used, limit, resets_at}]`` (billing's GET /billing/usage items).
-UsageSource = Callable[[AsyncSession, uuid.UUID], Awaitable[list[dict[str, Any]]]]
-_usage_source: UsageSource | None = None
-
-
-def register_usage(source: UsageSource | None) -> None:
-    global _usage_source
-    _usage_source = source
 
 
 async def dashboard(session: AsyncSession, *, user_id: uuid.UUID) -> tuple[DashboardRead, bool]:
@@ -63,7 +53,8 @@ async def _build(session: AsyncSession, user_id: uuid.UUID) -> DashboardRead:
         session, user_id=user_id, page=PageParams(page=1, per_page=1), active=True
     )
     top = await _top_matches(session, user_id) if active_jobs else []
-    usage = await _usage_source(session, user_id) if _usage_source is not None else []
+    # Every quota with its use; limit None = unlimited (all of them when billing is off).
+    usage = await billing_service.usage(session, user_id=user_id)
     return DashboardRead.model_validate(
         {
             "resumes": {

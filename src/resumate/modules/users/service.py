@@ -214,9 +214,7 @@ async def admin_metrics(session: AsyncSession) -> dict[str, Any]:
         "events": events,
         "queue": await analytics_service.queue_metrics(session),
         "storage": {"bytes": sum(storage.values()), "by_kind": storage},
-        # Merge point: billing's section ({conversions, mrr, ...}) arrives through
-        # register_admin_metrics("billing", ...).
-        "billing": extra.pop("billing", None),
+        # Billing's section (mode, MRR, churn) is added by the router from billing's service.
         "extra": extra,
     }
 
