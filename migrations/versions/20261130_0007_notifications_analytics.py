@@ -1,7 +1,7 @@
 """notifications (in-app, live, mail settings) and analytics rollups
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0011
 Create Date: 2026-11-30
 
 Notifications carry a global sequence number: it is the Server-Sent Events id, so a client that
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0007"
-down_revision: str | None = "0006"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -75,15 +75,16 @@ def _sse(event: dict[str, Any]) -> bytes:
 
 def _parse_last_id(*values: str | None) -> int | None:
     for value in values:
-        if value is None or not value.strip():
+        if value is None:
             continue
-        try:
-            number = int(value.strip())
-        except ValueError as exc:
-            raise ValidationFailed("Last-Event-ID must be a notification seq number") from exc
-        if number < 0 or number > 2**62:
-            raise ValidationFailed("Last-Event-ID is out of range")
-        return number
+        value = value.strip()
+        # ASCII digits only (int() would also take other scripts' digits).
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
+            raise ValidationFailed(
+                "Last-Event-ID must be the seq number of a notification (digits)",
+                details={"errors": [{"path": "$.last_event_id", "message": "not a seq number"}]},
+            )
+        return int(value)
     return None
 
 
