@@ -1,0 +1,93 @@
+"""Re-collect the real-CV development set into the cache from local git mirrors.
+
+    .venv/bin/python benchmarks/cv_real/collect.py [--mirror DIR] [--cache DIR]
+
+The CV files are not in git (most of them carry no licence that allows it). Each manifest
+entry names the public repository, the path and the commit it came from, plus the file's
+SHA-256. Given a directory of bare mirrors laid out as `<owner>+<name>/repo` (or
+`<owner>+<name>.git`, or `<owner>/<name>`), this copies each file out of its commit into the
+cache and checks the hash. Entries whose mirror is absent are listed and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CACHE = HERE.parent / ".cache" / "cv_real"
+DEFAULT_MIRROR = Path(os.environ.get("RESUMATE_MIRROR_DIR", "/work/.mirror"))
+
+
+def _git_dirs(mirror: Path, repo: str) -> list[Path]:
+    owner, name = repo.split("/", 1)
+    return [
+        mirror / f"{owner}+{name}" / "repo",
+        mirror / f"{owner}+{name}.git",
+        mirror / owner / name,
+    ]
+
+
+def _read(git_dir: Path, commit: str, path: str) -> bytes | None:
+    for rev in (commit, "HEAD"):
+        proc = subprocess.run(
+            ["git", "-C", str(git_dir), "show", f"{rev}:{path}"],
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode == 0:
+            return proc.stdout
+    return None
+
+
+def collect(mirror: Path, cache: Path) -> tuple[int, int, list[str]]:
+    manifest = yaml.safe_load((HERE / "manifest.yaml").read_text("utf-8"))
+    cache.mkdir(parents=True, exist_ok=True)
+    present = copied = 0
+    unavailable: list[str] = []
+    for entry in manifest["documents"]:
+        target = cache / entry["file"]
+        want = entry.get("sha256")
+        if target.is_file() and (
+            not want or hashlib.sha256(target.read_bytes()).hexdigest() == want
+        ):
+            present += 1
+            continue
+        src = entry["source"]
+        data = None
+        for git_dir in _git_dirs(mirror, src["repo"]):
+            if git_dir.is_dir():
+                data = _read(git_dir, str(src["commit"]), src["path"])
+                if data is not None:
+                    break
+        if data is None:
+            unavailable.append(f"{entry['id']} ({src['repo']})")
+            continue
+        if want and hashlib.sha256(data).hexdigest() != want:
+            unavailable.append(f"{entry['id']} (content changed at {src['repo']})")
+            continue
+        target.write_bytes(data)
+        copied += 1
+    return present, copied, unavailable
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    args = parser.parse_args(argv)
+    present, copied, unavailable = collect(args.mirror, args.cache)
+    print(f"already present: {present}, copied: {copied}, unavailable: {len(unavailable)}")
+    for item in unavailable:
+        print(f"  missing: {item}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
