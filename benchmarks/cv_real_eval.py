@@ -505,6 +505,8 @@ def evaluate(
         label = load_label(set_dir, entry["id"])
         as_of = _as_of(entry)
         kind = entry.get("kind") or path.suffix.lstrip(".").lower()
+        if entry.get("text_layer") == "none":
+            kind = f"{kind} without text layer (OCR)"
         if not warmed:  # load the taxonomy and pdfium once, outside the timings
             with contextlib.suppress(Exception):  # the timed run below reports it
                 analyze_text(extract_text(data, detect_kind(data) or kind), today=as_of)
