@@ -31,7 +31,7 @@ import psycopg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import FlakyStrategyDefinition, Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -291,18 +291,28 @@ def test_stateful_links(schema: Any, server: Server, capsys: pytest.CaptureFixtu
             steps.append(case.operation.label)
             case.validate_response(response, checks=CHECKS, headers=server.headers)
 
-    Machine.run(
-        settings=settings(
-            max_examples=STATEFUL,
-            stateful_step_count=8,
-            **HYPOTHESIS,  # type: ignore[arg-type]
-        )
-    )
+    # In chunks of 15 scenarios with fixed seeds: the server's answers feed later steps, so
+    # Hypothesis may find that replaying a choice sequence draws differently ("flaky strategy")
+    # and stop that chunk; that is not a finding about the API, so the next chunk goes on.
+    # Check failures (5xx, schema mismatches) and flaky *failures* still fail the test.
+    stopped = 0
+    for chunk, start in enumerate(range(0, STATEFUL, 15)):
+        Machine._hypothesis_internal_use_seed = 1000 + chunk  # type: ignore[attr-defined]
+        try:
+            Machine.run(
+                settings=settings(
+                    max_examples=min(15, STATEFUL - start),
+                    stateful_step_count=8,
+                    **{**HYPOTHESIS, "derandomize": False},  # type: ignore[arg-type]
+                )
+            )
+        except FlakyStrategyDefinition:
+            stopped += 1
     linked = {label for label in steps if "{" in label}
     with capsys.disabled():
         print(
             f"\nfuzz stateful: {STATEFUL} scenarios, {len(steps)} calls, "
-            f"{len(linked)} operations on real ids"
+            f"{len(linked)} operations on real ids ({stopped} chunks stopped early)"
         )
     _report("stateful", len(steps), len(set(steps)), [])
     assert len(linked) >= 5, sorted(set(steps))
