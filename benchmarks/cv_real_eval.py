@@ -240,6 +240,7 @@ class FileResult:
     skills_fp: int = 0
     skills_fn: int = 0
     fp_skills: list[tuple[str, str]] = field(default_factory=list)  # (skill, category)
+    fp_snippets: dict[str, str] = field(default_factory=dict)  # skill -> text it was read from
     fn_skills: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     got: dict[str, Any] = field(default_factory=dict)
@@ -426,6 +427,10 @@ def score_one(
         (got[k].name, _fp_category(got[k].name, label, places)) for k in got.keys() - want.keys()
     )
     r.fn_skills = sorted(want[k] for k in want.keys() - got.keys())
+    for k in got.keys() - want.keys():
+        snippet = getattr(got[k], "snippet", "") or ""
+        if snippet:
+            r.fp_snippets[got[k].name] = " ".join(snippet.split())[:80]
 
     r.got = {
         "name": c.name,
@@ -454,7 +459,11 @@ def score_one(
     if not r.years_ok:
         r.problems.append(f"years: got {r.years_got:.1f}, want {r.years_want:.1f}")
     if r.fp_skills:
-        r.problems.append("extra skills: " + ", ".join(f"{n} [{cat}]" for n, cat in r.fp_skills))
+        listed = [
+            f"{n} [{cat}]" + (f" <- {r.fp_snippets[n]!r}" if n in r.fp_snippets else "")
+            for n, cat in r.fp_skills
+        ]
+        r.problems.append("extra skills: " + ", ".join(listed))
     if r.fn_skills:
         r.problems.append("missed skills: " + ", ".join(r.fn_skills))
     return r
