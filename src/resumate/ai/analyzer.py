@@ -21,7 +21,7 @@ from resumate.ai.entries import (
     work_ranges,
     work_weight,
 )
-from resumate.ai.schemas import CVAnalysis, SkillMatch
+from resumate.ai.schemas import CVAnalysis, Extraction, SkillMatch
 from resumate.ai.scoring import (
     CvFacts,
     ats_checks,
@@ -107,13 +107,34 @@ def analyze_document(data: bytes, kind: str, *, today: date | None = None) -> CV
 def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis:
     today = today or date.today()
     warnings = list(doc.warnings)
-    if doc.image_only:
-        score, comps, findings = image_only_result()
+    extraction = Extraction(
+        method="ocr" if doc.ocr_used else ("none" if doc.image_only else "text"),
+        text_layer=doc.text_layer,
+        ocr_confidence=doc.ocr_confidence,
+        ocr_pages=doc.ocr_pages,
+    )
+    if doc.image_only or (doc.text_layer == "garbled" and not doc.ocr_used):
+        garbled = doc.text_layer == "garbled"
+        score, comps, findings = image_only_result(garbled=garbled)
         findings = ats_checks(findings, doc)
+        if garbled:
+            summary = (
+                "The text of this CV is unreadable: its fonts map letters to private codes, "
+                "so software (and applicant tracking systems) read nonsense. It was not analysed."
+            )
+        else:
+            summary = (
+                "No text could be read from this CV, so it could not be analysed. "
+                "It appears to be a scanned image."
+            )
+        empty = _empty_resume()
+        empty["meta"] = {"analyzer": ANALYZER_VERSION, "extraction": extraction.model_dump()}
+        extraction.method = "none"
+        empty["meta"]["extraction"]["method"] = "none"
         return CVAnalysis(
-            parsed_content=_empty_resume(),
-            summary="No text could be read from this CV, so it could not be analysed. "
-            "It appears to be a scanned image.",
+            parsed_content=empty,
+            summary=summary,
+            extraction=extraction,
             quality_score=score,
             quality_breakdown=comps,
             ats_feedback=findings,
@@ -128,7 +149,17 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     header_and_top = header or lines[:12]
     contact = extract_contact(lines, header_and_top, text, language)
     texts = section_texts(sections)
-    skills = extract_skills(text, sections=texts)
+    skill_texts = dict(texts)
+    rest = ""
+    head = next((s for s in sections if s.name == "header"), None)
+    if head is not None and head.lines:
+        # Before the first heading (or with no heading at all), sentences and everything past
+        # the contact block are the CV itself: their skills count.
+        body = [ln for i, ln in enumerate(head.lines) if i >= 8 or len(ln.text.split()) > 8]
+        rest = "\n".join(ln.text for ln in body)
+    if rest.strip():
+        skill_texts["other"] = f"{skill_texts['other']}\n{rest}" if "other" in skill_texts else rest
+    skills = extract_skills(text, sections=skill_texts)
 
     exp_lines = [ln for s in sections if s.name == "experience" for ln in s.lines]
     work = parse_work(exp_lines)
@@ -170,6 +201,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     canonical = [s.name for s in sections if s.name not in ("header", "other") and s.lines]
     found_sections = [name for name in CANONICAL_ORDER if name in canonical]
     parsed = _json_resume(facts, texts, language)
+    parsed["meta"]["extraction"] = extraction.model_dump()
     return CVAnalysis(
         parsed_content=parsed,
         summary=build_summary(facts),
@@ -183,6 +215,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         language=language,
         model=ANALYZER_VERSION,
         warnings=warnings,
+        extraction=extraction,
     )
 
 

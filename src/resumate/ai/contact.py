@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -156,6 +157,22 @@ def _norm_phone(raw: str, regions: list[str]) -> tuple[str | None, bool]:
     return fallback, False
 
 
+_BIRTH_RE = re.compile(
+    r"\b(?:geb\.|geboren|geburt\w*|born|birth|date of birth|d\.?o\.?b|né[e]? le|naissance|"
+    r"nacimiento|nascimento|nascita|geboortedatum|dni|nie|passport|pasaporte|id number|"
+    r"identity number|ausweis)\b",
+    re.I,
+)
+
+
+def _inside_token(line: str, start: int, end: int) -> bool:
+    before = line[start - 1] if start > 0 else " "
+    after = line[end] if end < len(line) else " "
+    if before.isalnum() or before in "_=":
+        return True
+    return after.isalpha() or (after == "-" and line[end + 1 : end + 2].isalpha())
+
+
 _FALLBACK_REGIONS = ["US", "GB", "DE", "FR", "IN", "ES", "IT", "NL", "CA", "AU", "BR"]
 
 
@@ -169,8 +186,14 @@ def find_phone(lines: list[str], region_hint: str | None) -> tuple[str | None, s
         if EMAIL_RE.fullmatch(line.strip()):
             continue
         labelled = bool(_PHONE_LABEL_RE.search(line))
+        if _BIRTH_RE.search(line) and not labelled:
+            continue
         for m in _PHONE_CANDIDATE_RE.finditer(line):
             raw = m.group(0).strip(" -–/.")
+            if _inside_token(line, m.start(), m.end()):
+                continue  # "rohit-tiwari-0b8302198", "53741253-M": part of a URL or an ID
+            if re.fullmatch(r"[0-3]?\d[./][01]?\d[./](?:19|20)\d\d", raw):
+                continue  # a full date
             if find_date_ranges(raw) and not labelled and not raw.startswith("+"):
                 continue
             if re.fullmatch(r"(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d", raw):
@@ -238,15 +261,22 @@ def _is_skill_or_term(text: str) -> bool:
 
 
 _FIRST_NAME_RE = re.compile(
-    r"^\s*(?:first name|given names?|forenames?|pr[ée]noms?|vorname|nombres?|nome|voornaam)\s*"
-    r"[:：]\s*(.+)$",
+    r"^\s*(?:first name|given names?|forenames?|pr[ée]noms?|vorname|nombres?|nome|voornaam|"
+    r"name\(s\))\s*(?:[:：]\s*|\s{1,3}(?=[A-ZÀ-Ý]))(.+?)\.?$",
     re.I,
 )
 _LAST_NAME_RE = re.compile(
     r"^\s*(?:last name|surname|family name|nom(?: de famille)?|nachname|apellidos?|sobrenome|"
-    r"cognome|achternaam)\s*[:：]\s*(.+)$",
+    r"cognome|achternaam)\s*(?:[:：]\s*|\s{1,3}(?=[A-ZÀ-Ý]))(.+?)\.?$",
     re.I,
 )
+_BOTH_NAMES_RE = re.compile(
+    r"^\s*(?:vorname,?\s*(?:und\s*)?nachname|first (?:name )?and last name|nombre y apellidos?|"
+    r"nome e cognome|prénom et nom)\s*[:：]\s*([^,]+),\s*(.+)$",
+    re.I,
+)
+_CJK_NAME_LABEL_RE = re.compile(r"姓\s*名\s*[:：]\s*([\u3400-\u9fff]{2,4})")
+_CJK_NAME_RE = re.compile(r"^[\u3400-\u9fff]{2,4}$")
 
 
 def _labelled_name(lines: list[TextLine]) -> str | None:
@@ -254,6 +284,12 @@ def _labelled_name(lines: list[TextLine]) -> str | None:
     first = last = None
     for line in lines[:40]:
         text = line.text.replace("\u00a0", " ")
+        m = _CJK_NAME_LABEL_RE.search(text)
+        if m:
+            return m.group(1)
+        m = _BOTH_NAMES_RE.match(text)
+        if m:
+            return _clean_name(f"{m.group(1).strip()} {m.group(2).strip()}")
         m = _FIRST_NAME_RE.match(text)
         if m and first is None:
             first = m.group(1).strip()
@@ -263,6 +299,37 @@ def _labelled_name(lines: list[TextLine]) -> str | None:
             last = m.group(1).strip()
     if first and last:
         return _clean_name(f"{first} {last}")
+    return None
+
+
+def _cjk_name(lines: list[TextLine]) -> str | None:
+    """A Chinese or Japanese name: 2-4 Han characters alone on one of the first lines."""
+    for line in lines[:6]:
+        text = line.text.strip()
+        if _CJK_NAME_RE.match(text) and match_heading(text) is None:
+            return text
+    return None
+
+
+def _two_line_name(lines: list[TextLine]) -> str | None:
+    """'Cristian' / 'González Guerrero': a first name alone on the top line, the rest below."""
+    top = [ln for ln in lines[:4] if ln.text.strip()]
+    for a, b in itertools.pairwise(top):
+        one = a.text.strip()
+        if len(one.split()) > 2 or not _NAME_TOKEN_RE.match(one.split()[0]):
+            continue
+        if len(one.split()) == 2 and _clean_name(one) is None:
+            continue
+        if _is_skill_or_term(one) or match_heading(one) is not None:
+            continue
+        two = b.text.strip()
+        if len(two.split()) > 3 or (len(two.split()) >= 2 and _clean_name(two) is None):
+            continue
+        if a.font_size and b.font_size and abs(a.font_size - b.font_size) > 1.0:
+            continue
+        joined = _clean_name(f"{one} {b.text.strip()}")
+        if joined and len(joined.split()) <= 5:
+            return joined
     return None
 
 
@@ -376,7 +443,13 @@ def extract_contact(
     if contact.phone is None:
         contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines], region)
     contact.website = _find_website(header + lines[:40], contact)
-    contact.name = _labelled_name(lines) or find_name(header or lines) or find_name(lines)
+    contact.name = (
+        _labelled_name(lines)
+        or _two_line_name(header or lines)
+        or find_name(header or lines)
+        or find_name(lines)
+        or _cjk_name(lines)
+    )
     return contact
 
 

@@ -65,7 +65,10 @@ _PRESENT_WORDS = [
     "présent", "present day", "aujourd'hui", "aujourd’hui", "actuel", "actuellement",
     "en cours", "à ce jour", "ce jour", "presente", "actual", "actualidad", "la actualidad",
     "hoy", "la fecha", "atualmente", "atual", "o momento", "momento", "oggi", "attuale",
-    "in corso", "heden", "nu", "huidig", "nog steeds",
+    "in corso", "heden", "nu", "huidig", "nog steeds", "actualmente", "till date",
+    "till now", "until now", "en curso", "actualidade", "presente momento", "至今", "现在", "今",
+    "目前", "по настоящее время", "настоящее время", "по н.в.", "н.в.", "сейчас", "дотепер",
+    "теперішній час", "по теперішній час", "наразі",
 ]  # fmt: skip
 _SINCE_WORDS = ["since", "seit", "depuis", "desde", "dal", "dall'", "sinds"]
 
@@ -82,7 +85,7 @@ _DATE_RE = re.compile(
         (?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
   | (?P<season>\b(?P<sea>{_SEASON_ALT})\s+(?:de\s+)?(?P<y4>{_YEAR})\b)
   | (?P<num>(?<![\d.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
-  | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>0[1-9]|1[0-2])(?![\d]))
+  | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>1[0-2]|0?[1-9])(?![\d]))
   | (?P<short>(?<![\d./])(?P<m7>0[1-9]|1[0-2])/(?P<y7>\d{{2}})(?![\d/]))
   | (?P<year>(?<![\d.,])(?P<y8>{_YEAR})(?![\d]))
     """,
@@ -91,8 +94,8 @@ _DATE_RE = re.compile(
 _MONTH_ONLY_RE = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\b\.?", re.IGNORECASE)
 _PRESENT_RE = re.compile(rf"(?<![\w])(?:{_PRESENT_ALT})(?![\w])", re.IGNORECASE)
 _SEP_RE = re.compile(
-    r"\s*(?:[-–—‑‒~→>]+|to|till|until|thru|through|bis|au|à|a|al|hasta|até|ate|fino\s+al?|"
-    r"tot|t/m|-\s*to)\s*(?:the\s+)?",
+    r"\s*(?:[-–—‑‒~→>\u00ad\u2212～〜至]+|to|till|until|thru|through|bis|au|à|a|al|hasta|até|"
+    r"ate|fino\s+al?|tot|t/m|-\s*to|по|до)\s*(?:the\s+)?",
     re.IGNORECASE,
 )
 _SINCE_RE = re.compile(
@@ -188,11 +191,22 @@ def find_date_ranges(text: str) -> list[DateRange]:
                     ranges.append(DateRange(d, d2, (s, dates[i + 1][2])))
                     used.update((i, i + 1))
                     continue
+                if 0 < d.year - d2.year < 60:
+                    ranges.append(DateRange(d2, d, (s, dates[i + 1][2])))
+                    used.update((i, i + 1))
+                    continue
             pres = next((p for p in presents if e < p[0] <= after), None)
             if pres is not None and not _is_weak_present(text, pres):
                 ranges.append(DateRange(d, None, (s, pres[1])))
                 used.add(i)
                 continue
+        # "Present – 2025": written latest first.
+        pres_before = next((p for p in presents if p[1] <= s and p[1] >= s - 4), None)
+        between = text[pres_before[1] : s] if pres_before is not None else ""
+        if pres_before is not None and between.strip() and _SEP_RE.fullmatch(between):
+            ranges.append(DateRange(d, None, (pres_before[0], e)))
+            used.add(i)
+            continue
         # "Jan - Mar 2019": the first month borrows the year of the second date.
         # "since 2020", "seit 03/2019"
         if _SINCE_RE.search(text[max(0, s - 12) : s]):

@@ -138,20 +138,207 @@ def _local_zip_names(head: bytes) -> Iterator[str]:
         pos += 30 + nlen + xlen + csize
 
 
-def extract_text(data: bytes, kind: str) -> ExtractedText:
+def extract_text(data: bytes, kind: str, *, ocr: bool = True) -> ExtractedText:
     """Extract text lines in reading order; raises DocumentError for unreadable files.
     The text is free text in the sense of ``core.text``: no NUL or other control characters,
-    no unpaired surrogates (emoji in PDFs come out of PDFium as UTF-16 halves)."""
+    no unpaired surrogates (emoji in PDFs come out of PDFium as UTF-16 halves).
+
+    A PDF or DOCX with no text (a scan, pictures of pages) or whose text layer is mostly not
+    words (a font with a private encoding) is read with OCR when `ocr` is on and the engine is
+    installed; `text_layer`, `ocr_used` and `ocr_confidence` say what happened."""
     if kind == "pdf":
         extracted = _extract_pdf(data)
     elif kind == "docx":
         extracted = _extract_docx(data)
     else:
         raise DocumentError("Unsupported file type: please upload a PDF or a Word (.docx) file.")
+    extracted.size_bytes = len(data)
     for line in extracted.lines:
         line.text = clean_text(line.text)
     extracted.text = clean_text(extracted.text)
+    if extracted.image_only:
+        extracted.text_layer = "none"
+    elif is_garbled(extracted.text):
+        extracted.text_layer = "garbled"
+    if extracted.text_layer != "ok":
+        if ocr:
+            _apply_ocr(extracted, data)
+        if not extracted.ocr_used and extracted.text_layer == "garbled":
+            extracted.warnings.append(
+                "The text layer of this file is mostly not words (its fonts use a private "
+                "encoding), so it cannot be read as text."
+            )
     return extracted
+
+
+# --------------------------------------------------------------------------------------------
+# Unreadable text layers and OCR
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_VOWELS = frozenset("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœаеёиоуыэюяαεηιουω")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def is_garbled(text: str) -> bool:
+    """True when a text layer is mostly not words: glyph codes, symbol soup, letters without
+    vowels. CJK, Arabic, Hebrew, Cyrillic, Greek and Indic text all count as words."""
+    sample = text[:20000]
+    visible = [c for c in sample if not c.isspace()]
+    if len(visible) < 80:
+        return False
+    odd = sum(
+        1 for c in visible if not (c.isalnum() or c in ".,;:!?()[]{}'\"/-–—&@+#%*•·|_$€£'’“”«»…")
+    )
+    if odd / len(visible) > 0.3:
+        return True
+    if len(_CJK_RE.findall(sample)) > 0.3 * len(visible):
+        return False
+    words = [w for w in _WORD_RE.findall(sample) if len(w) >= 3]
+    if len(words) < 15:
+        return False
+    latin = [w for w in words if w.isascii() or w.lower()[0] in _VOWELS or w[0].isalpha()]
+    if not latin:
+        return False
+    plausible = 0
+    for word in latin:
+        low = word.lower()
+        if not low.isascii() and not any(c in _VOWELS for c in low):
+            plausible += 1  # another script (Arabic, Hebrew, Indic): not judged here
+            continue
+        has_vowel = any(c in _VOWELS for c in low)
+        mixed = not (word.islower() or word.isupper() or word.istitle())
+        if has_vowel and not mixed and len(word) <= 24:
+            plausible += 1
+    return plausible / len(latin) < 0.6
+
+
+def _apply_ocr(extracted: ExtractedText, data: bytes) -> None:
+    from resumate.ai import ocr
+
+    try:
+        if extracted.kind == "pdf":
+            pages = _ocr_pdf_pages(data)
+        elif extracted.kind == "docx":
+            pages = _ocr_docx_images(data)
+        else:
+            return
+    except ocr.OcrUnavailable:
+        extracted.warnings.append("OCR is not available on this server, so the file was not read.")
+        return
+    lines: list[TextLine] = []
+    chars = 0
+    weighted = 0.0
+    for index, (boxes, width) in enumerate(pages):
+        runs = []
+        for box in boxes:
+            height = (box.y1 - box.y0) / ocr.RENDER_SCALE
+            size = max(4.0, height / 1.2)
+            runs.append(
+                _Run(
+                    box.text,
+                    box.x0 / ocr.RENDER_SCALE,
+                    box.x1 / ocr.RENDER_SCALE,
+                    box.y1 / ocr.RENDER_SCALE - 0.2 * size,
+                    size,
+                    False,
+                )
+            )
+            n = len(box.text.replace(" ", ""))
+            chars += n
+            weighted += box.score * n
+        page_lines, split = _layout_page(runs, width / ocr.RENDER_SCALE, index)
+        extracted.layout_hints.multi_column = extracted.layout_hints.multi_column or split
+        lines.extend(page_lines)
+    confidence = weighted / chars if chars else 0.0
+    if chars < _MIN_READABLE_CHARS or confidence < 0.6:
+        extracted.warnings.append(
+            "OCR found too little readable text in this file to analyse it"
+            + (f" (confidence {confidence:.2f})." if chars else ".")
+        )
+        extracted.image_only = True
+        return
+    for line in lines:
+        line.text = clean_text(line.text)
+        line.source = "ocr"
+    extracted.lines = lines
+    extracted.text = "\n".join(ln.text for ln in lines)
+    extracted.image_only = False
+    extracted.ocr_used = True
+    extracted.ocr_pages = len(pages)
+    extracted.ocr_confidence = round(confidence, 3)
+    extracted.warnings.append(
+        f"The text was read with OCR from {len(pages)} page image"
+        f"{'s' if len(pages) != 1 else ''} (confidence {confidence:.2f}); names, numbers and "
+        "dates may contain recognition errors."
+    )
+
+
+def _ocr_pdf_pages(data: bytes) -> list[tuple[list[Any], float]]:
+    """OCR boxes and pixel width of each page (at most MAX_OCR_PAGES)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from resumate.ai import ocr
+
+    ocr._engine()  # fail early (OcrUnavailable) before rendering anything
+    out: list[tuple[list[Any], float]] = []
+    with _PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            n = min(len(pdf), ocr.MAX_OCR_PAGES)
+        except Exception:
+            pdf.close()
+            raise
+    try:
+        for index in range(n):
+            with _PDFIUM_LOCK:
+                page = pdf[index]
+                try:
+                    w, h = page.get_size()
+                    scale = ocr.RENDER_SCALE
+                    if w * h * scale * scale > ocr.MAX_IMAGE_PIXELS:
+                        continue
+                    bitmap = page.render(scale=scale, grayscale=False)
+                    image = np.asarray(bitmap.to_pil().convert("RGB"))
+                    bitmap.close()
+                finally:
+                    page.close()
+            out.append((ocr.read_image(image), float(image.shape[1])))
+    finally:
+        with _PDFIUM_LOCK:
+            pdf.close()
+    return out
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_V = "{urn:schemas-microsoft-com:vml}"
+
+
+def _ocr_docx_images(data: bytes) -> list[tuple[list[Any], float]]:
+    """OCR the pictures of a DOCX in document order (each picture counts as a page)."""
+    import docx
+
+    from resumate.ai import ocr
+
+    ocr._engine()
+    document = docx.Document(io.BytesIO(data))
+    ids: list[str] = []
+    for el in document.element.body.iter(f"{_A}blip", f"{_V}imagedata"):
+        rid = el.get(f"{_R}embed") or el.get(f"{_R}id")
+        if rid and rid not in ids:
+            ids.append(rid)
+    out: list[tuple[list[Any], float]] = []
+    for rid in ids[: ocr.MAX_OCR_PAGES]:
+        try:
+            blob = document.part.related_parts[rid].blob
+        except (KeyError, AttributeError):
+            continue
+        image = ocr.decode_image(blob)
+        if image is None or min(image.shape[:2]) < 32:
+            continue
+        out.append((ocr.read_image(image), float(image.shape[1])))
+    return out
 
 
 # --------------------------------------------------------------------------------------------

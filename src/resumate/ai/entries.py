@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from resumate.ai.contact import looks_like_location
-from resumate.ai.dates import DateRange, PartialDate, find_date_ranges, lone_dates
+from resumate.ai.dates import DateRange, PartialDate, find_date_ranges, find_dates, lone_dates
 from resumate.ai.documents import TextLine
 
 
@@ -205,14 +205,36 @@ def _is_header_like(text: str) -> bool:
     return 0 < len(text) <= 90 and not text.endswith((".", ";")) and len(text.split()) <= 12
 
 
-def parse_work(lines: list[TextLine]) -> list[WorkEntry]:
-    """Split an experience section into entries anchored on their date ranges."""
-    items: list[tuple[str, bool, list[DateRange]]] = []
+_OPEN_END_RE = re.compile(r"[-–—‑‒~\u00ad\u2212]\s*$")
+
+
+def _join_split_dates(lines: list[TextLine]) -> list[tuple[str, bool]]:
+    """Lines with bullets stripped, a date range split over two lines joined again:
+    "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad"."""
+    out: list[tuple[str, bool]] = []
+    pending: str | None = None
     for line in lines:
         text, bullet = strip_bullet(line.text)
         if not text:
             continue
         bullet = bullet or line.bullet
+        if pending is not None:
+            joined = f"{pending} {text}"
+            if find_date_ranges(joined) and not find_date_ranges(pending):
+                out[-1] = (joined, False)
+                pending = None
+                continue
+            pending = None
+        if not bullet and _OPEN_END_RE.search(text) and find_dates(text) and len(text) <= 40:
+            pending = text
+        out.append((text, bullet))
+    return out
+
+
+def parse_work(lines: list[TextLine]) -> list[WorkEntry]:
+    """Split an experience section into entries anchored on their date ranges."""
+    items: list[tuple[str, bool, list[DateRange]]] = []
+    for text, bullet in _join_split_dates(lines):
         ranges = [] if bullet else find_date_ranges(text)
         items.append((text, bullet, ranges))
     anchors = [i for i, (_, _, r) in enumerate(items) if r]

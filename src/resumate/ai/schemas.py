@@ -70,6 +70,18 @@ class Contact(BaseModel):
     website: str | None = None
 
 
+class Extraction(BaseModel):
+    """How the text of the file was obtained."""
+
+    method: Literal["text", "ocr", "none"] = "text"
+    """text: the file's own text layer; ocr: read from page images; none: nothing readable."""
+    text_layer: Literal["ok", "none", "garbled"] = "ok"
+    """The file's own text: usable, absent (a scan) or mostly not words (private font encoding)."""
+    ocr_confidence: float | None = None
+    """Mean recognition confidence (0-1) over the characters read by OCR."""
+    ocr_pages: int = 0
+
+
 class CVAnalysis(BaseModel):
     parsed_content: dict[str, Any] = Field(
         default_factory=dict, description="The CV in JSON Resume v1.0.0 shape."
@@ -86,6 +98,7 @@ class CVAnalysis(BaseModel):
     provider: str = "offline"
     model: str = "resumate-offline-1"
     warnings: list[str] = Field(default_factory=list)
+    extraction: Extraction = Field(default_factory=Extraction)
 
 
 class JobRequirements(BaseModel):

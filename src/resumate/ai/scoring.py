@@ -159,7 +159,30 @@ def ats_checks(
     return findings + passed
 
 
-def image_only_result() -> tuple[int, list[ScoreComponent], list[AtsFinding]]:
+def image_only_result(
+    *, garbled: bool = False
+) -> tuple[int, list[ScoreComponent], list[AtsFinding]]:
+    if garbled:
+        components = [
+            ScoreComponent(
+                name="Readable text",
+                points=0,
+                max_points=100,
+                reason="The text layer is mostly not words, so nothing else could be assessed.",
+            )
+        ]
+        findings = [
+            _finding(
+                "UNREADABLE_TEXT",
+                "high",
+                "The file has text, but it is unreadable: its fonts map letters to private "
+                "codes, so an ATS reads nonsense instead of your CV.",
+                "Export the CV again with standard fonts embedded (in Word: Save as PDF with "
+                "'ISO 19005-1 (PDF/A)'; in LaTeX: use T1 font encoding or XeLaTeX/LuaLaTeX) and "
+                "check that text copied from the PDF reads correctly.",
+            )
+        ]
+        return 0, components, findings
     components = [
         ScoreComponent(
             name="Readable text",
@@ -185,6 +208,19 @@ def score_cv(facts: CvFacts) -> tuple[int, list[ScoreComponent], list[AtsFinding
     comps: list[ScoreComponent] = []
     findings: list[AtsFinding] = []
     c = facts.contact
+    if facts.doc.ocr_used:
+        conf = facts.doc.ocr_confidence or 0.0
+        findings.append(
+            _finding(
+                "OCR_TEXT",
+                "high",
+                "The CV has no readable text layer (a scan or pictures of pages); it was read "
+                f"here with OCR (confidence {conf:.2f}), but many ATS do not run OCR and see "
+                "an empty CV.",
+                "Upload the CV exported directly from your word processor as PDF or DOCX, not "
+                "a scan or photo.",
+            )
+        )
     names = facts.names
 
     # 1. Contact details (10)

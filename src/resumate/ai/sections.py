@@ -28,6 +28,7 @@ HEADINGS: dict[str, list[str]] = {
         "sobre mim", "perfil profissional", "objetivo profissional", "profilo",
         "profilo professionale", "sommario", "chi sono", "obiettivo", "presentazione",
         "profiel", "samenvatting", "over mij", "persoonlijk profiel", "profielschets",
+        "о себе", "обо мне", "про себе", "профиль", "профіль",
         "个人简介", "自我评价", "个人总结", "个人概况", "职业概述", "求职意向", "自我介绍",
     ],
     "experience": [
@@ -45,7 +46,12 @@ HEADINGS: dict[str, list[str]] = {
         "esperienza lavorativa", "esperienza professionale", "esperienze professionali",
         "esperienze lavorative", "werkervaring", "ervaring", "professionele ervaring",
         "loopbaan", "arbeidsverleden", "experiencia profesional y laboral", "工作经历", "工作经验",
-        "实习经历", "实习经验", "工作履历", "职业经历", "任职经历",
+        "实习经历", "实习经验", "工作履历", "职业经历", "任职经历", "工作及教育经历",
+        "relevant employment", "current employment", "previous employment", "employment record",
+        "previous experience", "beschäftigung", "beschäftigungen", "arbeitserfahrung",
+        "erfahrungen", "erfahrungen und tätigkeiten", "berufliche tätigkeiten", "trayectoria",
+        "trayectoria y experiencia", "опыт работы", "опыт", "трудовая деятельность",
+        "досвід", "досвід роботи", "професійний досвід", "doświadczenie", "doświadczenie zawodowe",
     ],
     "education": [
         "education", "academic background", "education and training", "academic history",
@@ -58,7 +64,8 @@ HEADINGS: dict[str, list[str]] = {
         "formação", "educação", "formação acadêmica", "formação académica", "escolaridade",
         "istruzione", "formazione", "istruzione e formazione", "studi", "opleiding",
         "opleidingen", "onderwijs", "opleiding en training", "formation suivie",
-        "formations suivies", "cursus", "教育背景", "教育经历", "学历", "教育",
+        "formations suivies", "cursus", "教育背景", "教育经历", "学历", "教育", "образование",
+        "освіта", "wykształcenie",
     ],
     "skills": [
         "skills", "technical skills", "core competencies", "competencies", "key skills",
@@ -74,12 +81,15 @@ HEADINGS: dict[str, list[str]] = {
         "conocimientos", "habilidades técnicas", "competências", "conhecimentos",
         "competências técnicas", "competenze", "abilità", "capacità", "competenze tecniche",
         "vaardigheden", "competenties", "kennis", "kennis en vaardigheden", "专业技能", "技能",
-        "技能特长", "个人技能", "技术技能", "专业能力",
+        "技能特长", "个人技能", "技术技能", "专业能力", "навыки", "ключевые навыки",
+        "профессиональные навыки", "навички", "ключові навички", "umiejętności",
+        "aptitudes principales", "schlagworte",
     ],
     "projects": [
         "projects", "personal projects", "key projects", "selected projects", "side projects",
         "academic projects", "project experience", "notable projects", "projekte",
         "projets", "proyectos", "projetos", "progetti", "projecten", "项目经历", "项目经验",
+        "проекты", "проєкти",
     ],
     "certifications": [
         "certifications", "certificates", "licenses", "licences", "licenses and certifications",
@@ -93,7 +103,8 @@ HEADINGS: dict[str, list[str]] = {
         "languages", "language skills", "language", "spoken languages", "language proficiency",
         "sprachen", "sprachkenntnisse", "fremdsprachen", "langues", "compétences linguistiques",
         "idiomas", "lenguas", "línguas", "lingue", "conoscenze linguistiche", "talen",
-        "talenkennis", "taalvaardigheid", "语言能力", "外语能力",
+        "talenkennis", "taalvaardigheid", "语言能力", "外语能力", "языки", "знание языков", "мови",
+        "języki",
     ],
     "awards": [
         "awards", "honors", "honours", "achievements", "awards and honors",
@@ -127,7 +138,7 @@ HEADINGS: dict[str, list[str]] = {
         "persönliche angaben", "coordonnées", "informations personnelles", "datos personales",
         "contacto", "dados pessoais", "contato", "dati personali", "contatti",
         "informazioni personali", "persoonlijke gegevens", "contactgegevens", "personalia",
-        "état civil", "etat civil", "个人信息", "基本信息", "联系方式",
+        "état civil", "etat civil", "个人信息", "基本信息", "联系方式", "контакты", "контакти",
     ],
     "courses": [
         "courses", "~training", "trainings", "professional development", "continuing education",
@@ -161,6 +172,7 @@ _SUFFIX_RULES: list[tuple[str, str]] = [
     ("experience", "experience"),
     ("erfahrung", "experience"),
     ("history", "experience"),
+    ("employment", "experience"),
     ("skills", "skills"),
     ("competencies", "skills"),
     ("kenntnisse", "skills"),
@@ -173,6 +185,8 @@ _SUFFIX_RULES: list[tuple[str, str]] = [
 ]
 _PREFIX_RULES: list[tuple[str, str]] = [
     ("experiencia", "experience"),
+    ("erfahrung", "experience"),
+    ("berufserfahrung", "experience"),
     ("expérience", "experience"),
     ("experiência", "experience"),
     ("esperienz", "experience"),

@@ -20,8 +20,13 @@ from importlib import resources
 
 from resumate.ai.schemas import Evidence, SkillMatch
 
-_TOKEN_RE = re.compile(r"(?<!\w)\.\w+|\w+(?:[.'’+#]\w+)*[+#]*|[/&]")
-_LIST_SEPARATORS = set(",;/|·•()[]&:") | {"–", "-"}
+# Word characters except CJK ideographs and kana, which are tokens of one character each, so
+# "熟悉Java开发" and "kafka、flink" still yield "Java", "kafka" and "flink".
+_W = r"(?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])\w)"
+_TOKEN_RE = re.compile(
+    rf"(?<!\w)\.{_W}+|{_W}+(?:[.'’+#]{_W}+)*[+#]*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[/&]"
+)
+_LIST_SEPARATORS = set(",;/|·•()[]&:、，；：（）") | {"–", "-"}
 _LIST_WORDS = {"and", "or", "und", "oder", "et", "ou", "y", "o", "e", "en", "of"}
 _PROFICIENCY_RE = re.compile(
     r"\b(?:native|mother tongue|fluent|fluency|fluently|bilingual|proficient|proficiency|"

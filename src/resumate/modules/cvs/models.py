@@ -64,5 +64,14 @@ class CV(UUIDPk, Base):
     provider: Mapped[str | None] = mapped_column(String(40))
     model: Mapped[str | None] = mapped_column(String(100))
     warnings: Mapped[list[str] | None] = mapped_column(JSONB)
+
+    @property
+    def extraction(self) -> dict[str, Any] | None:
+        """How the text was read (text layer, OCR and its confidence), kept in the meta of
+        parsed_content."""
+        meta = (self.parsed_content or {}).get("meta")
+        value = meta.get("extraction") if isinstance(meta, dict) else None
+        return value if isinstance(value, dict) else None
+
     # The extracted text: input of embeddings and full-text search (tsvector in the database).
     text_content: Mapped[str | None] = deferred(mapped_column(Text))

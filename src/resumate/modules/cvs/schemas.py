@@ -61,6 +61,11 @@ class CVRead(BaseModel):
     model: str | None = None
     warnings: list[str] | None = None
     error: str | None = None
+    extraction: dict[str, Any] | None = Field(
+        None,
+        description="How the text was read: method (text, ocr, none), text_layer (ok, none, "
+        "garbled), ocr_confidence (0-1) and ocr_pages.",
+    )
 
 
 class CVSummary(BaseModel):
