@@ -73,6 +73,11 @@ _NOT_NAME_WORDS = {
     "formación", "ausbildung", "berufserfahrung", "vita", "template", "sample", "example",
     "your", "name", "firstname", "lastname", "surname", "group", "company", "corporation",
     "technologies", "solutions", "systems", "services", "consulting", "agency", "bank",
+    "ingénieur", "ingenieur", "ingeniero", "ingeniera", "engenheiro", "ingegnere", "logiciel",
+    "développeur", "developpeur", "desarrollador", "desenvolvedor", "sviluppatore",
+    "entwickler", "full-stack", "fullstack", "stack", "software", "research", "design",
+    "court", "district", "high", "delegate", "universidad", "université", "universität",
+    "data", "web", "frontend", "backend", "devops", "ux", "ui",
 }  # fmt: skip
 _PARTICLES = {
     "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du",

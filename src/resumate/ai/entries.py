@@ -387,6 +387,8 @@ _INTERNSHIP_RE = re.compile(
     r"working student|stage|stagiaire|stagista|tirocinio|becari[oa]|pr[aá]cticas|estagi[aá]ri[oa]|"
     r"est[aá]gio|stagiair|co-?op|summer (?:student|analyst|associate)|student assistant|"
     r"teaching assistant|research assistant|graduate assistant|apprentice\w*|ausbildung|"
+    r"practicum|clinical rotation|rotation|clinical placement|placement|berufspraktikum|"
+    r"pflichtpraktikum|alternan(?:ce|t)|summer school|"
     r"實習|实习)(?!\w)",
     re.IGNORECASE,
 )
@@ -407,10 +409,22 @@ def work_weight(entry: WorkEntry) -> float:
     return 1.0
 
 
+_SCHOOL_RE = re.compile(
+    r"\b(?:class\s+(?:[xvi]+|\d+)|grade\s+\d+|high school|public school|secondary school|"
+    r"lycée|lycee|gymnasium|realschule|gesamtschule|colegio|instituto|liceo|escola|"
+    r"thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
+    r"tesis|tesi|coursework|semester|exchange student|erasmus|"
+    r"中学|高中|大学|学院|本科|硕士|博士)\b",
+    re.IGNORECASE,
+)
+
+
 def is_study_period(entry: WorkEntry) -> bool:
     """A dated entry that is a degree or school, not a job ("BSc Economics, Bristol 2014-2017")."""
     text = " ".join(entry.header or [])
-    return bool(_DEGREE_RE.search(text)) and not _is_title(text)
+    if _is_title(text):
+        return False
+    return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text))
 
 
 def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:

@@ -30,6 +30,7 @@ HEADINGS: dict[str, list[str]] = {
         "profiel", "samenvatting", "over mij", "persoonlijk profiel", "profielschets",
         "о себе", "обо мне", "про себе", "профиль", "профіль",
         "个人简介", "自我评价", "个人总结", "个人概况", "职业概述", "求职意向", "自我介绍",
+        "专业简介", "个人优势", "个人评价",
     ],
     "experience": [
         "experience", "work experience", "professional experience", "employment history",

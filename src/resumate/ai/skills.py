@@ -346,6 +346,8 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             alias, text, start, end, line, section, plain_by_line[ls - 1]
         ):
             continue
+        if _in_link(text, start, end):
+            continue
         if not listed and not skill.spoken_language:
             if skill.generic or alias.title:
                 continue
@@ -360,6 +362,16 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
 
 
 _SNIPPET_CHARS = 140
+_LINK_RE = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+|\b[\w.-]+\.(?:com|io|org|net|dev|me)/\S*", re.I
+)
+
+
+def _in_link(text: str, start: int, end: int) -> bool:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    line = text[ls : le if le != -1 else len(text)]
+    return any(m.start() <= start - ls < m.end() for m in _LINK_RE.finditer(line))
 
 
 def _shouting(line: str) -> bool:
