@@ -251,3 +251,30 @@ async def test_missing_file_field_is_422(
         f"{API}/cvs", files={"other": ("x.pdf", b"%PDF-1.4", "application/pdf")}, headers=headers
     )
     assert response.status_code == 422
+
+
+async def test_api_exposes_skill_evidence_ats_checks_and_extraction(
+    client: httpx.AsyncClient, session, headers: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    cv_id = (await upload(client, headers, make_pdf())).json()["data"]["id"]
+    cv = await analyse(client, session, headers, cv_id)
+    assert cv["status"] == "ready", cv.get("error")
+    details = cv["skills_detail"]
+    assert details and all(d["snippet"] and d["source"] for d in details)
+    assert any(d["source"] == "skills section" for d in details)
+    assert all(d["position"] for d in details if d["source"] == "position")
+    assert all(len(d["snippet"]) <= 145 for d in details)
+    checks = {f["check"]: f for f in cv["ats_compatibility_feedback"]}
+    assert {"parsable_text", "standard_headings", "contact_details", "dates", "layout", "file",
+            "length"} <= set(checks)  # fmt: skip
+    assert all(f["status"] in ("passed", "warning", "failed") for f in checks.values())
+    assert cv["extraction"] == {
+        "method": "text",
+        "text_layer": "ok",
+        "ocr_confidence": None,
+        "ocr_pages": 0,
+    }
+    # The OpenAPI schema documents the shapes.
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert {"snippet", "source", "position"} <= set(schema["SkillDetailRead"]["properties"])
+    assert {"check", "status", "fix"} <= set(schema["AtsCheckRead"]["properties"])

@@ -419,9 +419,18 @@ _SCHOOL_RE = re.compile(
 )
 
 
+# Job names that contain a degree word: "Scrum Master", "Master Electrician", "master data".
+_NOT_A_DEGREE_RE = re.compile(
+    r"\b(?:scrum|web|quarter|head|post|ship|band|dungeon|grand|concert|yard)\s*master\b|"
+    r"\bmaster\s+(?:electrician|plumber|carpenter|craftsman|technician|data|planner|scheduler|"
+    r"chef|mechanic|trainer|black ?belt)\b",
+    re.IGNORECASE,
+)
+
+
 def is_study_period(entry: WorkEntry) -> bool:
     """A dated entry that is a degree or school, not a job ("BSc Economics, Bristol 2014-2017")."""
-    text = " ".join(entry.header or [])
+    text = _NOT_A_DEGREE_RE.sub(" ", " ".join(entry.header or []))
     if _is_title(text):
         return False
     return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text))
