@@ -351,12 +351,14 @@ def copy_jobs(
     """COPY job rows (title, company, description, requirements, vector) and their vectors."""
     import psycopg
 
+    from resumate.ai.jobs import skill_ids
+
     now = datetime.now(UTC)
     with psycopg.connect(libpq_url) as conn, conn.cursor() as cur:
         with cur.copy(
             "COPY job_descriptions (id, user_id, title, company, description, location_type, "
-            "required_skills, nice_to_have_skills, min_experience_years, extracted_fields, "
-            "is_active, created_at, updated_at) FROM STDIN"
+            "required_skills, nice_to_have_skills, duty_skills, skill_ids, min_experience_years, "
+            "extracted_fields, is_active, created_at, updated_at) FROM STDIN"
         ) as job_copy:
             ids = []
             for title, company, description, requirements, _ in rows:
@@ -372,6 +374,14 @@ def copy_jobs(
                         "hybrid",
                         requirements.required_skills,
                         requirements.nice_to_have_skills,
+                        requirements.duty_skills,
+                        skill_ids(
+                            [
+                                *requirements.required_skills,
+                                *requirements.nice_to_have_skills,
+                                *requirements.duty_skills,
+                            ]
+                        ),
                         requirements.min_experience_years,
                         ["required_skills", "nice_to_have_skills", "min_experience_years"],
                         True,
@@ -458,6 +468,7 @@ async def explain_plan(
     database: Any, user_id: uuid.UUID, model: str, dim: int, vector: list[float], *, exact: bool
 ) -> str:
     """The plan's node types for the service's query (same SQL, literal values)."""
+    from resumate.modules.jobs import retrieval
     from resumate.modules.jobs import service as job_service
 
     distance = (
@@ -467,7 +478,7 @@ async def explain_plan(
     )
     async with database.sessionmaker() as session, session.begin():
         if not exact:
-            await session.execute(text(f"SET LOCAL hnsw.ef_search = {job_service.HNSW_EF_SEARCH}"))
+            await session.execute(text(f"SET LOCAL hnsw.ef_search = {retrieval.HNSW_EF_SEARCH}"))
             await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
         rows = await session.execute(
             text(
@@ -485,11 +496,12 @@ async def explain_plan(
 
 async def run(args: argparse.Namespace, url: str) -> None:
     from resumate.ai.embeddings import get_local_embedder
-    from resumate.ai.jobtext import extract_job_requirements
+    from resumate.ai.jobs import parse_posting
     from resumate.app import create_app
     from resumate.config import get_settings
     from resumate.core import storage as storage_module
     from resumate.core.db import libpq_url
+    from resumate.modules.jobs import retrieval
     from resumate.modules.jobs import service as job_service
 
     database = configure(url)
@@ -528,7 +540,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
             real_vectors = np.asarray(
                 embedder.embed_sync([f"{t}\n\n{d}" for t, _, d in real]), dtype=np.float32
             )
-            requirements = [extract_job_requirements(f"{t}\n{d}") for t, _, d in real]
+            requirements = [parse_posting(d, title=t) for t, _, d in real]
             phases.append(
                 [f"generate + embed {args.real} ads", f"{time.perf_counter() - started:.0f} s"]
             )
@@ -610,10 +622,10 @@ async def run(args: argparse.Namespace, url: str) -> None:
                     "1.000",
                 ]
             ]
-            default_ef = job_service.HNSW_EF_SEARCH
+            default_ef = retrieval.HNSW_EF_SEARCH
             try:
                 for ef in [int(x) for x in args.ef.split(",")]:
-                    job_service.HNSW_EF_SEARCH = ef
+                    retrieval.HNSW_EF_SEARCH = ef
                     recalls: list[float] = []
                     ms_list: list[float] = []
                     for q, truth in zip(queries, exact_ids, strict=True):
@@ -634,7 +646,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                         ]
                     )
             finally:
-                job_service.HNSW_EF_SEARCH = default_ef
+                retrieval.HNSW_EF_SEARCH = default_ef
             print(
                 f"Top-20 vector retrieval over {total} jobs, {len(queries)} queries "
                 f"(jobs.service.vector_search)"
@@ -689,6 +701,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                                 model=model,
                                 dim=dim,
                                 terms=await _cv_terms(session, cv_id),
+                                skill_ids=await _cv_skill_ids(session, cv_id),
                             )
                         in_candidates = best in {c.id for c in candidates}
                         rank = top.index(best) + 1 if best in top else None
@@ -702,7 +715,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                             ]
                         )
             print(
-                "\nFull ranking for a CV (hybrid candidates from vector and full-text, scored, "
+                "\nFull ranking for a CV (hybrid candidates from vector and skill ids, scored, "
                 "re-ranked, cached)"
             )
             print(
@@ -741,6 +754,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                 async with database.sessionmaker() as session, session.begin():
                     vector = await _cv_vector(session, cv_id, model)
                     terms = await _cv_terms(session, cv_id)
+                    ids = await _cv_skill_ids(session, cv_id)
                     assert vector is not None
                     started = time.perf_counter()
                     await job_service._owner_count(
@@ -766,17 +780,18 @@ async def run(args: argparse.Namespace, url: str) -> None:
                         owner_id=user_id,
                         terms=terms,
                         k=job_service.CANDIDATES,
+                        skill_ids=ids,
                     )
                     kw_ms.append((time.perf_counter() - started) * 1000)
                     kw_rows.append(
                         (
                             await session.execute(
                                 text(
-                                    "SELECT count(*) FROM job_descriptions r, "
-                                    "websearch_to_tsquery('simple', :q) query "
-                                    "WHERE r.user_id = :o AND r.search_vector @@ query"
+                                    "SELECT count(*) FROM job_descriptions r "
+                                    "WHERE r.is_active AND r.skill_ids && CAST(:ids AS int[]) "
+                                    "AND r.user_id = :o"
                                 ),
-                                {"q": job_service._tsquery_text(terms), "o": user_id},
+                                {"ids": ids, "o": user_id},
                             )
                         ).scalar_one()
                     )
@@ -794,12 +809,16 @@ async def run(args: argparse.Namespace, url: str) -> None:
                             f"{pct(vec_ms, 50):.1f}",
                             f"{pct(vec_ms, 95):.1f}",
                         ],
-                        ["keyword_search (GIN)", f"{pct(kw_ms, 50):.1f}", f"{pct(kw_ms, 95):.1f}"],
+                        [
+                            "keyword_search (skill ids, GIN, top 100 by overlap)",
+                            f"{pct(kw_ms, 50):.1f}",
+                            f"{pct(kw_ms, 95):.1f}",
+                        ],
                     ],
                 )
             )
             print(
-                f"Rows matching a CV's keyword query (all ranked by ts_rank_cd): median "
+                f"Ads sharing a skill id with a CV (overlap counted, top 100 kept): median "
                 f"{statistics.median(kw_rows):.0f}, max {max(kw_rows)} of {total}"
             )
             found = sum(1 for r in best_ranks if r[1] == "yes")
@@ -843,6 +862,16 @@ async def _cv_terms(session: Any, cv_id: uuid.UUID) -> list[str]:
         await session.execute(select(CV).options(undefer(CV.text_content)).where(CV.id == cv_id))
     ).scalar_one()
     return job_service._cv_terms(cv)
+
+
+async def _cv_skill_ids(session: Any, cv_id: uuid.UUID) -> list[int]:
+    from sqlalchemy import select
+
+    from resumate.modules.cvs.models import CV
+    from resumate.modules.jobs import service as job_service
+
+    cv = (await session.execute(select(CV).where(CV.id == cv_id))).scalar_one()
+    return job_service._cv_skill_ids(cv)
 
 
 def main() -> None:

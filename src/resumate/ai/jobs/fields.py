@@ -89,7 +89,7 @@ def min_experience_years(
     """The ad's minimum years of experience (a range gives its lower bound).
 
     With several figures ("5+ years of engineering, 2+ with AWS") the largest required one is
-    the overall bar; figures in nice-to-have sentences only count when nothing else does.
+    the overall bar; figures in nice-to-have sentences do not count.
     """
     from resumate.ai.jobs.structure import is_nice_wording
 
@@ -108,9 +108,8 @@ def min_experience_years(
         for sentence in _SENTENCE_SPLIT_RE.split(text):
             if not is_nice_wording(sentence):
                 found.extend(_years_in(sentence))
-    if found:
-        return max(found)
-    return min(nice) if nice else None
+    # A figure asked for only as a plus ("3 years preferred") is no minimum.
+    return max(found) if found else None
 
 
 # ---- salary ------------------------------------------------------------------------------
@@ -164,9 +163,18 @@ _NOT_SALARY_RE = re.compile(
     r"revenue|funding|raised|series [a-d]|valuation|customers|users|employees|budget|"
     r"turnover|umsatz|chiffre d'affaires|facturacion|faturamento|fatturato|omzet|"
     r"bonus of up to|relocation|sign-?on|signing|401|learning|training budget|allowance of|"
-    r"stipend of|per employee",
+    r"stipend of|per employee|members|people|staff|organi[sz]ations|countries|locations|"
+    r"offices|downloads|followers|projects|apps|mitarbeiter",
     re.IGNORECASE,
 )
+
+
+_URL_RE = re.compile(r"https?://\S+|www\.\S+|\S+\.(?:com|org|gov|uk|de|net)/\S*")
+_BIWEEKLY_RE = re.compile(
+    r"^\W{0,3}(?:bi-?weekly|every (?:two|2) weeks|per fortnight|fortnightly)", re.IGNORECASE
+)
+_WEEKLY_RE = re.compile(r"^\W{0,3}(?:weekly|per week|a week|/\s?(?:wk|week)\b)", re.IGNORECASE)
+_UP_TO_RE = re.compile(r"(?:up to|bis zu|hasta|jusqu'a|ate|fino a|tot)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -227,7 +235,7 @@ def extract_salary(text: str) -> Salary | None:
     $134,435 per year", "Grade 7: £36,000")."""
     best: tuple[int, Salary] | None = None
     for line in text.splitlines():
-        folded = line
+        folded = _URL_RE.sub(" ", line)
         for m in _SALARY_RE.finditer(folded):
             cur = _currency(m)
             a = _amount(m.group("a"), m.group("k1"))
@@ -249,11 +257,26 @@ def extract_salary(text: str) -> Salary | None:
                 continue
             if a >= 10_000_000 or (b is not None and b >= 10_000_000):
                 continue
+            if not cur and b is None and 1900 <= a <= 2100 and a == int(a):
+                continue  # a year
+            before = fold(folded[max(0, m.start() - 12) : m.start()])
             if b is None and not cur and not k_any and a < 1000:
                 continue
-            period = _period(folded[m.start() : m.end() + 50] + " " + window, b or a)
-            low = round(a)
-            salary = Salary(low, round(b) if b is not None else low, cur, period)
+            after = folded[m.end() : m.end() + 30]
+            factor = 1
+            period: str | None
+            if _BIWEEKLY_RE.search(after):
+                period, factor = "year", 26
+            elif _WEEKLY_RE.search(after):
+                period, factor = "year", 52
+            else:
+                period = _period(folded[m.start() : m.end() + 50] + " " + window, b or a)
+            low = round(a * factor)
+            high = round(b * factor) if b is not None else low
+            if b is None and _UP_TO_RE.search(before):
+                salary = Salary(None, low, cur, period)
+            else:
+                salary = Salary(low, high, cur, period)
             if cur is None and period is None:
                 continue
             score = (

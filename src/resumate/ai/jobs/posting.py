@@ -23,7 +23,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from resumate.ai.jobs import fields
-from resumate.ai.jobs.structure import Part, classified_lines, fold, is_nice_wording, split_posting
+from resumate.ai.jobs.structure import (
+    Part,
+    classified_lines,
+    fold,
+    has_headed_requirements,
+    is_nice_wording,
+    split_posting,
+)
 from resumate.ai.skills import find_occurrences
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+")
@@ -49,6 +56,102 @@ _COMPOUND_LANGUAGES = {
     "polnisch": "Polish", "russisch": "Russian", "turkisch": "Turkish", "arabisch": "Arabic",
     "chinesisch": "Chinese", "japanisch": "Japanese",
 }  # fmt: skip
+# Words after which the rest of a sentence is a plus: "scripting, ideally with Bash" asks for
+# scripting and would like Bash.
+_NICE_PREFIX_RE = re.compile(
+    r"\b(?:ideally|preferably|preferred|idealerweise|bestenfalls|bevorzugt|vorzugsweise|"
+    r"idealement|de preference|idealmente|preferiblemente|preferentemente|de preferencia|"
+    r"preferencialmente|preferibilmente|bij voorkeur|se valorara|valoraremos)\b",
+    re.IGNORECASE,
+)
+# Job-ad German the taxonomy knows in English: soft skills and fields as ads word them.
+_GERMAN_TERMS = [
+    (r"team(?:fahig(?:keit(?:en)?)?|arbeit|orientierung|geist)|arbeiten im team", "teamwork"),
+    (r"kommunikations(?:fahig(?:keit(?:en)?)?|starke|kompetenz)", "communication skills"),
+    (r"analytische(?:s|n)? (?:fahigkeit(?:en)?|denken|verstandnis|vorgehen)", "analytical skills"),
+    (r"projekt ?management(?:kompetenz|erfahrung)?|projektleitung", "project management"),
+    (r"softwareentwicklung|software entwicklung|software- ?entwicklung", "software development"),
+    (r"datenanalysen?|auswertung (?:und visualisierung )?(?:gro(?:ss|ß)er )?datenmengen",
+     "data analysis"),
+    (r"visualisierung (?:gro(?:ss|ß)er )?datenmengen|datenvisualisierung", "data visualization"),
+    (r"(?:zielorientiertes )?losen von problemen|problemlosung", "problem solving"),
+    (r"datenbankdesign|datenmodellierung", "database design"),
+    (r"datenbankadministration", "database administration"),
+]  # fmt: skip
+_GERMAN_RES = [(re.compile(rf"\b(?:{p})\b", re.IGNORECASE), en) for p, en in _GERMAN_TERMS]
+# How ads word common skills that a skills list names otherwise.
+_AD_PHRASES = [
+    (r"(?:manage|managing) stakeholder(?:s'?)? expectations|stakeholder management",
+     "stakeholder management"),
+    (r"supervis(?:e|es|ing|ion of|ory duties over) (?:assigned |agency |the )?(?:staff|personnel|"
+     r"employees|team)|supervisory duties", "team leadership"),
+    (r"(?:manages?|managing|oversee|oversees) (?:staff and )?(?:the )?budgets?", "budgeting"),
+    (r"giving talks|speaking at conferences|speak (?:about .{0,40})?at (?:various )?conferences|"
+     r"public speaking|spokesperson", "presentation skills"),
+    (r"interaction and user interface design", "interaction design and user interface design"),
+    (r"public clouds?|cloud[- ]based systems", "cloud computing"),
+    (r"multiple projects (?:and \w+ )?simultaneously|several projects at (?:the same|a) time|"
+     r"multiple projects at the same time", "multitasking"),
+    (r"self-disciplined|self-directed", "self-motivation"),
+    (r"fast-paced environment", "working under pressure"),
+    (r"strategic plan\b", "strategic planning"),
+    (r"data accuracy", "data quality"),
+    (r"vendor contracts|liaison with (?:\w+ ){0,3}vendors", "vendor management"),
+    (r"work schedules", "scheduling"),
+    (r"timesheets", "payroll"),
+    # Not skills at all, though the words look like some.
+    (r"(?:with |under |requiring )?(?:minimal|little|limited|close|general|direct) supervision|"
+     r"without supervision", "independent work"),
+    (r"triage (?:for|of) (?:inbound )?(?:calls|tickets|requests|issues)", "support requests"),
+    (r"(?:research and )?advocacy (?:priorities|work|efforts|campaigns)", "policy work"),
+    (r"\bespresso\b(?=[^.]{0,80}(?:test|automation|android))|"
+     r"(?<=xcuitest and )espresso", "android ui testing"),
+]  # fmt: skip
+# "our Sales and Software Development departments": names of units, not skills.
+_UNIT_AFTER_RE = re.compile(
+    r"^[^,.;:()]{0,45}?\b(?:departments?|divisions?|abteilung(?:en)?|business units?)\b",
+    re.IGNORECASE,
+)
+# "Automatic Voter Registration (AVR)": an acronym the ad defines is not a skill's alias.
+_ACRONYM_RE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z]{2,6})\)")
+
+
+def _defined_acronyms(text: str) -> set[str]:
+    found = set()
+    for m in _ACRONYM_RE.finditer(text):
+        words = m.group(1).split()
+        acronym = m.group(2)
+        initials = "".join(w[0] for w in words[-len(acronym) :]).upper()
+        if initials == acronym:
+            found.add(acronym)
+    return found
+
+
+_AD_PHRASE_RES = [(re.compile(rf"\b(?:{p})", re.IGNORECASE), en) for p, en in _AD_PHRASES]
+# "Kommunikations- und Teamfähigkeit", "Deutsch- und Englischkenntnisse": the first word
+# borrows the second one's head.
+_COMPOUND_RE = re.compile(
+    r"\b(\w+)-\s*(und|oder|sowie|&|,)\s+(\w+?)(fahigkeit(?:en)?|fahig|kenntnisse|starke|"
+    r"kompetenz(?:en)?|erfahrung(?:en)?|entwicklung)\b",
+    re.IGNORECASE,
+)
+
+
+def _normalise(sentence: str) -> str:
+    """The sentence with German compounds spelt out, common job-ad German in English and
+    common ad phrasings in the words of the skills list."""
+    for pattern, english in _AD_PHRASE_RES:
+        sentence = pattern.sub(english, sentence)
+    text = fold(sentence)
+    if text.isascii() and not re.search(r"[a-z]-\s", text) and "fahig" not in text:
+        return sentence
+    text = re.sub(r"(\w)-\s+(kenntnisse)\b", r"\1\2", text)  # "Englisch- Kenntnisse"
+    text = _COMPOUND_RE.sub(lambda m: f"{m[1]}{m[4]} {m[2]} {m[3]}{m[4]}", text)
+    for pattern, english in _GERMAN_RES:
+        text = pattern.sub(english, text)
+    return text
+
+
 _SOURCE_KINDS = ("requirements", "nice_to_have")
 _FALLBACK_KINDS = ("responsibilities", "intro", "other")
 
@@ -81,12 +184,16 @@ def _add(target: list[str], name: str) -> None:
         target.append(name)
 
 
-def _skills_of(sentence: str, *, industry_ok: bool) -> tuple[list[str], list[str]]:
+def _skills_of(
+    sentence: str, *, industry_ok: bool, acronyms: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
     """(skills, spoken languages) mentioned in one sentence."""
     skills: list[str] = []
     languages: list[str] = []
     for occ in find_occurrences(sentence, "other"):
         skill = occ.skill
+        if _UNIT_AFTER_RE.match(sentence[occ.end :]) or sentence[occ.start : occ.end] in acronyms:
+            continue
         if skill.spoken_language:
             _add(languages, skill.name)
         elif skill.name in _INDUSTRY and not industry_ok:
@@ -101,8 +208,10 @@ def _skills_of(sentence: str, *, industry_ok: bool) -> tuple[list[str], list[str
 def parse_posting(description: str, *, title: str = "") -> JobPosting:
     parts = split_posting(description)
     lines = classified_lines(parts)
-    kinds_present = {kind for kind, _ in lines}
-    has_requirements = "requirements" in kinds_present
+    acronyms = frozenset(_defined_acronyms(description))
+    # Only a requirement *heading* makes the ad strict; an ad in one paragraph says what it
+    # needs among its duties.
+    has_requirements = has_headed_requirements(parts)
     source = _SOURCE_KINDS if has_requirements else (*_SOURCE_KINDS, *_FALLBACK_KINDS)
 
     required: list[str] = []
@@ -110,10 +219,13 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
     languages: list[str] = []
     required_text: list[str] = []
     nice_text: list[str] = []
-    if title:
-        for name in _skills_of(title, industry_ok=False)[0]:
-            _add(required, name)
     duties: list[str] = []
+    if title:
+        # The title names the work, not a requirement; grades and tech in brackets
+        # ("Service Designer (SEO)") say even less.
+        bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", title)
+        for name in _skills_of(bare, industry_ok=False)[0]:
+            _add(duties, name)
     for kind, line in lines:
         if kind == "responsibilities" and has_requirements:
             for name in _skills_of(line, industry_ok=False)[0]:
@@ -124,22 +236,33 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
         for sentence in _SENTENCE_SPLIT_RE.split(line):
             if not sentence.strip():
                 continue
-            is_nice = kind == "nice_to_have" or is_nice_wording(sentence)
-            (nice_text if is_nice else required_text).append(sentence)
-            skills, spoken = _skills_of(
-                sentence, industry_ok=bool(_EXPERIENCE_WORD_RE.search(fold(sentence)))
-            )
-            for name in skills:
-                if is_nice:
-                    if name not in required:
-                        _add(nice, name)
-                else:
-                    _add(required, name)
-                    if name in nice:
-                        nice.remove(name)
-            if not is_nice:
-                for name in spoken:
-                    _add(languages, name)
+            sentence = _normalise(sentence)
+            industry_ok = bool(_EXPERIENCE_WORD_RE.search(fold(sentence)))
+            # (text, is it a plus?) pieces: a sentence worded as a plus is one; "X, ideally
+            # Y" asks for X and would like Y.
+            pieces: list[tuple[str, bool]]
+            prefix = _NICE_PREFIX_RE.search(fold(sentence))
+            if kind == "nice_to_have":
+                pieces = [(sentence, True)]
+            elif prefix is not None and prefix.start() > 0:
+                head, tail = sentence[: prefix.start()], sentence[prefix.start() :]
+                pieces = [(head, is_nice_wording(head)), (tail, True)]
+            else:
+                pieces = [(sentence, is_nice_wording(sentence))]
+            for piece, is_nice in pieces:
+                (nice_text if is_nice else required_text).append(piece)
+                skills, spoken = _skills_of(piece, industry_ok=industry_ok, acronyms=acronyms)
+                for name in skills:
+                    if is_nice:
+                        if name not in required:
+                            _add(nice, name)
+                    else:
+                        _add(required, name)
+                        if name in nice:
+                            nice.remove(name)
+                if not is_nice:
+                    for name in spoken:
+                        _add(languages, name)
 
     years = fields.min_experience_years(
         description,

@@ -66,6 +66,7 @@ _HEADINGS: list[tuple[str, str]] = [
             "proteccion de datos", "privacidade", "diversidade", "pari opportunita",
             "privacy policy", "gelijke kansen", "diversiteit", "legal", "notice",
             "e-verify", "security clearance notice", "veterans", "fraud", "recruitment fraud",
+            "security", "security responsibilities", "civil service competencies",
         ),
     ),
     (
@@ -77,6 +78,7 @@ _HEADINGS: list[tuple[str, str]] = [
             "desirable skills", "desired", "desired skills", "desired qualifications",
             "pluses", "plus", "good to have", "great to have", "it would be great if",
             "extra credit", "even better", "ideally", "additional qualifications",
+            "desirable skills and experience", "desirable skills", "desirable criteria",
             "wunschenswert", "von vorteil", "idealerweise", "ein plus", "pluspunkte",
             "atouts", "un plus", "les plus", "serait un plus", "apreciable", "valorable",
             "se valorara", "deseable", "valoraremos", "diferenciais", "desejavel",
@@ -92,8 +94,16 @@ _HEADINGS: list[tuple[str, str]] = [
             "qualifications", "qualification", "must have", "must haves", "must-haves",
             "what you'll need", "what you will need", "what you need", "what you bring",
             "what we ask", "what we ask for", "what we expect", "what we need",
+            "our ideal candidate has", "our ideal candidate", "a good match might have",
+            "a good match", "tools", "technical skills", "skills and competences",
+            "skills and competencies", "essential skills and experience",
+            "essential skills and expertise", "essential skills and expertise for this role are",
+            "was ihr mitbringen solltet", "was du mitbringen solltest", "anforderungsprofil",
+            "ihre anforderungen", "vorraussetzungen", "wir sollten uns kennenlernen, wenn sie",
+            "das sollten sie mitbringen", "das solltest du mitbringen", "was uns bewegt",
             "what you'll bring", "what we're looking for", "what we are looking for",
             "who you are", "about you", "your profile", "profile", "you have", "you bring",
+            "a lot about you", "a bit about you", "more about you",
             "you are", "skills", "skills and experience", "experience", "education",
             "knowledge, skills and abilities", "knowledge skills and abilities",
             "skills and qualifications", "essential criteria", "essential", "essential skills",
@@ -131,6 +141,9 @@ _HEADINGS: list[tuple[str, str]] = [
             "deine aufgaben", "ihre aufgaben", "aufgaben", "das erwartet dich",
             "das erwartet sie", "deine rolle", "ihre rolle", "stellenbeschreibung",
             "taetigkeiten", "tatigkeiten", "deine mission", "missions", "vos missions",
+            "aufgabengebiet", "ihr aufgabengebiet", "aufgabenbereich", "aufgabenbereiche",
+            "folgende aufgaben erwarten sie", "ihre aufgaben beinhalten im einzelnen",
+            "was sie bewegt", "some things you might find yourself doing",
             "tes missions", "ton role", "votre role", "descriptif du poste", "le poste",
             "description du poste", "responsabilites", "responsabilidades", "funciones",
             "tus funciones", "tareas", "que haras", "tu rol", "descripcion del puesto",
@@ -150,6 +163,7 @@ _HEADINGS: list[tuple[str, str]] = [
             "total rewards", "wir bieten", "was wir bieten", "das bieten wir", "unser angebot",
             "deine vorteile", "ihre vorteile", "das bieten wir dir", "das bieten wir ihnen",
             "benefits fur dich", "verguetung", "gehalt", "nous offrons", "ce que nous offrons",
+            "unser angebot", "wilo bietet als arbeitgeber viele vorteile",
             "ce que nous proposons", "avantages", "nos avantages", "remuneration",
             "ofrecemos", "que ofrecemos", "beneficios", "te ofrecemos", "salario",
             "oferecemos", "beneficios", "o que oferecemos", "remuneracao", "offriamo",
@@ -167,7 +181,9 @@ _HEADINGS: list[tuple[str, str]] = [
             "interesse", "candidature", "comment postuler", "postuler", "processus de recrutement",
             "postulacion", "como aplicar", "proceso de seleccion", "candidatura",
             "como se candidatar", "processo seletivo", "come candidarsi", "sollicitatie",
-            "solliciteren", "interesse gewekt", "sollicitatieprocedure",
+            "solliciteren", "interesse gewekt", "sollicitatieprocedure", "selection process",
+            "selection process details", "things you need to know", "interview", "interviews",
+            "interview process", "country hiring guidelines", "your privacy",
         ),
     ),
     (
@@ -175,6 +191,7 @@ _HEADINGS: list[tuple[str, str]] = [
         _alt(
             "about us", "about the company", "who we are", "our company", "company description",
             "the company", "company", "our mission", "about the team", "the team", "our team",
+            "a bit about us", "a little about us", "about the eclipse foundation", "summary",
             "who you'll work with", "our story", "mission", "about", "uber uns",
             "wer wir sind", "das sind wir", "unternehmen", "unser unternehmen", "uber das team",
             "qui sommes-nous", "qui sommes nous", "a propos", "l'entreprise", "la societe",
@@ -267,7 +284,9 @@ _NICE_RE = re.compile(
     r"pluspunkt|souhaite|souhaitable|un plus|serait un plus|\bun atout\b|apreciable|"
     r"deseable|valorable|se valorara|valoraremos|(?:sera|e) um diferencial|diferencial|"
     r"desejavel|\bgradit[oa]\b|costituisce (?:un plus|titolo)|preferenziale|"
-    r"\bis een pre\b|\been pre\b|pluspunt|strekt tot aanbeveling",
+    r"\bis een pre\b|\been pre\b|pluspunt|strekt tot aanbeveling|\ban asset\b|"
+    r"\bbevorzugt\b|\bbestenfalls\b|\bpreferable\b|\bpreferred\b|idealmente|"
+    r"preferiblemente|de preferencia|preferencialmente|preferibilmente|bij voorkeur|idealement",
     re.IGNORECASE,
 )
 _REQUIREMENT_RE = re.compile(
@@ -410,7 +429,18 @@ def split_posting(text: str) -> list[Part]:
                 parts.append(Part(kind, _clean(inline.group(1)), [inline.group(2)], True))
                 continue
         if _looks_like_heading(raw) and not _BULLET_RE.match(raw) and raw.strip().endswith(":"):
+            if parts[-1].headed and not parts[-1].lines and parts[-1].kind != "other":
+                continue  # a lead-in under a heading: "You'll be able to demonstrate that you:"
             parts.append(Part("other", _clean(raw).rstrip(":："), [], True))
+            continue
+        # "Proficiency with the following tools will be considered an asset:" opens a list.
+        if (
+            not _BULLET_RE.match(raw)
+            and raw.strip().endswith((":", "："))
+            and len(raw.split()) <= 25
+            and is_nice_wording(raw)
+        ):
+            parts.append(Part("nice_to_have", _clean(raw).rstrip(":："), [], True))
             continue
         parts[-1].lines.append(raw)
     return [p for p in parts if p.lines or p.headed]
@@ -419,16 +449,39 @@ def split_posting(text: str) -> list[Part]:
 def classified_lines(parts: list[Part]) -> list[tuple[str, str]]:
     """(kind, line) for every content line: the heading's kind, except that legal wording
     always wins, benefit wording wins outside requirement parts, and lines of unheaded or
-    unknown parts take their kind from their wording (or stay "intro"/"other")."""
+    unknown parts take their kind from their wording (or stay "intro"/"other"). When the ad
+    has a requirement heading, wording never adds requirements elsewhere ("please ensure you
+    have access to Teams" under "Interviews" is no requirement)."""
+    headed = has_headed_requirements(parts)
     out: list[tuple[str, str]] = []
     for part in parts:
-        for line in part.lines:
-            worded = wording_kind(line)
-            kind = part.kind
-            override = worded == "legal" or (
-                worded == "benefits" and kind not in ("requirements", "nice_to_have")
+        for raw_line in part.lines:
+            # Unheaded text is classified sentence by sentence: one paragraph often holds
+            # duties, pay and an equal-opportunity statement.
+            pieces = (
+                [p for p in _SENTENCE_RE.split(raw_line) if p.strip()]
+                if part.kind in ("intro", "other")
+                else [raw_line]
             )
-            if worded is not None and (override or kind in ("intro", "other")):
-                kind = worded
-            out.append((kind, line))
+            for line in pieces:
+                out.append(_classify(part.kind, line, headed))
     return out
+
+
+_SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9ÄÖÜÉ])")
+
+
+def has_headed_requirements(parts: list[Part]) -> bool:
+    return any(p.headed and p.kind in ("requirements", "nice_to_have") for p in parts)
+
+
+def _classify(kind: str, line: str, headed: bool) -> tuple[str, str]:
+    worded = wording_kind(line)
+    override = worded == "legal" or (
+        worded == "benefits" and kind not in ("requirements", "nice_to_have")
+    )
+    if headed and worded in ("requirements", "nice_to_have") and not override:
+        worded = None
+    if worded is not None and (override or kind in ("intro", "other")):
+        kind = worded
+    return kind, line

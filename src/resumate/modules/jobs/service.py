@@ -15,7 +15,7 @@ import structlog
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import defer, undefer
 
 from resumate.ai import matching
 from resumate.ai.jobs import parse_posting, skill_ids
@@ -294,23 +294,30 @@ def job_profile(job: JobDescription) -> matching.JobProfile:
         required_skills=list(job.required_skills or []),
         nice_to_have_skills=list(job.nice_to_have_skills or []),
         min_years=job.min_experience_years,
-        description=job.description,
         duty_skills=list(job.duty_skills or []),
     )
 
 
-def _fingerprint(cv: CV, job: JobDescription, model: str, cosine: float | None) -> str:
-    """Everything the score depends on: a change to the CV's analysis, the job's requirements,
-    the embedding or the scoring version gives a new fingerprint (and a fresh score)."""
+def _cv_digest(cv: CV) -> str:
+    return hashlib.sha256((cv.text_content or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _fingerprint(
+    cv: CV, job: JobDescription, model: str, cosine: float | None, cv_digest: str | None = None
+) -> str:
+    """Everything the score depends on: a change to the CV's analysis, the job (its text moves
+    ``updated_at``; its requirements are listed), the embedding or the scoring version gives a
+    new fingerprint (and a fresh score). The job's text itself is not read: ranking loads jobs
+    without it."""
     parts = [
         matching.SCORING_VERSION,
         model,
         f"{cosine:.4f}" if cosine is not None else "-",
-        hashlib.sha256((cv.text_content or "").encode()).hexdigest(),
+        cv_digest or _cv_digest(cv),
         "\x1f".join(cv.extracted_skills or []),
         str(cv.total_experience_years),
         job.title,
-        hashlib.sha256(job.description.encode()).hexdigest(),
+        job.updated_at.isoformat() if job.updated_at else "-",
         "\x1f".join(job.required_skills or []),
         "\x1f".join(job.nice_to_have_skills or []),
         "\x1f".join(job.duty_skills or []),
@@ -340,8 +347,11 @@ async def score_pairs(
     }
     results: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
+    digests: dict[uuid.UUID, str] = {}
     for cv, job, cosine in pairs:
-        fingerprint = _fingerprint(cv, job, model, cosine)
+        if cv.id not in digests:
+            digests[cv.id] = _cv_digest(cv)
+        fingerprint = _fingerprint(cv, job, model, cosine, digests[cv.id])
         hit = cached.get((cv.id, job.id))
         if hit is not None and hit.fingerprint == fingerprint:
             results.append(hit.result)
@@ -483,7 +493,12 @@ async def match_jobs_for_cv(
     cv = await _ready_cv(session, user_id=user_id, cv_id=cv_id)
 
     async def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, JobDescription]:
-        rows = await session.execute(select(JobDescription).where(JobDescription.id.in_(ids)))
+        # Scores and briefs never need the ad's text: leave it (and its parts) in the table.
+        rows = await session.execute(
+            select(JobDescription)
+            .options(defer(JobDescription.description), defer(JobDescription.posting_parts))
+            .where(JobDescription.id.in_(ids))
+        )
         return {job.id: job for job in rows.scalars()}
 
     return await _rank(
