@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 SCORING_VERSION = "match-3"
@@ -42,6 +43,18 @@ class CvProfile:
     years: float | None
     text: str
     title: str | None = None
+    # Per-CV memo of "is this skill named in the text": ranking scores one CV against a
+    # hundred or more ads that share most of their skills.
+    _mentions: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    _lower: str | None = field(default=None, repr=False, compare=False)
+
+    def mentions(self, skill: str) -> bool:
+        hit = self._mentions.get(skill)
+        if hit is None:
+            if self._lower is None:
+                self._lower = self.text.lower()
+            hit = self._mentions[skill] = _mentioned(skill, self._lower)
+        return hit
 
 
 @dataclass
@@ -109,16 +122,18 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", " ", name.strip().lower())
 
 
+@lru_cache(maxsize=8192)
 def _canonical(name: str) -> str:
     from resumate.ai.skills import canonical_skill
 
     return canonical_skill(name) or name.strip()
 
 
-def _related(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _related(name: str) -> frozenset[str]:
     from resumate.ai.skills import related_skills
 
-    return related_skills(name)
+    return frozenset(related_skills(name))
 
 
 def _mentioned(skill: str, text_lower: str) -> bool:
@@ -133,7 +148,6 @@ def _mentioned(skill: str, text_lower: str) -> bool:
 
 def cover_skills(wanted: list[str], cv: CvProfile) -> SkillCoverage:
     have = {_key(_canonical(s)): s for s in cv.skills}
-    text_lower = cv.text.lower()
     matched: list[str] = []
     partial: list[dict[str, str]] = []
     missing: list[str] = []
@@ -144,7 +158,7 @@ def cover_skills(wanted: list[str], cv: CvProfile) -> SkillCoverage:
         if not key or key in seen:
             continue
         seen.add(key)
-        if key in have or _mentioned(skill, text_lower) or _mentioned(raw, text_lower):
+        if key in have or cv.mentions(skill) or (raw != skill and cv.mentions(raw)):
             matched.append(skill)
             continue
         via = next((have[_key(r)] for r in _related(skill) if _key(r) in have), None)

@@ -19,6 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 RESOURCE = "job"
 RRF_K = 60
 CANDIDATES = 100
+# The keyword stage adds at most this many ads to the vector stage's CANDIDATES: the ads
+# sharing most skills with the CV (everything beyond is found by meaning or not at all).
+KEYWORD_CANDIDATES = 60
 # Below this many rows per owner an exact scan is cheap and loses nothing to filtering.
 EXACT_THRESHOLD = 2_000
 # recall@20 0.926-0.957 at p95 11.7 ms on 100k jobs when asking the index for 20 rows
@@ -234,7 +237,7 @@ async def hybrid_candidates(
                 resource_type=resource_type,
                 owner_id=owner_id,
                 terms=terms,
-                k=k,
+                k=k if mode == "keyword" or skill_ids is None else min(k, KEYWORD_CANDIDATES),
                 skill_ids=skill_ids,
             ),
             start=1,

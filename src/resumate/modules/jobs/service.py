@@ -348,6 +348,7 @@ async def score_pairs(
     results: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
     digests: dict[uuid.UUID, str] = {}
+    profiles: dict[uuid.UUID, matching.CvProfile] = {}
     for cv, job, cosine in pairs:
         if cv.id not in digests:
             digests[cv.id] = _cv_digest(cv)
@@ -356,8 +357,10 @@ async def score_pairs(
         if hit is not None and hit.fingerprint == fingerprint:
             results.append(hit.result)
             continue
+        if cv.id not in profiles:
+            profiles[cv.id] = cv_profile(cv)
         result = matching.score_match(
-            cv_profile(cv), job_profile(job), cosine=cosine, model=model
+            profiles[cv.id], job_profile(job), cosine=cosine, model=model
         ).as_dict()
         results.append(result)
         fresh.append(
