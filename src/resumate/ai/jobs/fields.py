@@ -84,31 +84,29 @@ def _years_in(sentence: str, *, need_context: bool = True) -> list[float]:
 
 
 def min_experience_years(
-    text: str, *, required_text: str | None = None, nice_text: str | None = None
+    text: str, *, required_text: str | None = None, other_text: str | None = None
 ) -> float | None:
     """The ad's minimum years of experience (a range gives its lower bound).
 
-    With several figures ("5+ years of engineering, 2+ with AWS") the largest required one is
-    the overall bar; figures in nice-to-have sentences do not count.
+    ``required_text``: what the ad asks for (any "N years" there counts, even without the
+    word "experience"); ``other_text``: text of no particular part, read when the requirements
+    state no figure (the word "experience" or the like is needed there). Without either, the
+    whole ``text``. With several figures ("5+ years of engineering, 2+ with AWS") the largest
+    is the overall bar; a figure asked for only as a plus ("3 years preferred") is no minimum.
     """
     from resumate.ai.jobs.structure import is_nice_wording
 
-    found: list[float] = []
-    nice: list[float] = []
-    source = required_text if required_text else text
-    for sentence in _SENTENCE_SPLIT_RE.split(source):
-        # In a requirement part "5+ years in software" needs no word "experience".
-        values = _years_in(sentence, need_context=required_text is None)
-        (nice if is_nice_wording(sentence) else found).extend(values)
-    if nice_text:
-        for sentence in _SENTENCE_SPLIT_RE.split(nice_text):
-            nice.extend(_years_in(sentence))
-    if not found and required_text is not None:
-        # the figure may sit in a part we did not read as requirements
-        for sentence in _SENTENCE_SPLIT_RE.split(text):
+    def read(source: str, need_context: bool) -> list[float]:
+        found: list[float] = []
+        for sentence in _SENTENCE_SPLIT_RE.split(source):
             if not is_nice_wording(sentence):
-                found.extend(_years_in(sentence))
-    # A figure asked for only as a plus ("3 years preferred") is no minimum.
+                found.extend(_years_in(sentence, need_context=need_context))
+        return found
+
+    if required_text is None and other_text is None:
+        found = read(text, True)
+    else:
+        found = read(required_text or "", False) or read(other_text or "", True)
     return max(found) if found else None
 
 

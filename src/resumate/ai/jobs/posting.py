@@ -266,8 +266,10 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
 
     years = fields.min_experience_years(
         description,
-        required_text="\n".join(required_text) or None,
-        nice_text="\n".join(nice_text) or None,
+        required_text="\n".join(required_text),
+        other_text="\n".join(
+            line for kind, line in lines if kind in ("intro", "other", "responsibilities")
+        ),
     )
     # Pay is usually in the benefits or an unheaded line; never read it from legal text
     # (pay-transparency notices quote other roles' ranges rarely, but company parts quote
