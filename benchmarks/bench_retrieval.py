@@ -428,6 +428,7 @@ def build_index(libpq_url: str, model: str, dim: int) -> float:
         )
         conn.execute("VACUUM ANALYZE embeddings")
         conn.execute("VACUUM ANALYZE job_descriptions")
+        conn.execute("VACUUM ANALYZE job_skill_sets")
     return time.perf_counter() - started
 
 
@@ -564,6 +565,15 @@ async def run(args: argparse.Namespace, url: str) -> None:
             for offset in range(0, len(rows), batch):
                 await asyncio.to_thread(
                     copy_jobs, libpq_url(url), user_id, model, rows[offset : offset + batch]
+                )
+            async with database.sessionmaker() as session, session.begin():
+                await session.execute(
+                    text(
+                        "INSERT INTO job_skill_sets (job_id, user_id, skill_ids) "
+                        "SELECT id, user_id, skill_ids FROM job_descriptions "
+                        "WHERE user_id = :u AND is_active"
+                    ),
+                    {"u": user_id},
                 )
             phases.append(
                 [
@@ -787,8 +797,8 @@ async def run(args: argparse.Namespace, url: str) -> None:
                         (
                             await session.execute(
                                 text(
-                                    "SELECT count(*) FROM job_descriptions r "
-                                    "WHERE r.is_active AND r.skill_ids && CAST(:ids AS int[]) "
+                                    "SELECT count(*) FROM job_skill_sets r "
+                                    "WHERE r.skill_ids && CAST(:ids AS int[]) "
                                     "AND r.user_id = :o"
                                 ),
                                 {"ids": ids, "o": user_id},

@@ -1,5 +1,6 @@
 """jobs: facts read from the ad (languages, salary currency and period, location, seniority,
-language, parts) and skill ids in an integer array for the keyword stage of matching
+language, parts, duty skills), skill ids in an integer array, and a narrow table of the active
+ads' skill ids with a GIN index for the keyword stage of matching
 
 Revision ID: 0008
 Revises: 0005
@@ -72,14 +73,37 @@ def upgrade() -> None:
             sa.text("UPDATE job_descriptions SET skill_ids = :ids WHERE id = :id"),
             {"ids": ids, "id": row[0]},
         )
+    # The keyword stage of matching reads this narrow copy of the active ads' skill ids: an
+    # overlap count over the thousands of ads sharing a skill with a CV stays in a few MB
+    # instead of touching the wide job rows (text, tsvector) one page each.
+    op.create_table(
+        "job_skill_sets",
+        sa.Column("job_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("skill_ids", postgresql.ARRAY(sa.Integer()), nullable=False),
+        sa.PrimaryKeyConstraint("job_id", name="pk_job_skill_sets"),
+        sa.ForeignKeyConstraint(
+            ["job_id"],
+            ["job_descriptions.id"],
+            ondelete="CASCADE",
+            name="fk_job_skill_sets_job_id_job_descriptions",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], ondelete="CASCADE", name="fk_job_skill_sets_user_id_users"
+        ),
+    )
     op.execute(
-        "CREATE INDEX ix_job_descriptions_skill_ids ON job_descriptions "
-        "USING gin (skill_ids gin__int_ops) WHERE is_active"
+        "INSERT INTO job_skill_sets (job_id, user_id, skill_ids) "
+        "SELECT id, user_id, skill_ids FROM job_descriptions WHERE is_active"
+    )
+    op.execute(
+        "CREATE INDEX ix_job_skill_sets_skill_ids ON job_skill_sets "
+        "USING gin (skill_ids gin__int_ops)"
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_job_descriptions_skill_ids", table_name="job_descriptions")
+    op.drop_table("job_skill_sets")
     op.drop_constraint("ck_job_descriptions_salary_period", "job_descriptions", type_="check")
     for column in (
         "skill_ids",

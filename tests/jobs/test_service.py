@@ -87,3 +87,35 @@ async def test_skill_stage_keeps_the_ads_sharing_most_skills(
     everything = await job_service.skill_search(session, owner_id=owner, skill_ids=query, k=10)
     assert str(uuid.UUID(made["none"])) not in {str(i) for i in everything}
     assert len(everything) == 3
+
+
+async def test_skill_stage_follows_activation_and_deletion(
+    client: httpx.AsyncClient, session
+) -> None:  # type: ignore[no-untyped-def]
+    from resumate.ai.jobs import skill_ids
+
+    user, headers = await new_user_headers(client)
+    owner = uuid.UUID(user["id"])
+    job = await create_job(client, headers, required_skills=["Rust", "Tokio"])
+    query = skill_ids(["Rust"])
+    assert [
+        str(i)
+        for i in await job_service.skill_search(session, owner_id=owner, skill_ids=query, k=5)
+    ] == [job["id"]]
+    await client.patch(f"/api/v1/jobs/{job['id']}", json={"is_active": False}, headers=headers)
+    assert await job_service.skill_search(session, owner_id=owner, skill_ids=query, k=5) == []
+    await client.patch(
+        f"/api/v1/jobs/{job['id']}",
+        json={"is_active": True, "required_skills": ["Go"]},
+        headers=headers,
+    )
+    assert await job_service.skill_search(session, owner_id=owner, skill_ids=query, k=5) == []
+    found = await job_service.skill_search(
+        session, owner_id=owner, skill_ids=skill_ids(["go"]), k=5
+    )
+    assert [str(i) for i in found] == [job["id"]]
+    await client.delete(f"/api/v1/jobs/{job['id']}", headers=headers)
+    assert (
+        await job_service.skill_search(session, owner_id=owner, skill_ids=skill_ids(["go"]), k=5)
+        == []
+    )

@@ -57,6 +57,21 @@ class JobDescription(UUIDPk, Timestamps, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
+class JobSkillSet(Base):
+    """The skill ids of an active job, apart from its wide row: what the keyword stage of
+    matching scans (GIN index, overlap count). Kept by jobs.service; gone with the job."""
+
+    __tablename__ = "job_skill_sets"
+
+    job_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("job_descriptions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    skill_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False)
+
+
 class MatchResult(Base):
     """A cached CV-job score; valid while its fingerprint (CV analysis, job version, model,
     scoring version) is unchanged."""

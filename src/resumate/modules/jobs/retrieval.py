@@ -1,9 +1,10 @@
 """Candidate retrieval for matching: pgvector HNSW (or an exact scan for small accounts) and a
 keyword stage, fused by reciprocal rank fusion.
 
-The keyword stage for jobs compares skill ids (``ai.jobs.skill_id``) in an integer array with
-a GIN index and keeps only the ``k`` ads sharing most skills with the CV, so its cost follows
-the ads that share a skill, not the whole account; free-text search uses the full-text index.
+The keyword stage for jobs compares skill ids (``ai.jobs.skill_id``) in the narrow
+``job_skill_sets`` table (integer arrays, GIN index, intarray's overlap count) and keeps only
+the ``k`` ads sharing most skills with the CV, so its cost follows the ads that share a skill
+and never touches their wide rows; free-text search uses the full-text index.
 """
 
 from __future__ import annotations
@@ -138,10 +139,10 @@ async def skill_search(
         return []
     rows = await session.execute(
         text(
-            "SELECT r.id FROM job_descriptions r "
-            "WHERE r.is_active AND r.skill_ids && CAST(:ids AS int[]) AND r.user_id = :o "
-            "ORDER BY icount(r.skill_ids & CAST(:ids AS int[])) DESC, icount(r.skill_ids), r.id "
-            "LIMIT :k"
+            "SELECT s.job_id FROM job_skill_sets s "
+            "WHERE s.skill_ids && CAST(:ids AS int[]) AND s.user_id = :o "
+            "ORDER BY icount(s.skill_ids & CAST(:ids AS int[])) DESC, icount(s.skill_ids), "
+            "s.job_id LIMIT :k"
         ),
         {"ids": sorted(set(skill_ids)), "o": owner_id, "k": k},
     )

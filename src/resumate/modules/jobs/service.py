@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, undefer
@@ -26,7 +26,7 @@ from resumate.modules.analytics import service as analytics_service
 from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs.models import CV
 from resumate.modules.embeddings import service as embedding_service
-from resumate.modules.jobs.models import JobDescription, MatchResult
+from resumate.modules.jobs.models import JobDescription, JobSkillSet, MatchResult
 from resumate.modules.jobs.retrieval import (
     CANDIDATES,
     EXACT_THRESHOLD,
@@ -144,6 +144,21 @@ def _apply_requirements(job: JobDescription, given: dict[str, Any]) -> None:
     job.extracted_fields = fields
 
 
+async def _sync_skill_set(session: AsyncSession, job: JobDescription) -> None:
+    """The job's row in job_skill_sets: present with its skill ids while it is active."""
+    if job.is_active:
+        stmt = insert(JobSkillSet).values(
+            job_id=job.id, user_id=job.user_id, skill_ids=list(job.skill_ids or [])
+        )
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["job_id"], set_={"skill_ids": stmt.excluded.skill_ids}
+            )
+        )
+    else:
+        await session.execute(delete(JobSkillSet).where(JobSkillSet.job_id == job.id))
+
+
 async def _embed_job(session: AsyncSession, job: JobDescription) -> None:
     content = job_text(job)
     digest = embedding_service.content_digest(content)
@@ -179,6 +194,7 @@ async def create_job(
     _apply_requirements(job, data)
     session.add(job)
     await session.flush()
+    await _sync_skill_set(session, job)
     await _embed_job(session, job)
     await analytics_service.record_event(
         session,
@@ -244,6 +260,7 @@ async def update_job(
     await session.flush()
     await session.refresh(job)
     usercache.touch(session, job.user_id)
+    await _sync_skill_set(session, job)
     if text_changed:
         await _embed_job(session, job)
     return job
@@ -333,17 +350,21 @@ async def score_pairs(
     if not pairs:
         return []
     keys = [(cv.id, job.id) for cv, job, _ in pairs]
+    cvs = {a for a, _ in keys}
+    jobs = {b for _, b in keys}
+    # One CV against many jobs (or the reverse) reads one range of the primary key (or the
+    # job index); a list of row pairs would not use them.
+    if len(cvs) == 1:
+        where = [MatchResult.cv_id == next(iter(cvs)), MatchResult.job_id.in_(list(jobs))]
+    elif len(jobs) == 1:
+        where = [MatchResult.job_id == next(iter(jobs)), MatchResult.cv_id.in_(list(cvs))]
+    else:
+        where = [
+            func.row(MatchResult.cv_id, MatchResult.job_id).in_([func.row(a, b) for a, b in keys])
+        ]
     cached = {
         (row.cv_id, row.job_id): row
-        for row in (
-            await session.execute(
-                select(MatchResult).where(
-                    func.row(MatchResult.cv_id, MatchResult.job_id).in_(
-                        [func.row(a, b) for a, b in keys]
-                    )
-                )
-            )
-        ).scalars()
+        for row in (await session.execute(select(MatchResult).where(*where))).scalars()
     }
     results: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
