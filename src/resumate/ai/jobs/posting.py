@@ -185,12 +185,18 @@ def _add(target: list[str], name: str) -> None:
 
 
 def _skills_of(
-    sentence: str, *, industry_ok: bool, acronyms: frozenset[str] = frozenset()
+    sentence: str,
+    *,
+    industry_ok: bool,
+    acronyms: frozenset[str] = frozenset(),
+    section: str = "other",
 ) -> tuple[list[str], list[str]]:
-    """(skills, spoken languages) mentioned in one sentence."""
+    """(skills, spoken languages) mentioned in one sentence. A requirement part is read as a
+    CV's skills list is ("skills" section: fields such as "software development" count there),
+    any other text as prose."""
     skills: list[str] = []
     languages: list[str] = []
-    for occ in find_occurrences(sentence, "other"):
+    for occ in find_occurrences(sentence, section):
         skill = occ.skill
         if _UNIT_AFTER_RE.match(sentence[occ.end :]) or sentence[occ.start : occ.end] in acronyms:
             continue
@@ -224,7 +230,7 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
         # The title names the work, not a requirement; grades and tech in brackets
         # ("Service Designer (SEO)") say even less.
         bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", title)
-        for name in _skills_of(bare, industry_ok=False)[0]:
+        for name in _skills_of(bare, industry_ok=False, section="skills")[0]:
             _add(duties, name)
     for kind, line in lines:
         if kind == "responsibilities" and has_requirements:
@@ -251,7 +257,12 @@ def parse_posting(description: str, *, title: str = "") -> JobPosting:
                 pieces = [(sentence, is_nice_wording(sentence))]
             for piece, is_nice in pieces:
                 (nice_text if is_nice else required_text).append(piece)
-                skills, spoken = _skills_of(piece, industry_ok=industry_ok, acronyms=acronyms)
+                skills, spoken = _skills_of(
+                    piece,
+                    industry_ok=industry_ok,
+                    acronyms=acronyms,
+                    section="skills" if kind in _SOURCE_KINDS else "other",
+                )
                 for name in skills:
                     if is_nice:
                         if name not in required:
