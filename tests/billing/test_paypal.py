@@ -159,8 +159,18 @@ async def test_replayed_forged_and_altered_webhooks_change_nothing(
         f"{API}/billing/webhooks/paypal", content=json.dumps(altered), headers=good_headers
     )
     assert response.status_code == 400
-    # No transmission headers: refused before asking PayPal.
+    # No transmission headers, or a certificate off PayPal: refused before asking PayPal.
     asked = len(paypal.requests_to("/v1/notifications/verify-webhook-signature"))
+    for cert in (
+        "https://evil.example/cert",
+        "http://api.paypal.com/cert",
+        "https://paypal.com.evil/c",
+    ):
+        off_headers, body = paypal.signed(event)
+        off_headers["PAYPAL-CERT-URL"] = cert
+        off = await client.post(f"{API}/billing/webhooks/paypal", content=body, headers=off_headers)
+        assert off.status_code == 400, cert
+        assert "PAYPAL-CERT-URL" in off.json()["error"]["message"]
     bare = await client.post(
         f"{API}/billing/webhooks/paypal",
         content=json.dumps(event),

@@ -12,6 +12,7 @@ from resumate.core.envelope import Envelope, ErrorEnvelope, PageParams, ok, pagi
 from resumate.core.text import ShortText
 from resumate.modules.auth.dependencies import AdminUser, CurrentUser
 from resumate.modules.billing import service as billing_service
+from resumate.modules.billing import webhooks as billing_webhooks
 from resumate.modules.billing.schemas import (
     AdminSubscriptionRead,
     CheckoutIn,
@@ -93,7 +94,7 @@ async def paypal_webhook(request: Request, session: SessionDep) -> Envelope[Webh
     (``verify-webhook-signature``) and each event applied once; a replay answers 200 and
     changes nothing."""
     body = await request.body()
-    result = await billing_service.receive_webhook(
+    result = await billing_webhooks.receive_webhook(
         session, headers=dict(request.headers), body=body
     )
     return ok(WebhookRead(**result))
