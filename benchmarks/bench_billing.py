@@ -70,7 +70,7 @@ async def main(actions: int, webhooks: int) -> None:
     server = start_embedded(tmp, database="bench")
     try:
         url = server.url("bench")
-        upgrade(url)
+        await asyncio.to_thread(upgrade, url)
         base = Settings(
             env="test",
             data_dir=tmp,
@@ -198,7 +198,19 @@ async def main(actions: int, webhooks: int) -> None:
                 )
                 replays.append(time.perf_counter() - started)
                 assert response.json()["data"]["outcome"] == "duplicate"
+            verify_only: list[float] = []
+            pp = billing_service.paypal_client(paypal)
+            for headers, body in deliveries[:100]:
+                lowered = {k.lower(): v for k, v in headers.items()}
+                started = time.perf_counter()
+                await pp.verify_webhook_signature(
+                    headers=lowered,
+                    webhook_id=fake.webhook_id,
+                    event=__import__("json").loads(body),
+                )
+                verify_only.append(time.perf_counter() - started)
             rows.append(line("webhook, new event (verify + apply)", new_events))
+            rows.append(line("verify-webhook-signature call alone (fake PayPal)", verify_only))
             rows.append(line("webhook, replay (verify + no-op)", replays))
         fake.stop()
         await database.dispose()

@@ -115,10 +115,12 @@ def create_app(
             yield
         finally:
             from resumate.ai.isolated import close_analysis_pool
+            from resumate.modules.billing.paypal import close_clients
             from resumate.modules.resumes.service import close_render_pool
 
             await asyncio.to_thread(close_render_pool)
             await asyncio.to_thread(close_analysis_pool)
+            await close_clients()
             from resumate.modules.notifications.hub import stop_hub
 
             await stop_hub()

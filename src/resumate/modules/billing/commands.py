@@ -36,6 +36,9 @@ def sync_paypal() -> None:
             message = exc.message + (f" {reason}" if reason else "")
             raise _fail(message + (f" (PayPal debug id {debug})" if debug else "")) from exc
         finally:
+            from resumate.modules.billing.paypal import close_clients
+
+            await close_clients()
             await database.dispose()
 
     results = asyncio.run(run())

@@ -8,11 +8,15 @@ exponential backoff; any other failure is a ``PayPalError`` with PayPal's debug 
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import time
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
+import certifi
 import httpx
 import structlog
 
@@ -55,6 +59,22 @@ class _Token:
 
 
 _tokens: dict[tuple[str, str], _Token] = {}
+_clients: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[str, float], httpx.AsyncClient]
+] = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes milliseconds: once per process, not per client.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+async def close_clients() -> None:
+    """Close this event loop's PayPal connections (at shutdown)."""
+    per_loop = _clients.pop(asyncio.get_running_loop(), {})
+    for client in per_loop.values():
+        await client.aclose()
 
 
 def clear_token_cache() -> None:
@@ -94,9 +114,18 @@ class PayPalClient:
     # ---- transport --------------------------------------------------------------------
 
     def _http(self) -> httpx.AsyncClient:
-        # A client per call: PayPal traffic is light, and a pooled client would be bound to
-        # one event loop (the CLI, the server and the tests each run their own).
-        return httpx.AsyncClient(base_url=self.api_base, timeout=self.timeout)
+        # One pooled client per event loop (a pool is bound to its loop; the CLI, the server
+        # and the tests each run their own), so calls reuse the TLS connection to PayPal.
+        loop = asyncio.get_running_loop()
+        per_loop = _clients.setdefault(loop, {})
+        key = (self.api_base, self.timeout)
+        client = per_loop.get(key)
+        if client is None or client.is_closed:
+            client = httpx.AsyncClient(
+                base_url=self.api_base, timeout=self.timeout, verify=_ssl_context()
+            )
+            per_loop[key] = client
+        return client
 
     async def _send(
         self,
@@ -120,10 +149,9 @@ class PayPalClient:
             if authorised:
                 headers["Authorization"] = f"Bearer {await self._token()}"
             try:
-                async with self._http() as http:
-                    response = await http.request(
-                        method, path, json=json, data=data, auth=auth, headers=headers
-                    )
+                response = await self._http().request(
+                    method, path, json=json, data=data, auth=auth, headers=headers
+                )
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt < self.retries:
                     attempt += 1
