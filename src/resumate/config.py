@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     paypal_timeout: float = 20.0
     paypal_retries: int = 3
     billing_grace_days: int = 7
-    # Where PayPal sends the buyer after approving or cancelling (default: <public_url>/billing).
+    # Where PayPal sends the buyer after approving or cancelling (default: the web settings page).
     billing_return_url: str | None = None
     billing_cancel_url: str | None = None
 
