@@ -682,6 +682,8 @@ async def admin_metrics(session: AsyncSession) -> dict[str, Any]:
             .where(
                 Subscription.status.in_(LIVE_STATUSES),
                 Subscription.cancel_at_period_end.is_(False),
+                # A failed payment whose grace is over no longer brings revenue.
+                Subscription.grace_until.is_(None) | (Subscription.grace_until > now),
             )
             .group_by(Plan.currency, Plan.interval)
         )
