@@ -111,7 +111,8 @@ class Settings(BaseSettings):
     paypal_timeout: float = 20.0
     paypal_retries: int = 3
     billing_grace_days: int = 7
-    # Where PayPal sends the buyer after approving or cancelling (default: the web settings page).
+    # Where PayPal sends the buyer back (default: the web app's /billing/return and
+    # /billing/cancelled pages under the public URL).
     billing_return_url: str | None = None
     billing_cancel_url: str | None = None
 

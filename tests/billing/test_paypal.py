@@ -97,8 +97,8 @@ async def test_free_user_hits_quota_upgrades_and_is_activated_by_webhook(
     assert request["body"]["custom_id"] == user["id"]
     assert request["body"]["plan_id"] in paypal.plans
     context = request["body"]["application_context"]
-    assert context["return_url"].endswith("/app/settings?billing=approved")
-    assert context["cancel_url"].endswith("/app/settings?billing=cancelled")
+    assert context["return_url"].endswith("/billing/return")
+    assert context["cancel_url"].endswith("/billing/cancelled")
     assert request["headers"]["paypal-request-id"].startswith("resumate-checkout-")
     # Not yet approved: still free.
     assert (await my_subscription(client, headers))["plan"] == "free"

@@ -517,8 +517,8 @@ async def start_checkout(session: AsyncSession, *, user: User, plan_slug: str) -
         created = await paypal_client(settings).create_subscription(
             plan_id=plan.paypal_plan_id,
             custom_id=str(user.id),
-            return_url=settings.billing_return_url or f"{base}/app/settings?billing=approved",
-            cancel_url=settings.billing_cancel_url or f"{base}/app/settings?billing=cancelled",
+            return_url=settings.billing_return_url or f"{base}/billing/return",
+            cancel_url=settings.billing_cancel_url or f"{base}/billing/cancelled",
             request_id=f"resumate-checkout-{subscription.id}",
         )
     except PayPalError as exc:
