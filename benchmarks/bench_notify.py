@@ -70,9 +70,9 @@ async def cluster(
     """``servers`` resumate processes on one embedded PostgreSQL (the first runs the worker)."""
     with tempfile.TemporaryDirectory(prefix="bench-notify-") as tmp:
         data_dir = Path(tmp) / "data"
-        pg = start_embedded(data_dir)
+        pg = await asyncio.to_thread(start_embedded, data_dir)
         url = pg.url()
-        upgrade(url)
+        await asyncio.to_thread(upgrade, url)
         started: list[Server] = []
         try:
             for index in range(servers):
@@ -202,7 +202,8 @@ async def bench_summary(args: argparse.Namespace) -> None:
 
 
 async def bench_dashboard(args: argparse.Namespace) -> None:
-    from tests.cvs.files import make_pdf
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.cvs.files import make_pdf  # real PDFs compiled with Typst
 
     env = {"REDIS_URL": args.redis} if args.redis else {}
     async with (
@@ -403,7 +404,7 @@ async def bench_sse(args: argparse.Namespace) -> None:
                 ms(max(every)),
             ]
         )
-        print("commit (the worker's COMMIT returning) -> event parsed by a client, 2 servers")
+        print("worker COMMIT sent -> event parsed by an SSE client, 2 server processes")
         print(fmt_table(["stream on", "events", "p50 ms", "p95 ms", "max ms"], rows))
         print(load())
 
