@@ -296,3 +296,34 @@ async def test_plan_page_and_paypal_return_pages(client: httpx.AsyncClient) -> N
     assert "PDF downloads this month" in dashboard.text
     for path in ("/billing/return", "/billing/cancelled"):
         assert (await client.get(path)).status_code == 200
+
+
+async def test_notification_bell_and_page(client: httpx.AsyncClient, session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from resumate.modules.notifications import service as notification_service
+    from resumate.modules.users.models import User
+
+    email = await signup(client)
+    user = (await session.execute(select(User).where(User.email == email))).scalar_one()
+    empty = await client.get("/app/notifications/bell")
+    assert empty.status_code == 200 and "0 unread" in empty.text
+    await notification_service.notify(
+        session,
+        user_id=user.id,
+        kind="cv_analysis_ready",
+        title="Your CV is analysed",
+        body="Score 88",
+        link="/app/cvs",
+    )
+    await session.flush()
+    bell = await client.get("/app/notifications/bell")
+    assert "1 unread" in bell.text and 'class="badge count-badge">1<' in bell.text
+    listing = await client.get("/app/notifications")
+    assert "Your CV is analysed" in listing.text
+    note_id = re.search(r"/app/notifications/([0-9a-f-]{36})/open", listing.text).group(1)  # type: ignore[union-attr]
+    opened = await client.post(
+        f"/app/notifications/{note_id}/open", data={"csrf_token": client.cookies["csrf_token"]}
+    )
+    assert opened.status_code == 303 and opened.headers["location"] == "/app/cvs"
+    assert "0 unread" in (await client.get("/app/notifications/bell")).text

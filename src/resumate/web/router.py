@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from resumate.web import auth, billing, cvs, jobs, pages, resumes, settings
+from resumate.web import auth, billing, cvs, jobs, notifications, pages, resumes, settings
 
 router = APIRouter(include_in_schema=False)
-for feature in (pages, auth, resumes, cvs, jobs, billing, settings):
+for feature in (pages, auth, resumes, cvs, jobs, billing, notifications, settings):
     router.include_router(feature.router)

@@ -297,6 +297,12 @@ EN: dict[str, str] = {
     "match.suggestions": "Suggestions",
     "match.title": "{cv} for {job}",
     "match.gap": "{years} years short of the asked experience",
+    # notifications
+    "notes.title": "Notifications",
+    "notes.bell": "Notifications: {count} unread",
+    "notes.read_all": "Mark all as read",
+    "notes.new": "New",
+    "notes.empty": "Nothing new: notifications about your CVs, plan and shared resumes appear here.",
     # plan and usage
     "nav.plan": "Plan",
     "plan.title": "Plan and usage",
