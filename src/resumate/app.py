@@ -195,7 +195,7 @@ def _add_operations_routes(app: FastAPI) -> None:
 
     @app.get("/health/ready", tags=["operations"])
     async def ready(request: Request) -> JSONResponse:
-        """Readiness: 200 when the database (and every configured dependency) answers."""
+        """Readiness: 200 when the database answers (``degraded`` if Redis does not), else 503."""
         checks: dict[str, str] = {}
         healthy = True
         try:
@@ -205,15 +205,21 @@ def _add_operations_routes(app: FastAPI) -> None:
             healthy = False
             checks["database"] = f"error: {type(exc).__name__}"
         settings: Settings = request.app.state.settings
+        degraded: list[str] = []
         if settings.redis_url:
-            try:
-                from resumate.core.redis import ping_redis
+            # Redis only speeds things up (cache, shared rate limits): without it the service
+            # still serves, so it makes the instance degraded, not unready.
+            from resumate.core.redis import breaker, ping_redis
 
+            try:
                 await ping_redis(settings.redis_url)
                 checks["redis"] = "ok"
+                breaker.success()
             except Exception as exc:
-                healthy = False
+                degraded.append("redis")
                 checks["redis"] = f"error: {type(exc).__name__}"
+        if healthy and degraded:
+            return JSONResponse({"status": "degraded", "checks": checks, "degraded": degraded})
         if healthy:
             return JSONResponse({"status": "ready", "checks": checks})
         failing = [name for name, value in checks.items() if value != "ok"]

@@ -140,3 +140,96 @@ def faulty_s3(moto_endpoint: str) -> Iterator[FaultyProxy]:
         yield proxy
     finally:
         proxy.close()
+
+
+# ---- Redis: the machine's (a dedicated db number) and one of our own we can kill ----------
+
+TEST_REDIS_DB = 11
+
+
+@pytest.fixture
+def machine_redis_url() -> Iterator[str]:
+    from tests.conftest import port_open
+
+    require_service("redis", port_open("127.0.0.1", 6379), "no Redis on 127.0.0.1:6379")
+    import redis
+
+    url = f"redis://127.0.0.1:6379/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match="resumate:*"):
+        client.delete(key)
+    try:
+        yield url
+    finally:
+        for key in client.scan_iter(match="resumate:*"):
+            client.delete(key)
+        client.close()
+
+
+class OwnRedis:
+    """A ``redis-server`` of our own on a free port (no persistence), to stop mid-run."""
+
+    def __init__(self, workdir: str) -> None:
+        import shutil
+
+        binary = shutil.which("redis-server")
+        require_service("redis-server binary", binary is not None, "install redis-server")
+        self.binary = str(binary)
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: Any = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        from tests.conftest import port_open
+
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.workdir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Any) -> Iterator[OwnRedis]:
+    server = OwnRedis(str(tmp_path))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def fresh_breaker() -> Iterator[None]:
+    from resumate.core.redis import breaker
+
+    breaker.down_since, breaker.retry_at = None, 0.0
+    yield
+    breaker.down_since, breaker.retry_at = None, 0.0

@@ -98,6 +98,19 @@ JOBS = Counter(
     registry=REGISTRY,
 )
 
+CACHE = Counter(
+    "resumate_cache_lookups_total",
+    "Shared-cache lookups by namespace and outcome (hit, miss, bypass = no Redis)",
+    ["namespace", "outcome"],
+    registry=REGISTRY,
+)
+REDIS_FALLBACKS = Counter(
+    "resumate_redis_fallbacks_total",
+    "Operations that fell back to in-process behaviour because Redis did not answer",
+    ["what"],
+    registry=REGISTRY,
+)
+
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     HTTP.observe(method, route, status, seconds)

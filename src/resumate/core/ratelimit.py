@@ -59,12 +59,30 @@ class MemoryBackend:
 
 
 class RedisBackend:
+    """Windows shared by every process; while Redis is down, windows in this process."""
+
     def __init__(self, url: str) -> None:
         from resumate.core.redis import get_redis
 
         self.redis = get_redis(url)
+        self.fallback = MemoryBackend()
 
     async def hit(self, key: str, window: int) -> tuple[int, int]:
+        from resumate.core.metrics import REDIS_FALLBACKS
+        from resumate.core.redis import breaker
+
+        if breaker.available:
+            try:
+                result = await self._hit(key, window)
+            except Exception as exc:
+                breaker.failure(exc, "rate limit")
+            else:
+                breaker.success()
+                return result
+        REDIS_FALLBACKS.labels("rate_limit").inc()
+        return await self.fallback.hit(key, window)
+
+    async def _hit(self, key: str, window: int) -> tuple[int, int]:
         now = time.time()
         bucket = int(now // window)
         redis_key = f"resumate:rl:{key}:{bucket}"
@@ -75,9 +93,15 @@ class RedisBackend:
         return int(count), max(1, math.ceil((bucket + 1) * window - now))
 
     async def reset(self, key: str) -> None:
+        await self.fallback.reset(key)
         pattern = f"resumate:rl:{key}:*"
-        async for found in self.redis.scan_iter(match=pattern):
-            await self.redis.delete(found)
+        try:
+            async for found in self.redis.scan_iter(match=pattern):
+                await self.redis.delete(found)
+        except Exception as exc:
+            from resumate.core.redis import breaker
+
+            breaker.failure(exc, "rate limit reset")
 
 
 class RateLimiter:

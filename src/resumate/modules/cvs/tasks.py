@@ -16,6 +16,7 @@ from resumate.ai.documents import DocumentError
 from resumate.ai.isolated import AnalysisCrashed, AnalysisTimeout, analyze_isolated
 from resumate.ai.schemas import CVAnalysis
 from resumate.config import get_settings
+from resumate.core import cache
 from resumate.core.db import get_database
 from resumate.core.metrics import JOBS
 from resumate.core.queue import queue, retry_stalled_jobs
@@ -191,6 +192,7 @@ async def analyze_cv(cv_id: str) -> None:
             session, identifier, only_if="processing", **_result_values(analysis, text)
         ):
             return  # deleted, or given up by the sweep while we worked
+        cache.touch_user(session, owner_id)  # matches and dashboards now include this CV
         if embedded is not None:
             model, vector = embedded
             await embedding_service.store(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
+from resumate.core import cache
 from resumate.core.db import SessionDep
 from resumate.core.envelope import Envelope, PageParams, ok, paginated
 from resumate.core.text import ShortText
@@ -110,11 +111,21 @@ async def matches_for_cv(
     cv: OwnedCV, user: CurrentUser, session: SessionDep, limit: Limit = 20
 ) -> Envelope[list[JobMatch]]:
     """My active jobs ranked for this CV, each with score, breakdown and explanation."""
-    ranked = await job_service.match_jobs_for_cv(session, user_id=user.id, cv_id=cv.id, limit=limit)
+
+    async def build() -> list[dict[str, Any]]:
+        ranked = await job_service.match_jobs_for_cv(
+            session, user_id=user.id, cv_id=cv.id, limit=limit
+        )
+        return [
+            JobMatch(job=JobBrief.model_validate(job), **_fields(r)).model_dump(mode="json")
+            for job, r in ranked
+        ]
+
+    found, _ = await cache.cached("matches", ["cv", cv.id, limit], build, user_id=user.id)
     await job_service.record_matches_viewed(
         session, user_id=user.id, resource_type="cv", resource_id=cv.id
     )
-    return ok([JobMatch(job=JobBrief.model_validate(job), **_fields(r)) for job, r in ranked])
+    return ok([JobMatch.model_validate(item) for item in found])
 
 
 @router.get("/jobs/{id}/matches")
@@ -122,13 +133,18 @@ async def matches_for_job(
     job: OwnedJob, user: CurrentUser, session: SessionDep, limit: Limit = 20
 ) -> Envelope[list[CVMatch]]:
     """My analysed CVs ranked for this job."""
-    ranked = await job_service.match_cvs_for_job(
-        session, user_id=user.id, job_id=job.id, limit=limit
-    )
+
+    async def build() -> list[dict[str, Any]]:
+        ranked = await job_service.match_cvs_for_job(
+            session, user_id=user.id, job_id=job.id, limit=limit
+        )
+        return [CVMatch(cv=cv_brief(cv), **_fields(r)).model_dump(mode="json") for cv, r in ranked]
+
+    found, _ = await cache.cached("matches", ["job", job.id, limit], build, user_id=user.id)
     await job_service.record_matches_viewed(
         session, user_id=user.id, resource_type="job", resource_id=job.id
     )
-    return ok([CVMatch(cv=cv_brief(cv), **_fields(r)) for cv, r in ranked])
+    return ok([CVMatch.model_validate(item) for item in found])
 
 
 @router.post("/match")

@@ -47,7 +47,10 @@ async def _read_file(file: UploadFile) -> bytes:
 @router.get("")
 async def list_templates(session: SessionDep) -> Envelope[list[TemplateRead]]:
     """The templates a resume can use (public)."""
-    return ok([to_read(t) for t in await template_service.list_templates(session)])
+    listed = await template_service.active_template_list(
+        session, serialize=lambda t: to_read(t).model_dump(mode="json")
+    )
+    return ok([TemplateRead.model_validate(item) for item in listed])
 
 
 @router.get("/{id}")

@@ -8,6 +8,7 @@ import io
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -16,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
+from resumate.core import cache
 from resumate.core.errors import Conflict, NotFound, ValidationFailed
 from resumate.modules.templates.models import Template
 from resumate.rendering import pdf as rendering
 
 DEFAULT_TEMPLATE = "classic"
+CACHE_NAMESPACE = "templates"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_TEMPLATE_FILES = 64
 MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
@@ -30,6 +33,18 @@ MAIN_FILE = "template.typ"
 def builtin_uuid(slug: str) -> uuid.UUID:
     """Stable ids for the built-ins, the same on every installation."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"resumate:template:{slug}")
+
+
+async def active_template_list(
+    session: AsyncSession, *, serialize: Callable[[Template], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The active templates, serialised, from the shared cache (bumped by every write)."""
+
+    async def build() -> list[dict[str, Any]]:
+        return [serialize(t) for t in await list_templates(session)]
+
+    value, _ = await cache.cached(CACHE_NAMESPACE, ["active"], build, ttl=3600)
+    return list(value)
 
 
 async def list_templates(
@@ -172,6 +187,7 @@ async def create_template(
             await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"A template with slug {slug!r} already exists") from exc
+    cache.touch_namespace(session, CACHE_NAMESPACE)
     return template
 
 
@@ -199,6 +215,7 @@ async def update_template(
         if changes.get(field) is not None:
             setattr(template, field, changes[field])
     await session.flush()
+    cache.touch_namespace(session, CACHE_NAMESPACE)
     return template
 
 
@@ -215,6 +232,7 @@ async def delete_template(session: AsyncSession, *, template_id: uuid.UUID) -> N
     else:
         await session.delete(template)
     await session.flush()
+    cache.touch_namespace(session, CACHE_NAMESPACE)
 
 
 async def preview_png(session: AsyncSession, *, template_id: uuid.UUID) -> bytes:
