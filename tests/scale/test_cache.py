@@ -60,7 +60,7 @@ async def test_cached_values_follow_versions(
     first, hit = await cache.cached("demo", ["a", 1], build, user_id=user)
     assert (first, hit) == ({"n": 1, "text": "Ünïcødé 🚀 \u202e"}, False)
     assert await cache.cached("demo", ["a", 1], build, user_id=user) == (first, True)
-    other, hit = await cache.cached("demo", ["a", 1], build, user_id=uuid.uuid4())
+    _, hit = await cache.cached("demo", ["a", 1], build, user_id=uuid.uuid4())
     assert not hit, "another user never sees this user's value"
 
     # A touch inside a transaction that rolls back changes nothing...
