@@ -98,6 +98,7 @@ def create_app(
                 db_module.libpq_url(url),
                 concurrency=settings.worker_concurrency,
                 run_worker=settings.worker_in_process,
+                stall_seconds=settings.job_stall_seconds,
             )
             await runner.start()
             # Render processes spawn and warm up in the background: no slow first PDF.

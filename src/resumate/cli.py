@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import os
 import shutil
@@ -167,7 +168,12 @@ def worker(
     """Run a stand-alone job worker (any number, on any machine sharing the database)."""
     from resumate.core.db import Database, libpq_url, set_database
     from resumate.core.logging import configure_logging
-    from resumate.core.queue import QueueRunner, queue
+    from resumate.core.queue import (
+        QueueRunner,
+        run_worker_resilient,
+        watch_stalled_jobs,
+        worker_options,
+    )
     from resumate.core.storage import set_storage
     from resumate.registry import import_all_tasks
 
@@ -185,18 +191,30 @@ def worker(
         set_storage(build_storage(settings))
         runner = QueueRunner(libpq_url(url), concurrency=concurrency)
         await runner.start()
+        watchdog = asyncio.create_task(watch_stalled_jobs(settings.job_stall_seconds))
         try:
             options: dict[str, Any] = {}
             if queues:
                 options["queues"] = queues
-            await queue.run_worker_async(
-                concurrency=concurrency,
-                install_signal_handlers=True,
-                wait=True,
-                name=f"{socket.gethostname()}-{os.getpid()}",
-                **options,
-            )
+            # Our own signal handling: SIGTERM/SIGINT cancel the worker (a graceful stop), so
+            # a worker that procrastinate stopped on a lost database can be started again.
+            main = asyncio.current_task()
+            assert main is not None
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, main.cancel)
+            with contextlib.suppress(asyncio.CancelledError):
+                await run_worker_resilient(
+                    concurrency=concurrency,
+                    install_signal_handlers=False,
+                    wait=True,
+                    name=f"{socket.gethostname()}-{os.getpid()}",
+                    shutdown_graceful_timeout=30,
+                    **worker_options(settings.job_stall_seconds),
+                    **options,
+                )
         finally:
+            watchdog.cancel()
             from resumate.ai.isolated import close_analysis_pool
 
             await runner.stop()
@@ -380,6 +398,44 @@ def storage_migrate(
     )
     if counts["failed"]:
         raise typer.Exit(1)
+
+
+@storage_app.command("sweep")
+def storage_sweep(
+    min_age: Annotated[
+        float, typer.Option(help="Leave files younger than this many seconds (uploads in flight)")
+    ] = 3600.0,
+) -> None:
+    """Delete stored files no row owns, clean interrupted uploads, and settle rows whose file
+    is missing (CVs marked failed, stored PDFs forgotten). Also run hourly by the workers."""
+    from resumate.app import build_storage
+    from resumate.core.db import Database
+    from resumate.core.storage import StorageError
+    from resumate.core.sweep import sweep_storage
+    from resumate.registry import import_all_models
+
+    settings = _settings()
+    url = _database_url(settings)
+    import_all_models()
+    import resumate.modules  # noqa: F401 - features register their key sources on import
+    from resumate.modules import routers
+
+    routers()
+
+    async def run() -> dict[str, int]:
+        database = Database(url, pool_size=2, max_overflow=0)
+        try:
+            return await sweep_storage(
+                database.sessionmaker, build_storage(settings), min_age=min_age
+            )
+        finally:
+            await database.dispose()
+
+    try:
+        counts = asyncio.run(run())
+    except StorageError as exc:
+        raise _fail(f"storage is not usable: {exc}") from exc
+    typer.echo(", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in counts.items()))
 
 
 def _files_root(settings):  # type: ignore[no-untyped-def]

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # Jobs: on the embedded default the worker runs inside the server process.
     run_worker_in_process: bool | None = None
     worker_concurrency: int = 2
+    # A job whose worker sent no heartbeat for this long (killed, frozen, host lost) is put back
+    # for another worker; workers send a heartbeat every quarter of it.
+    job_stall_seconds: float = Field(default=60.0, ge=2.0, le=3600.0)
 
     storage_backend: Literal["local", "s3"] = "local"
     s3_bucket: str | None = None

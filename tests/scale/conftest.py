@@ -7,6 +7,7 @@ import http.client
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +68,7 @@ class FaultyProxy:
         self.methods = {"GET", "PUT", "POST", "DELETE", "HEAD"}
         self.requests = 0
         self.budget: int | None = None  # fail only this many requests, then heal
+        self.part_delay = 0.0  # hold the second part of multipart uploads this long
         self.failed = 0
         proxy = self
 
@@ -104,6 +106,8 @@ class FaultyProxy:
                     if self.command != "HEAD":
                         self.wfile.write(payload)
                     return
+                if proxy.part_delay and self.command == "PUT" and "partNumber=2" in self.path:
+                    time.sleep(proxy.part_delay)
                 host, _, port = proxy.upstream.partition(":")
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -73,23 +74,76 @@ async def defer(
     return await task.configure(**options).defer_async(**kwargs)
 
 
-async def retry_stalled_jobs(seconds_since_heartbeat: float = 60) -> int:
+async def retry_stalled_jobs(seconds_since_heartbeat: float | None = None) -> int:
     """Put back jobs whose worker died (no heartbeat) so another worker runs them."""
+    if seconds_since_heartbeat is None:
+        from resumate.config import get_settings
+
+        seconds_since_heartbeat = get_settings().job_stall_seconds
     count = 0
     for job in await queue.job_manager.get_stalled_jobs(
         seconds_since_heartbeat=seconds_since_heartbeat
     ):
-        await queue.job_manager.retry_job(job)
+        try:
+            await queue.job_manager.retry_job(job)
+        except Exception as exc:  # another worker's watchdog put it back first
+            log.info("stalled job not retried", job_id=job.id, error=repr(exc)[:200])
+            continue
         count += 1
     if count:
         log.warning("stalled jobs retried", count=count)
     return count
 
 
+async def run_worker_resilient(**options: Any) -> None:
+    """Run a procrastinate worker until cancelled. procrastinate stops its worker when the
+    database connection is lost (a PostgreSQL restart, a failover): start it again, with a
+    growing pause, so a database outage never needs a Resumate restart."""
+    delay = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            await queue.run_worker_async(**options)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("job worker failed; starting it again", error=repr(exc)[:300], delay=delay)
+        else:
+            log.warning("job worker stopped on its own (database lost?); starting it again")
+        if time.monotonic() - started > 60:
+            delay = 1.0
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 10.0)
+
+
+def worker_options(stall_seconds: float) -> dict[str, Any]:
+    """Heartbeat timings for ``run_worker_async`` that let a dead worker be noticed in time."""
+    return {
+        "update_heartbeat_interval": max(0.5, stall_seconds / 4),
+        "stalled_worker_timeout": stall_seconds,
+    }
+
+
+async def watch_stalled_jobs(stall_seconds: float) -> None:
+    """Run in every worker: every half stall time, put back jobs of workers that died."""
+    while True:
+        await asyncio.sleep(max(1.0, stall_seconds / 2))
+        try:
+            await retry_stalled_jobs(stall_seconds)
+        except Exception as exc:  # the database is away: try again next round
+            log.warning("stalled-job check failed", error=repr(exc)[:200])
+
+
 @queue.periodic(cron="*/5 * * * *", periodic_id="maintenance")
 @queue.task(name="maintenance", queueing_lock="maintenance", pass_context=False)
 async def maintenance(timestamp: int) -> None:
+    from resumate.core.sweep import maintenance_sweep
+
     await retry_stalled_jobs()
+    try:
+        await maintenance_sweep()
+    except Exception:
+        log.exception("storage sweep failed")
     for hook in _maintenance_hooks:
         try:
             await hook()
@@ -120,7 +174,10 @@ class QueueRunner:
         concurrency: int = 2,
         run_worker: bool = False,
         queues: list[str] | None = None,
+        stall_seconds: float = 60.0,
     ) -> None:
+        self.stall_seconds = stall_seconds
+        self._watchdog: asyncio.Task[None] | None = None
         self.conninfo = conninfo
         self.concurrency = concurrency
         self.run_worker = run_worker
@@ -140,20 +197,29 @@ class QueueRunner:
             import_all_tasks()
             options: dict[str, Any] = {"queues": self.queues} if self.queues else {}
             self._worker = asyncio.create_task(
-                queue.run_worker_async(
+                run_worker_resilient(
                     concurrency=self.concurrency,
                     install_signal_handlers=False,
                     wait=True,
                     shutdown_graceful_timeout=10,
                     name="in-process",
+                    **worker_options(self.stall_seconds),
                     **options,
                 ),
                 name="procrastinate-worker",
+            )
+            self._watchdog = asyncio.create_task(
+                watch_stalled_jobs(self.stall_seconds), name="stalled-job-watchdog"
             )
             self._worker.add_done_callback(_worker_done)
             log.info("in-process worker started", concurrency=self.concurrency)
 
     async def stop(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watchdog
+            self._watchdog = None
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -14,6 +14,7 @@ import re
 import secrets
 import stat
 import tempfile
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -95,6 +96,15 @@ class Storage(Protocol):
 
     def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
         """Every stored key (under ``prefix``), for sweeps and migrations."""
+        ...
+
+    def list_objects(self, prefix: str = "") -> AsyncIterator[tuple[str, float]]:
+        """(key, last modified as a Unix time) of every stored object."""
+        ...
+
+    async def clean_incomplete(self, older_than: float) -> int:
+        """Remove what interrupted uploads left (temp files, unfinished multipart uploads)
+        started more than ``older_than`` seconds ago; returns how many."""
         ...
 
 
@@ -186,18 +196,36 @@ class LocalStorage:
         return None
 
     async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
-        def walk() -> list[str]:
+        async for key, _ in self.list_objects(prefix):
+            yield key
+
+    async def list_objects(self, prefix: str = "") -> AsyncIterator[tuple[str, float]]:
+        def walk() -> list[tuple[str, float]]:
             found = []
             for path in self.root.rglob("*"):
-                if path.name.startswith(".") or not path.is_file() or path.is_symlink():
+                if path.name.startswith(".") or path.is_symlink() or not path.is_file():
                     continue
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix) and _KEY_RE.fullmatch(key):
-                    found.append(key)
+                    with contextlib.suppress(FileNotFoundError):
+                        found.append((key, path.stat().st_mtime))
             return sorted(found)
 
-        for key in await asyncio.to_thread(walk):
-            yield key
+        for item in await asyncio.to_thread(walk):
+            yield item
+
+    async def clean_incomplete(self, older_than: float) -> int:
+        def clean() -> int:
+            cutoff = time.time() - older_than
+            removed = 0
+            for path in self.root.rglob(".tmp-*.part"):
+                with contextlib.suppress(FileNotFoundError):
+                    if not path.is_symlink() and path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+            return removed
+
+        return await asyncio.to_thread(clean)
 
 
 # S3 refuses multipart parts under 5 MiB (except the last one).
@@ -423,6 +451,30 @@ class S3Storage:
         )
 
     async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
+        async for key, _ in self.list_objects(prefix):
+            yield key
+
+    async def clean_incomplete(self, older_than: float) -> int:
+        cutoff = time.time() - older_than
+        removed = 0
+        options: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self.prefix}
+        while True:
+            page = await self._call("list_multipart_uploads", **options)
+            for upload in page.get("Uploads", []):
+                if upload["Initiated"].timestamp() < cutoff:
+                    await self._call(
+                        "abort_multipart_upload",
+                        Bucket=self.bucket,
+                        Key=upload["Key"],
+                        UploadId=upload["UploadId"],
+                    )
+                    removed += 1
+            if not page.get("IsTruncated"):
+                return removed
+            options["KeyMarker"] = page.get("NextKeyMarker")
+            options["UploadIdMarker"] = page.get("NextUploadIdMarker")
+
+    async def list_objects(self, prefix: str = "") -> AsyncIterator[tuple[str, float]]:
         token: str | None = None
         while True:
             options: dict[str, Any] = {
@@ -436,7 +488,7 @@ class S3Storage:
             for item in page.get("Contents", []):
                 key = str(item["Key"])[len(self.prefix) :]
                 if _KEY_RE.fullmatch(key):
-                    yield key
+                    yield key, item["LastModified"].timestamp()
             if not page.get("IsTruncated"):
                 return
             token = page.get("NextContinuationToken")

@@ -23,6 +23,7 @@ from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from resumate.core.queue import defer
 from resumate.core.storage import StoredObjectTooLarge, get_storage, new_key
+from resumate.core.sweep import KeySource, register_key_source
 from resumate.modules.analytics import service as analytics_service
 from resumate.modules.billing import service as billing_service
 from resumate.modules.cvs.models import CV
@@ -348,4 +349,23 @@ user_service.register_user_data(
         count=_count,
         storage_bytes=_storage_bytes,
     )
+)
+
+
+async def _referenced_keys(session: AsyncSession) -> set[str]:
+    return set((await session.execute(select(CV.storage_key))).scalars())
+
+
+async def _files_missing(session: AsyncSession, keys: set[str]) -> int:
+    """CVs whose original is gone cannot be analysed or downloaded again: say so on the row."""
+    result = await session.execute(
+        update(CV)
+        .where(CV.storage_key.in_(list(keys)), CV.status != "failed")
+        .values(status="failed", error="The uploaded file is missing; upload it again")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+register_key_source(
+    KeySource(name="cvs", prefixes=("cvs",), referenced=_referenced_keys, on_missing=_files_missing)
 )

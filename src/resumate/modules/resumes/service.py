@@ -12,7 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
@@ -28,6 +28,7 @@ from resumate.core.errors import (
     ValidationFailed,
 )
 from resumate.core.storage import bytes_stream, get_storage, new_key
+from resumate.core.sweep import KeySource, register_key_source
 from resumate.jsonresume import ResumeValidationError, parse_resume
 from resumate.modules.analytics import service as analytics_service
 from resumate.modules.billing import service as billing_service
@@ -552,5 +553,25 @@ user_service.register_user_data(
         stored_files=_stored_files,
         count=_count,
         storage_bytes=_storage_bytes,
+    )
+)
+
+
+async def _referenced_keys(session: AsyncSession) -> set[str]:
+    return set((await session.execute(select(ResumePdf.storage_key))).scalars())
+
+
+async def _pdfs_missing(session: AsyncSession, keys: set[str]) -> int:
+    """A stored PDF whose file is gone is forgotten; the next request renders it again."""
+    result = await session.execute(delete(ResumePdf).where(ResumePdf.storage_key.in_(list(keys))))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+register_key_source(
+    KeySource(
+        name="resume_pdfs",
+        prefixes=("pdfs",),
+        referenced=_referenced_keys,
+        on_missing=_pdfs_missing,
     )
 )
