@@ -8,7 +8,6 @@ matches, and signs in again now and then. Any 5xx, connection error or timeout i
 
 from __future__ import annotations
 
-import io
 import json
 import random
 import uuid
@@ -17,7 +16,7 @@ from typing import Any
 from locust import HttpUser, between, task
 from locust.exception import StopUser
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a throwaway load-test account
 TIMEOUT = 120
 
 NURSE_JOB = (
@@ -31,14 +30,14 @@ def _make_cv_pdf() -> bytes:
     import typst
 
     source = (
-        "#set page(paper: \"a4\")\n= Ana Ñúñez\nana@example.org · +34 612 345 678 · Madrid\n\n"
+        '#set page(paper: "a4")\n= Ana Ñúñez\nana\\@example.org · +34 612 345 678 · Madrid\n\n'
         "== Experience\n*Senior ICU Nurse*, Hospital La Paz (2019 – present)\n"
         "- Led a team of 12 nurses; ACLS and BLS certified\n\n"
         "*Emergency Nurse*, Hospital San Carlos (2015 – 2019)\n- Patient triage, wound care\n\n"
         "== Education\nBSc Nursing, Universidad Complutense (2011 – 2015)\n\n"
         "== Skills\nIntensive care, triage, electronic health records, Spanish, English\n"
     )
-    return bytes(typst.compile(io.BytesIO(source.encode())))
+    return bytes(typst.compile(source.encode()))
 
 
 CV_PDF = _make_cv_pdf()
