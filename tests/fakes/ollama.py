@@ -73,6 +73,8 @@ class FakeOllama:
         self.fail_status = 500
         self.fail_message = "llama runner process has terminated: exit status 2"
         self.delay = 0.0
+        # client ports of the requests being held by ``delay`` (a test finds who is waiting)
+        self.waiting_ports: set[int] = set()
         self.stream_error: str | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self._lock = threading.Lock()
@@ -148,7 +150,14 @@ class FakeOllama:
             if failing:
                 self.fail_next -= 1
         if self.delay:
-            await asyncio.sleep(self.delay)
+            port = request.client.port if request.client else 0
+            with self._lock:
+                self.waiting_ports.add(port)
+            try:
+                await asyncio.sleep(self.delay)
+            finally:
+                with self._lock:
+                    self.waiting_ports.discard(port)
         if failing:
             return body, JSONResponse({"error": self.fail_message}, self.fail_status)
         return body, None

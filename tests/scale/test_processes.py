@@ -195,15 +195,18 @@ def test_rate_limits_hold_across_servers(cluster: Cluster) -> None:
     assert codes[10:] == [429, 429], codes
 
 
-def _connected_to(proc: Proc, port: int) -> bool:
+def _waits_on(proc: Proc, port: int, client_ports: set[int]) -> bool:
+    """Whether ``proc`` (or a child it runs the analysis in) holds one of the connections that
+    the server on ``port`` is holding open (an idle keep-alive connection does not count)."""
     try:
-        process = psutil.Process(proc.popen.pid)
-        return any(
-            c.raddr and c.raddr.port == port and c.status == psutil.CONN_ESTABLISHED
-            for c in process.net_connections(kind="tcp")
-        )
+        parent = psutil.Process(proc.popen.pid)
+        for process in [parent, *parent.children(recursive=True)]:
+            for c in process.net_connections(kind="tcp"):
+                if c.raddr and c.raddr.port == port and c.laddr.port in client_ports:
+                    return True
     except psutil.Error:
         return False
+    return False
 
 
 def test_worker_killed_mid_analysis_another_finishes(cluster: Cluster, env_parts: Any) -> None:
@@ -217,7 +220,7 @@ def test_worker_killed_mid_analysis_another_finishes(cluster: Cluster, env_parts
         deadline = time.monotonic() + 120
         busy: list[Proc] = []
         while not busy and time.monotonic() < deadline:
-            busy = [w for w in workers(cluster) if _connected_to(w, port)]
+            busy = [w for w in workers(cluster) if _waits_on(w, port, set(ollama.waiting_ports))]
             time.sleep(0.2)
         assert busy, "no worker picked the analysis up"
         assert wait_status(b.url, headers, cv_id, timeout=0)["status"] == "processing"
