@@ -167,6 +167,74 @@ async def test_pdf_rendered_stored_and_reused(
     assert newer["reused"] is False and newer["sha256"] != info["sha256"]
 
 
+async def test_pdf_rendered_twice_at_once_keeps_one_row_and_one_file(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    db_conn: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another request stores the same document's PDF while this one renders: this one answers
+    with the winner's PDF and removes the file it wrote."""
+    import uuid
+
+    from sqlalchemy import func, insert, select
+
+    from resumate.core.storage import get_storage
+    from resumate.modules.resumes import service as resume_service
+    from resumate.modules.resumes.models import Resume, ResumePdf
+
+    def stored_files() -> set[str]:
+        root = get_storage().root  # type: ignore[attr-defined]
+        return {str(p) for p in root.joinpath("pdfs").rglob("*") if p.is_file()}
+
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    first = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    changed = document()
+    changed["basics"]["label"] = "Raced"
+    await client.patch(url, json={"data": changed}, headers=headers)
+    render = resume_service._render
+    winner_key = "pdfs/winner-of-the-race.pdf"
+
+    async def render_while_another_wins(*args: Any, **kwargs: Any) -> Any:
+        rendered = await render(*args, **kwargs)
+        row = (
+            await db_conn.execute(select(ResumePdf).where(ResumePdf.id == uuid.UUID(first["id"])))
+        ).one()
+        data = (
+            await db_conn.execute(select(Resume.data).where(Resume.id == row.resume_id))
+        ).scalar_one()
+        await db_conn.execute(
+            insert(ResumePdf).values(
+                id=uuid.uuid4(),
+                resume_id=row.resume_id,
+                template_id=row.template_id,
+                template_version=row.template_version,
+                template_digest=row.template_digest,
+                data_sha256=resume_service.data_digest(data),
+                sha256=rendered.sha256,
+                size_bytes=rendered.size_bytes,
+                pages=rendered.pages,
+                storage_key=winner_key,
+            )
+        )
+        return rendered
+
+    monkeypatch.setattr(resume_service, "_render", render_while_another_wins)
+    before = stored_files()
+    raced = await client.post(f"{url}/pdf", headers=headers)
+    assert raced.status_code in (200, 201), raced.text
+    info = raced.json()["data"]
+    assert info["reused"] is True
+    rows = (
+        await db_conn.execute(
+            select(func.count()).select_from(ResumePdf).where(ResumePdf.storage_key == winner_key)
+        )
+    ).scalar_one()
+    assert rows == 1
+    assert stored_files() == before, "the losing request's file was removed"
+
+
 async def test_template_choice_and_unknown_template(
     client: httpx.AsyncClient, headers: dict[str, str]
 ) -> None:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, runtime_checkable
 
 import structlog
 
@@ -113,6 +113,17 @@ async def bytes_stream(data: bytes) -> AsyncIterator[bytes]:
         yield data[start : start + CHUNK_SIZE]
 
 
+def _open_temp(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+
+
+def _commit_temp(handle: IO[bytes], tmp_name: str, path: Path) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    os.replace(tmp_name, path)
+
+
 class LocalStorage:
     """Files under ``root``; writes go to a temp file in the same directory, then rename."""
 
@@ -131,10 +142,7 @@ class LocalStorage:
         self, key: str, chunks: AsyncIterable[bytes], *, max_bytes: int | None = None
     ) -> int:
         path = self.path_for(key)
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        fd, tmp_name = await asyncio.to_thread(
-            tempfile.mkstemp, dir=path.parent, prefix=".tmp-", suffix=".part"
-        )
+        fd, tmp_name = await asyncio.to_thread(_open_temp, path)
         size = 0
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -143,9 +151,8 @@ class LocalStorage:
                     if max_bytes is not None and size > max_bytes:
                         raise StoredObjectTooLarge(max_bytes)
                     await asyncio.to_thread(handle.write, chunk)
-                await asyncio.to_thread(handle.flush)
-                await asyncio.to_thread(os.fsync, handle.fileno())
-            await asyncio.to_thread(os.replace, tmp_name, path)
+                # flush, fsync and the atomic rename in one hop to the thread pool
+                await asyncio.to_thread(_commit_temp, handle, tmp_name, path)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise

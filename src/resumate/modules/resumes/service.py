@@ -3,6 +3,7 @@ previews and public sharing."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import json
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.selectable import GenerativeSelect
@@ -345,30 +347,42 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     except rendering.TemplateError as exc:
         raise ValidationFailed(f"The template failed to render this resume: {exc}") from exc
     key = new_key("pdfs", ".pdf")
-    await storage.put(key, bytes_stream(rendered.pdf))
     if existing is not None:  # the row survived but its file did not: point it at the new one
+        await storage.put(key, bytes_stream(rendered.pdf))
         existing.storage_key, existing.sha256 = key, rendered.sha256
         existing.size_bytes, existing.pages = rendered.size_bytes, rendered.pages
         await session.flush()
         await _record(session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages})
         return existing, False
-    record = ResumePdf(
-        resume_id=resume.id,
-        template_id=template.id,
-        template_version=template.version,
-        template_digest=source.digest,
-        data_sha256=digest,
-        sha256=rendered.sha256,
-        size_bytes=rendered.size_bytes,
-        pages=rendered.pages,
-        storage_key=key,
+    # The file is written while the row goes in (one statement, no savepoint): the row is only
+    # visible once the request's transaction commits, after both. A file whose row never
+    # commits is removed by the storage sweep.
+    insert_row = (
+        pg_insert(ResumePdf)
+        .values(
+            id=uuid.uuid4(),
+            resume_id=resume.id,
+            template_id=template.id,
+            template_version=template.version,
+            template_digest=source.digest,
+            data_sha256=digest,
+            sha256=rendered.sha256,
+            size_bytes=rendered.size_bytes,
+            pages=rendered.pages,
+            storage_key=key,
+        )
+        .on_conflict_do_nothing(index_elements=["resume_id", "template_digest", "data_sha256"])
+        .returning(ResumePdf)
     )
-    session.add(record)
+    put = asyncio.ensure_future(storage.put(key, bytes_stream(rendered.pdf)))
     try:
-        async with session.begin_nested():
-            await session.flush()
-    except Exception:
-        # A concurrent render of the same key won: use its row, drop our file.
+        record = (
+            await session.execute(insert_row, execution_options={"populate_existing": True})
+        ).scalar_one_or_none()
+    finally:
+        await put  # a failed upload raises here, and the transaction is rolled back
+    if record is None:
+        # A concurrent render of the same document won: use its row, drop our file.
         await storage.delete(key)
         winner = (
             await session.execute(
