@@ -156,3 +156,47 @@ async def test_a_killed_process_is_replaced() -> None:
         assert pool.pids()[0] != pid
     finally:
         pool.close()
+
+
+_POOL_IN_A_PROCESS = """
+import asyncio, os, sys
+from resumate.rendering.pool import RenderPool
+
+async def main():
+    pool = RenderPool(2)
+    await pool.start()
+    print(" ".join(str(pid) for pid in pool.pids()), flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def test_render_processes_die_with_a_killed_server() -> None:
+    """A server killed with SIGKILL (no shutdown code runs) leaves no render process behind."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _POOL_IN_A_PROCESS], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        children = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(children) == 2 and all(psutil.pid_exists(pid) for pid in children)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 20
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = [
+            pid
+            for pid in alive
+            if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        ]
+        time.sleep(0.1)
+    assert not alive, f"render processes outlived their server: {alive}"

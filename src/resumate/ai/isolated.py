@@ -15,7 +15,6 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +22,7 @@ from typing import Any
 
 from resumate.ai.documents import DocumentError, ExtractedText
 from resumate.ai.schemas import CVAnalysis
+from resumate.core.children import die_with_parent
 
 __all__ = ["AnalysisCrashed", "AnalysisTimeout", "analyze_isolated", "close_analysis_pool"]
 
@@ -146,21 +146,8 @@ def _limit_memory(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _die_with_parent(parent: int) -> None:
-    """On Linux, be killed when the parent dies (a worker killed mid-job leaves no orphan)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before we asked to follow it
-
-
 def _child_init(parent: int, memory_limit: int) -> None:
     # The parent decides when to stop us; Ctrl-C in a terminal goes to the parent only.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _limit_memory(memory_limit)

@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from resumate.core.children import die_with_parent
 from resumate.rendering.pdf import (
     RenderedPdf,
     TemplateSource,
@@ -114,7 +115,14 @@ class RenderPool:
     # --- lanes ------------------------------------------------------------------------------
 
     def _new_lane(self) -> _Lane:
-        lane = _Lane(ProcessPoolExecutor(max_workers=1, mp_context=self._context))
+        lane = _Lane(
+            ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=self._context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
+        )
         if self._warm:
             lane.warming = lane.executor.submit(_warm_up)
         return lane
