@@ -8,18 +8,21 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends
-from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy import DateTime, MetaData, event, func, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
 
 from resumate.config import Settings
 from resumate.core.errors import AppError
+
+log = structlog.get_logger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -143,6 +146,44 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 
 # scope="function": commit before the response is sent, so a failed commit is a failed request.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+# ---- giving the connection back during slow work -----------------------------------------
+# A request holds its pooled connection from its first query to its commit. Work that needs no
+# database but takes long (an argon2 hash: tens of milliseconds of CPU, seconds when many queue
+# for the hash threads) must not sit on it, or a burst of sign-ins empties the pool and every
+# other request waits for a connection. ``release_connection`` ends a transaction that has
+# written nothing (so ending it changes nothing) and the next query takes a connection afresh.
+_WROTE = "resumate_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+async def release_connection(session: AsyncSession) -> bool:
+    """End ``session``'s transaction when it has only read, giving its connection back to the
+    pool; loaded objects stay usable and the next query begins a new transaction. A
+    transaction that wrote is left alone (its writes must commit with the rest): False."""
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        log.debug("connection kept: the transaction has written")
+        return False
+    if session.in_transaction():
+        await session.commit()
+    return True
 
 
 async def raw_connection(session: AsyncSession) -> Any:

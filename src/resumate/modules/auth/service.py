@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.config import get_settings
 from resumate.core import security
+from resumate.core.db import release_connection
 from resumate.core.errors import Conflict, Unauthenticated, ValidationFailed
 from resumate.core.mail import queue_mail
 from resumate.modules.analytics import service as analytics_service
@@ -78,11 +79,13 @@ async def register(
 ) -> IssuedTokens:
     email = normalise_email(email)
     check_password_policy(password, email=email)
+    # Hashed before the first query, so no pooled connection waits on the hash.
+    password_hash = await security.hash_password(password)
     if await get_user_by_email(session, email) is not None:
         raise Conflict("An account with this email already exists", details={"field": "email"})
     user = User(
         email=email,
-        password_hash=await security.hash_password(password),
+        password_hash=password_hash,
         full_name=full_name.strip() if full_name else None,
         role="user",
         is_active=True,
@@ -108,6 +111,8 @@ async def register(
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
     """The user for these credentials, or one 401 whatever was wrong (same work either way)."""
     user = await get_user_by_email(session, email)
+    # The read-only transaction ends before the verify: its connection serves others meanwhile.
+    await release_connection(session)
     ok, needs_rehash = await security.verify_password(
         user.password_hash if user is not None else None, password
     )
@@ -400,8 +405,15 @@ async def reset_password(session: AsyncSession, *, token: str, new_password: str
     if user is None or not user.is_active:
         raise ValidationFailed("This link is invalid or has already been used")
     check_password_policy(new_password, email=user.email, field="new_password")
-    record.used_at = _now()
-    user.password_hash = await security.hash_password(new_password)
+    # Hash with no connection (and no row lock) held, then take the token again, locked and
+    # checked afresh: a concurrent reset with the same link may have spent it meanwhile.
+    await release_connection(session)
+    password_hash = await security.hash_password(new_password)
+    record = await _consume_token(session, token=token, purpose=PURPOSE_RESET)
+    user = await session.get(User, record.user_id, populate_existing=True)
+    if user is None or not user.is_active:
+        raise ValidationFailed("This link is invalid or has already been used")
+    user.password_hash = password_hash
     await revoke_all_sessions(session, user_id=user.id, reason="password_reset")
     await notify_password_changed(session, user=user)
     # The password_changed mail above already tells them: in-app only.

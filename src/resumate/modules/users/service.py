@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.core import security
+from resumate.core.db import release_connection
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, Unauthenticated, ValidationFailed
 from resumate.core.storage import get_storage
@@ -52,7 +53,9 @@ async def update_me(session: AsyncSession, *, user: User, changes: dict[str, Any
     return user
 
 
-async def _confirm_password(user: User, password: str) -> None:
+async def _confirm_password(session: AsyncSession, user: User, password: str) -> None:
+    # Nothing is written yet: the connection goes back to the pool during the verify.
+    await release_connection(session)
     ok, _ = await security.verify_password(user.password_hash, password)
     if not ok:
         raise Unauthenticated("Password is incorrect")
@@ -67,7 +70,7 @@ async def change_password(
     new_password: str,
 ) -> int:
     """Change the password; every other session is revoked. Returns how many were."""
-    await _confirm_password(user, current_password)
+    await _confirm_password(session, user, current_password)
     if current_password == new_password:
         raise ValidationFailed(
             "The new password must differ from the current one",
@@ -92,7 +95,7 @@ async def change_password(
 
 async def delete_account(session: AsyncSession, *, user: User, password: str) -> None:
     """Delete the user, every row it owns (cascade) and every stored file it owns."""
-    await _confirm_password(user, password)
+    await _confirm_password(session, user, password)
     keys: list[str] = []
     for provider in _providers.values():
         if provider.stored_files is not None:

@@ -1,0 +1,158 @@
+"""Password hashing never holds a pooled database connection.
+
+An argon2id hash is tens of milliseconds of CPU, and seconds of queueing when many sign-ins
+wait for the hash threads. A request that sat on its connection meanwhile emptied the pool
+under a burst of sign-ins and every other request waited for one (503 after the pool timeout).
+These run against a real pool of one connection, with committed data (not the rolled-back test
+transaction, which would hide the pool)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import delete
+
+from resumate.core import db as db_module
+from resumate.core import security
+from resumate.modules.users.models import User
+from tests.factories import PASSWORD, unique_email
+
+API = "/api/v1"
+SLOW = 0.6  # seconds per hash: longer than the pool timeout below
+OTHER_PASSWORD = "another long Passphrase 42"
+
+
+@pytest.fixture
+async def one_connection(
+    app: Any, database_url: str, database: db_module.Database
+) -> AsyncIterator[db_module.Database]:
+    """The app on a pool of exactly one connection that gives up waiting after 0.4 s."""
+    small = db_module.Database(database_url, pool_size=1, max_overflow=0, pool_timeout=0.4)
+    db_module.set_database(small)
+    emails: list[str] = []
+    small.created_emails = emails  # type: ignore[attr-defined]
+    try:
+        yield small
+    finally:
+        db_module.set_database(database)
+        async with small.sessionmaker() as session:
+            await session.execute(delete(User).where(User.email.in_(emails)))
+            await session.commit()
+        await small.dispose()
+
+
+@pytest.fixture
+def slow_hashing(
+    monkeypatch: pytest.MonkeyPatch, one_connection: db_module.Database
+) -> Iterator[list[tuple[str, int]]]:
+    """Hashing and verifying take SLOW seconds; each records (what, connections checked out)."""
+    seen: list[tuple[str, int]] = []
+    real_hash: Callable[[str], str] = security.hash_password_sync
+    real_verify: Callable[[str, str], tuple[bool, bool]] = security.verify_password_sync
+    pool = one_connection.engine.pool
+
+    def hash_sync(password: str) -> str:
+        seen.append(("hash", pool.checkedout()))  # type: ignore[attr-defined]
+        time.sleep(SLOW)
+        return real_hash(password)
+
+    def verify_sync(stored: str, password: str) -> tuple[bool, bool]:
+        seen.append(("verify", pool.checkedout()))  # type: ignore[attr-defined]
+        time.sleep(SLOW)
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(security, "hash_password_sync", hash_sync)
+    monkeypatch.setattr(security, "verify_password_sync", verify_sync)
+    yield seen
+
+
+def _client(app: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def _register(app: Any, small: db_module.Database) -> str:
+    email = unique_email()
+    small.created_emails.append(email)  # type: ignore[attr-defined]
+    async with _client(app) as client:
+        response = await client.post(
+            f"{API}/auth/register", json={"email": email, "password": PASSWORD}
+        )
+    assert response.status_code == 201, response.text
+    return email
+
+
+async def _login(app: Any, email: str, password: str = PASSWORD) -> httpx.Response:
+    async with _client(app) as client:
+        return await client.post(f"{API}/auth/login", json={"email": email, "password": password})
+
+
+async def test_register_hashes_with_no_connection_held(
+    app: Any, one_connection: db_module.Database, slow_hashing: list[tuple[str, int]]
+) -> None:
+    await _register(app, one_connection)
+    assert slow_hashing == [("hash", 0)]
+
+
+async def test_concurrent_sign_ins_share_one_connection(
+    app: Any, one_connection: db_module.Database, slow_hashing: list[tuple[str, int]]
+) -> None:
+    first = await _register(app, one_connection)
+    second = await _register(app, one_connection)
+    slow_hashing.clear()
+    started = time.monotonic()
+    answers = await asyncio.gather(
+        _login(app, first),
+        _login(app, second),
+        _login(app, first, "a wrong password entirely"),
+        _login(app, f"nobody-{uuid.uuid4().hex}@example.com"),  # the dummy verify still runs
+    )
+    assert [a.status_code for a in answers] == [200, 200, 401, 401], [a.text for a in answers]
+    # Four verifies queued behind one another (SLOW each) while the pool's single connection,
+    # with a 0.4 s wait limit, kept serving the other requests' queries.
+    assert time.monotonic() - started >= 4 * SLOW * 0.9
+    # (The connection may be out meanwhile: another sign-in's query, not the verifying one.)
+    assert [what for what, _ in slow_hashing] == ["verify"] * 4
+
+
+async def test_password_change_verifies_and_hashes_with_no_connection_held(
+    app: Any, one_connection: db_module.Database, slow_hashing: list[tuple[str, int]]
+) -> None:
+    email = await _register(app, one_connection)
+    async with _client(app) as client:
+        assert (
+            await client.post(f"{API}/auth/login", json={"email": email, "password": PASSWORD})
+        ).status_code == 200
+        slow_hashing.clear()
+        csrf = client.cookies.get("csrf_token") or ""
+        changing, signing_in = await asyncio.gather(
+            client.post(
+                f"{API}/users/me/password",
+                json={"current_password": PASSWORD, "new_password": OTHER_PASSWORD},
+                headers={"X-CSRF-Token": csrf},
+            ),
+            _login(app, email),
+        )
+    assert changing.status_code == 200, changing.text
+    assert signing_in.status_code in (200, 401), signing_in.text  # before or after the change
+    assert sorted(what for what, _ in slow_hashing) == ["hash", "verify", "verify"]
+    slow_hashing.clear()
+    async with _client(app) as client:
+        assert (
+            await client.post(
+                f"{API}/auth/login", json={"email": email, "password": OTHER_PASSWORD}
+            )
+        ).status_code == 200
+        response = await client.post(
+            f"{API}/users/me/password",
+            json={"current_password": OTHER_PASSWORD, "new_password": PASSWORD},
+            headers={"X-CSRF-Token": client.cookies.get("csrf_token") or ""},
+        )
+    assert response.status_code == 200, response.text
+    # Alone, each request is seen to hold nothing while it hashes.
+    assert slow_hashing == [("verify", 0), ("verify", 0), ("hash", 0)]
