@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_connect_timeout: float = 5.0
-    db_pool_timeout: float = 30.0
+    # Longest wait for a pooled connection before a retryable 503 (Retry-After), well inside
+    # the usual proxy and client timeouts.
+    db_pool_timeout: float = 10.0
 
     secret_key: SecretStr | None = None
     access_token_minutes: int = 15

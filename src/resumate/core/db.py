@@ -88,7 +88,7 @@ class Database:
         pool_size: int = 10,
         max_overflow: int = 10,
         connect_timeout: float = 5.0,
-        pool_timeout: float = 30.0,
+        pool_timeout: float = 10.0,
     ) -> None:
         self.url = sqlalchemy_url(url)
         self.engine: AsyncEngine = create_async_engine(

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resumate.ai.documents import detect_kind
 from resumate.config import get_settings
 from resumate.core import usercache
+from resumate.core.db import release_connection
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from resumate.core.queue import defer
@@ -71,6 +72,9 @@ async def upload_cv(
             yield chunk
 
     key = new_key("cvs")
+    # Only reads so far (the caller's sign-in): the connection is not held while the file is
+    # copied to storage (seconds to S3 for a large file).
+    await release_connection(session)
     try:
         size = await storage.put(key, observed(), max_bytes=settings.max_upload_bytes)
     except StoredObjectTooLarge as exc:

@@ -22,6 +22,7 @@ from sqlalchemy.sql.selectable import GenerativeSelect
 
 from resumate.config import get_settings
 from resumate.core import usercache
+from resumate.core.db import release_connection
 from resumate.core.envelope import PageParams
 from resumate.core.errors import (
     NotFound,
@@ -337,7 +338,10 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     storage = get_storage()
     if existing is not None and await storage.exists(existing.storage_key):
         return existing, True
-    await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
+    # Nothing is written yet: the connection goes back to the pool while the render queues and
+    # runs (up to the render pool's backlog of requests would otherwise each hold one). The
+    # quota is counted after the render, in the transaction that stores it.
+    await release_connection(session)
     try:
         rendered = await _render("pdf", resume.data, source, key=str(resume.id))
     except ResumeValidationError as exc:
@@ -346,6 +350,7 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
         ) from exc
     except rendering.TemplateError as exc:
         raise ValidationFailed(f"The template failed to render this resume: {exc}") from exc
+    await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
     key = new_key("pdfs", ".pdf")
     if existing is not None:  # the row survived but its file did not: point it at the new one
         await storage.put(key, bytes_stream(rendered.pdf))

@@ -156,3 +156,65 @@ async def test_password_change_verifies_and_hashes_with_no_connection_held(
     assert response.status_code == 200, response.text
     # Alone, each request is seen to hold nothing while it hashes.
     assert slow_hashing == [("verify", 0), ("verify", 0), ("hash", 0)]
+
+
+# ---- other slow work done outside the database -------------------------------------------
+
+
+async def _sign_in(client: httpx.AsyncClient, app: Any, small: db_module.Database) -> None:
+    email = await _register(app, small)
+    token = await client.post(f"{API}/auth/token", data={"username": email, "password": PASSWORD})
+    assert token.status_code == 200, token.text
+    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+
+
+async def test_pdf_render_holds_no_connection(
+    app: Any, one_connection: db_module.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resumate.modules.resumes import service as resume_service
+
+    seen: list[int] = []
+    real_render = resume_service._render
+
+    async def render(*args: Any, **kwargs: Any) -> Any:
+        seen.append(one_connection.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return await real_render(*args, **kwargs)
+
+    monkeypatch.setattr(resume_service, "_render", render)
+    async with _client(app) as client:
+        await _sign_in(client, app, one_connection)
+        made = await client.post(
+            f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Ana Ñúñez"}}}
+        )
+        assert made.status_code == 201, made.text
+        resume_id = made.json()["data"]["id"]
+        first = await client.post(f"{API}/resumes/{resume_id}/pdf")
+        again = await client.post(f"{API}/resumes/{resume_id}/pdf")
+        usage = await client.get(f"{API}/billing/usage")
+    assert first.status_code in (200, 201), first.text
+    assert again.status_code in (200, 201), again.text
+    assert seen == [0]  # rendered once (the second is the stored one), with no connection out
+    counted = [q for q in usage.json()["data"] if q["quota"] == "pdf_renders"]
+    assert [q["used"] for q in counted] == [1]  # the render is still counted, once
+
+
+async def test_cv_upload_stores_the_file_with_no_connection_held(
+    app: Any,
+    one_connection: db_module.Database,
+    monkeypatch: pytest.MonkeyPatch,
+    storage: Any,
+) -> None:
+    seen: list[int] = []
+    real_put = storage.put
+
+    async def put(*args: Any, **kwargs: Any) -> Any:
+        seen.append(one_connection.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return await real_put(*args, **kwargs)
+
+    monkeypatch.setattr(storage, "put", put)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    async with _client(app) as client:
+        await _sign_in(client, app, one_connection)
+        made = await client.post(f"{API}/cvs", files={"file": ("cv.pdf", pdf, "application/pdf")})
+    assert made.status_code == 201, made.text
+    assert seen == [0]
