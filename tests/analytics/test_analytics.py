@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from resumate.core.queue import queue
 from resumate.modules.analytics import service as analytics_service
+from resumate.modules.analytics.schemas import Summary
 from tests.auth.test_admin import make_admin
 from tests.factories import new_user_headers
 
@@ -197,3 +198,93 @@ async def test_admin_metrics(client: httpx.AsyncClient, session) -> None:  # typ
     assert set(data["storage"]["by_kind"]) >= {"cvs", "resumes"}
     assert data["billing"]["mode"] == "off"  # billing's section
     assert (await client.get(f"{API}/admin/metrics", headers=headers)).status_code == 403
+
+
+def _expected_summary(
+    events: list[tuple[datetime, str]], start: date, end: date, interval: str
+) -> dict[str, Any]:
+    """The summary counted the plain way: every raw event put in its UTC day's period."""
+
+    def bucket(day: date) -> date:
+        if interval == "week":
+            return day - timedelta(days=day.weekday())
+        if interval == "month":
+            return day.replace(day=1)
+        return day
+
+    periods: list[date] = []
+    day = start
+    while day <= end:
+        if bucket(day) not in periods:
+            periods.append(bucket(day))
+        day += timedelta(days=1)
+    counts: dict[date, dict[str, int]] = {p: {} for p in periods}
+    totals: dict[str, int] = {}
+    for when, event in events:
+        day = when.astimezone(UTC).date()
+        if start <= day <= end:
+            counts[bucket(day)][event] = counts[bucket(day)].get(event, 0) + 1
+            totals[event] = totals.get(event, 0) + 1
+    names = sorted(set(analytics_service.EVENTS) | set(totals))
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "interval": interval,
+        "events": names,
+        "totals": {e: totals.get(e, 0) for e in names},
+        "series": [
+            {"period": p.isoformat(), "counts": {e: counts[p].get(e, 0) for e in names}}
+            for p in periods
+        ],
+    }
+
+
+async def test_summary_matches_a_straightforward_count(
+    client: httpx.AsyncClient,
+    session,  # type: ignore[no-untyped-def]
+) -> None:
+    """Periods summed in SQL from rollups, raw events and today's events give the plain count, for
+    day, week and month, at midnight UTC, whatever the database session's time zone."""
+    user, headers = await new_user_headers(client)
+    owner = user["id"]
+    today = datetime.now(UTC).date()
+    # Around every week and month start of the past year, and just before/after midnight UTC.
+    days = {today - timedelta(days=n) for n in (0, 1, 2, 6, 7, 8, 13, 29, 30, 31, 45, 100, 364)}
+    for n in range(0, 380, 7):
+        day = today - timedelta(days=n)
+        days |= {day - timedelta(days=day.weekday()), day.replace(day=1)}
+    kinds = ["pdf_rendered", "resume_created", "share_viewed", "legacy_kind"]
+    for i, day in enumerate(sorted(days)):
+        await _add(session, owner, kinds[i % 4], datetime.combine(day, time.min, tzinfo=UTC))
+        await _add(session, owner, kinds[(i + 1) % 4], datetime.combine(day, time.max, tzinfo=UTC))
+        await _add(session, owner, kinds[(i + 2) % 4], _at(day, 12))
+    # A late evening in Los Angeles is the next day in UTC.
+    la_evening = datetime(today.year, today.month, today.day, 1, 30, tzinfo=UTC)
+    await _add(session, owner, "pdf_rendered", la_evening)
+    rows = await session.execute(
+        text("SELECT created_at, event FROM analytics_events WHERE owner_id = :u"), {"u": owner}
+    )
+    events = [(when, event) for when, event in rows]
+
+    # Days before ten days ago from the rollups (raw events pruned after 90), later ones raw.
+    await session.execute(
+        text("UPDATE analytics_rollup_state SET rolled_until = :d"),
+        {"d": today - timedelta(days=400)},
+    )
+    await analytics_service.roll_up(session, today=today - timedelta(days=10))
+    await analytics_service.prune(session, retention_days=90, today=today)
+
+    ranges = [
+        (today - timedelta(days=364), today),
+        (today - timedelta(days=45), today - timedelta(days=3)),
+        (today - timedelta(days=12), today - timedelta(days=8)),
+        (today, today),
+    ]
+    for zone in ("Pacific/Kiritimati", "America/Los_Angeles"):
+        await session.execute(text(f"SET LOCAL TIME ZONE '{zone}'"))
+        for start, end in ranges:
+            for interval in ("day", "week", "month"):
+                params = {"from": str(start), "to": str(end), "interval": interval}
+                got = await _summary(client, headers, **params)
+                assert got == _expected_summary(events, start, end, interval), (zone, params)
+                assert Summary.model_validate(got).model_dump(mode="json", by_alias=True) == got

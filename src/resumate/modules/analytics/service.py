@@ -192,20 +192,25 @@ async def summary(
     if (end - start).days > MAX_RANGE_DAYS:
         raise ValidationFailed(f"The range is limited to {MAX_RANGE_DAYS} days")
     rolled = await _rolled_until(session)
+    # Summed per period and event in the database: at most periods x events rows come back.
+    # ``date_trunc('week', ...)`` starts weeks on Monday, like ``_bucket``.
     rows = (
         await session.execute(
             text(
                 """
-                SELECT day, event, count FROM analytics_daily
-                WHERE owner_id = :owner AND day >= :start AND day <= :end AND day < :rolled
-                UNION ALL
-                SELECT (created_at AT TIME ZONE 'UTC')::date, event, count(*)
-                FROM analytics_events
-                WHERE owner_id = :owner AND created_at >= :raw_from AND created_at < :raw_to
-                GROUP BY 1, 2
+                SELECT date_trunc(:unit, day::timestamp)::date, event, sum(n)::bigint FROM (
+                    SELECT day, event, count AS n FROM analytics_daily
+                    WHERE owner_id = :owner AND day >= :start AND day <= :end AND day < :rolled
+                    UNION ALL
+                    SELECT (created_at AT TIME ZONE 'UTC')::date, event, count(*)
+                    FROM analytics_events
+                    WHERE owner_id = :owner AND created_at >= :raw_from AND created_at < :raw_to
+                    GROUP BY 1, 2
+                ) AS both_sources GROUP BY 1, 2
                 """
             ),
             {
+                "unit": interval,
                 "owner": owner_id,
                 "start": start,
                 "end": end,
@@ -216,21 +221,22 @@ async def summary(
         )
     ).all()
     periods = _periods(start, end, interval)
-    counts: dict[date, dict[str, int]] = {p: {} for p in periods}
+    counts: dict[date, dict[str, int]] = {}
     totals: dict[str, int] = {}
-    for day, event, count in rows:
-        bucket = counts.setdefault(_bucket(day, interval), {})
-        bucket[event] = bucket.get(event, 0) + int(count)
+    for period, event, count in rows:
+        counts.setdefault(period, {})[event] = int(count)
         totals[event] = totals.get(event, 0) + int(count)
     events = sorted(set(EVENTS) | set(totals))
+    zero = dict.fromkeys(events, 0)
     return {
         "from": start,
         "to": end,
         "interval": interval,
         "events": events,
-        "totals": {e: totals.get(e, 0) for e in events},
+        "totals": {**zero, **totals},
         "series": [
-            {"period": p, "counts": {e: counts[p].get(e, 0) for e in events}} for p in periods
+            {"period": p, "counts": {**zero, **counts[p]} if p in counts else dict(zero)}
+            for p in periods
         ],
     }
 
