@@ -73,3 +73,18 @@ def test_merge_intervals() -> None:
 def test_partial_date_iso() -> None:
     assert PartialDate(2020, 3).iso() == "2020-03"
     assert PartialDate(2020).iso() == "2020"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020, Jul-Okt. Entwicklung einer App", ("2020-07", "2020-10")),
+        ("2018 Mar – Jun, summer internship", ("2018-03", "2018-06")),
+    ],
+)
+def test_year_then_month_range(text: str, expected: tuple[str, str | None]) -> None:
+    assert _one(text) == expected
+
+
+def test_year_then_backwards_months_is_not_a_range() -> None:
+    assert find_date_ranges("2020, Okt-Jul") == []

@@ -91,6 +91,10 @@ _DATE_RE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+_YEAR_MONTHS_RE = re.compile(
+    rf"(?<![\d.])(?P<y>{_YEAR}),?\s+(?P<m1>{_MONTH_ALT})\.?\s*[-–—]\s*(?P<m2>{_MONTH_ALT})\b\.?",
+    re.IGNORECASE,
+)
 _MONTH_ONLY_RE = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\b\.?", re.IGNORECASE)
 _PRESENT_RE = re.compile(rf"(?<![\w])(?:{_PRESENT_ALT})(?![\w])", re.IGNORECASE)
 _SEP_RE = re.compile(
@@ -228,8 +232,27 @@ def find_date_ranges(text: str) -> list[DateRange]:
                     ranges.append(DateRange(PartialDate(d2.year, mon, d2.fmt), d2, (m.start(), e2)))
                     used.add(j)
                 break
+    # Year first, then a month range: "2020, Jul-Okt.", "2019 Mar – Jun".
+    for m in _YEAR_MONTHS_RE.finditer(text):
+        if any(r.span[0] < m.end() and m.start() < r.span[1] for r in ranges):
+            continue
+        m1 = _MONTHS[_strip_accents(m.group("m1").lower())]
+        m2 = _MONTHS[_strip_accents(m.group("m2").lower())]
+        year = int(m.group("y"))
+        if m1 <= m2:
+            start, end = PartialDate(year, m1, "month_name"), PartialDate(year, m2, "month_name")
+            ranges.append(DateRange(start, end, (m.start(), m.end())))
     ranges.sort(key=lambda r: r.span[0])
     return ranges
+
+
+def leading_present(text: str) -> int | None:
+    """Where a Present word that opens the line ends ("Actualmente  Programador ..."), else None.
+    Weak words ("date", "now") do not count on their own."""
+    m = _PRESENT_RE.match(text)
+    if m is None or m.group(0).lower() in {"date", "momento", "nu", "now", "today", "current"}:
+        return None
+    return m.end()
 
 
 def _is_weak_present(text: str, span: tuple[int, int]) -> bool:

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from resumate.ai.contact import looks_like_location
-from resumate.ai.dates import DateRange, PartialDate, find_date_ranges, find_dates, lone_dates
+from resumate.ai.dates import (
+    DateRange,
+    PartialDate,
+    find_date_ranges,
+    find_dates,
+    leading_present,
+    lone_dates,
+)
 from resumate.ai.documents import TextLine
 
 
@@ -208,16 +215,60 @@ def _is_header_like(text: str) -> bool:
 _OPEN_END_RE = re.compile(r"[-–—‑‒~\u00ad\u2212]\s*$")
 
 
+def _leading_date(text: str) -> tuple[PartialDate | None, int] | None:
+    """A line that opens with one month-precise date or a Present word and holds no range:
+    one cell of a stacked date column ("Enero 2020  TypeScript ...", "Actualmente  ...").
+    Returns (date or None for Present, where it ends)."""
+    if find_date_ranges(text):
+        return None
+    end = leading_present(text)
+    if end is not None:
+        return None, end
+    dates = find_dates(text)
+    if dates and dates[0][1] == 0 and dates[0][0].month is not None:
+        return dates[0][0], dates[0][2]
+    return None
+
+
+def _stacked_range(prev: str, text: str) -> str | None:
+    """Two lines that each open with a single date, written as a column of stacked dates
+    (end above start, as many templates print them, or start above end): one range line."""
+    a, b = _leading_date(prev), _leading_date(text)
+    if a is None or b is None:
+        return None
+    (d1, e1), (d2, e2) = a, b
+    if d2 is None:
+        return None
+    rest = " ".join(p for p in (prev[e1:].strip(), text[e2:].strip()) if p)
+    if d1 is None:  # Present above a start date
+        return f"{text[:e2]} – {prev[:e1]}  {rest}".rstrip()
+    k1, k2 = (d1.year, d1.month or 0), (d2.year, d2.month or 0)
+    if k1 == k2 or abs(d1.year - d2.year) > 40:
+        return None
+    first, last = (text[:e2], prev[:e1]) if k1 > k2 else (prev[:e1], text[:e2])
+    return f"{first} – {last}  {rest}".rstrip()
+
+
 def _join_split_dates(lines: list[TextLine]) -> list[tuple[str, bool]]:
     """Lines with bullets stripped, a date range split over two lines joined again:
-    "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad"."""
+    "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad", and stacked
+    dates each opening its own line ("Actualmente  Desarrollador ..." / "Enero 2020  ...")."""
     out: list[tuple[str, bool]] = []
     pending: str | None = None
+    stack_ok = False  # the previous output line may be the top cell of a stacked date pair
     for line in lines:
         text, bullet = strip_bullet(line.text)
         if not text:
             continue
         bullet = bullet or line.bullet
+        if stack_ok and not bullet:
+            stacked = _stacked_range(out[-1][0], text)
+            if stacked is not None:
+                out[-1] = (stacked, False)
+                pending = None
+                stack_ok = False
+                continue
+        stack_ok = not bullet
         if pending is not None:
             joined = f"{pending} {text}"
             if find_date_ranges(joined) and not find_date_ranges(pending):
