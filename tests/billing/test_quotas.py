@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resumate.config import ConfigError, Settings, ensure_secrets
+from resumate.modules.resumes import service as resume_service
 from resumate.rendering.pdf import sample_resume
 from tests.billing.conftest import API, set_quotas
 from tests.cvs.files import make_pdf
@@ -168,7 +169,10 @@ async def test_downgrade_keeps_data_readable_and_refuses_new_items(
 
 
 async def test_pdf_renders_are_monthly_and_reuse_is_free(
-    client: httpx.AsyncClient, session: AsyncSession, billing_on: Settings
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    billing_on: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await set_quotas(session, "free", pdf_renders=1)
     _, headers = await new_user_headers(client)
@@ -183,8 +187,17 @@ async def test_pdf_renders_are_monthly_and_reuse_is_free(
         f"{API}/resumes/{resume['id']}", json={"data": changed}, headers=headers
     )
     assert patched.status_code == 200, patched.text
+    render_calls: list[object] = []
+    real_render = resume_service._render
+
+    async def counted_render(*args: Any, **kwargs: Any) -> Any:
+        render_calls.append(args)
+        return await real_render(*args, **kwargs)
+
+    monkeypatch.setattr(resume_service, "_render", counted_render)
     over = await client.post(f"{API}/resumes/{resume['id']}/pdf", headers=headers)
     assert over.status_code == 402, over.text
+    assert render_calls == []  # refused before rendering, not after
     details = over.json()["error"]["details"]
     assert details["quota"] == "pdf_renders"
     assert details["limit"] == 1 and details["used"] == 1

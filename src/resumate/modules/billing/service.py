@@ -336,6 +336,43 @@ async def enforce_quota(session: AsyncSession, *, user_id: uuid.UUID, quota: str
         await _thresholds(session, user_id, quota, before, before + 1, limit)
 
 
+async def refuse_if_used_up(session: AsyncSession, *, user_id: uuid.UUID, quota: str) -> None:
+    """402 QUOTA_EXCEEDED when ``quota`` is already used up, read only (no lock, no row
+    written): for costly work done before ``enforce_quota`` counts it, so an account at its
+    limit is refused before the work rather than after. ``enforce_quota`` stays the authority;
+    an account this cannot judge without writing (none yet, period or plan to roll) passes."""
+    if quota not in QUOTAS:
+        raise ValueError(f"unknown quota {quota!r}")
+    if not billing_enabled():
+        return
+    row = (
+        await session.execute(
+            select(BillingAccount, Plan)
+            .join(Plan, Plan.id == BillingAccount.plan_id)
+            .where(BillingAccount.user_id == user_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return
+    account, plan = row
+    now = _now()
+    if account.period_end <= now or (
+        account.plan_expires_at is not None and account.plan_expires_at <= now
+    ):
+        return
+    limit = plan.quotas.get(quota)
+    if limit is None:
+        return
+    if quota in MONTHLY_QUOTAS:
+        used = await _counter(session, user_id, quota, account.period_start)
+        if used >= limit:
+            raise _over(quota, limit, used, account.period_end)
+    else:
+        used = await _counters[quota](session, user_id)
+        if used >= limit:
+            raise _over(quota, limit, used, None)
+
+
 async def _bump(
     session: AsyncSession, user_id: uuid.UUID, quota: str, period: datetime, *, limit: int | None
 ) -> int | None:

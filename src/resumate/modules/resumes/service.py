@@ -340,7 +340,9 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
         return existing, True
     # Nothing is written yet: the connection goes back to the pool while the render queues and
     # runs (up to the render pool's backlog of requests would otherwise each hold one). The
-    # quota is counted after the render, in the transaction that stores it.
+    # quota is counted after the render, in the transaction that stores it; an account
+    # already at its limit is refused first (read only), not after a wasted render.
+    await billing_service.refuse_if_used_up(session, user_id=resume.user_id, quota="pdf_renders")
     await release_connection(session)
     try:
         rendered = await _render("pdf", resume.data, source, key=str(resume.id))
