@@ -73,6 +73,12 @@ def settle(page: Any) -> None:
     wait_saved(page)
 
 
+def bell_count(page: Any) -> int:
+    """The unread count the bell shows (0 when it shows no badge)."""
+    badge = page.locator("#bell .count-badge")
+    return int(badge.inner_text()) if badge.count() else 0
+
+
 def preview_src(page: Any) -> str:
     return str(page.locator("#preview-img").get_attribute("src"))
 
@@ -227,6 +233,12 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
     page = context.new_page()
     checker = Checker(page)
     sign_up(page, live_server, "Maria Fernández")
+    # A second tab left open on the dashboard: its bell must count the analysis notification
+    # without a reload (the bell refreshes itself).
+    watcher = context.new_page()
+    watcher_checker = Checker(watcher)
+    watcher.goto(live_server.url + "/app")
+    unread_before = bell_count(watcher)
     page.get_by_role("link", name="CV analysis").click()
     page.wait_for_url("**/app/cvs")
     checker.axe("cvs")
@@ -258,6 +270,26 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
     assert "ATS checks" in page.content()
     checker.axe("cv")
     checker.shoot("cv")
+    wait_until(
+        watcher,
+        """(before) => {
+            const badge = document.querySelector('#bell .count-badge');
+            return !!badge && parseInt(badge.textContent, 10) > before;
+        }""",
+        unread_before,
+        timeout=45,
+    )
+    unread = bell_count(watcher)
+    watcher.locator("#bell").click()
+    watcher.wait_for_url("**/app/notifications")
+    item = watcher.locator(".list-item.unread", has_text="Your CV has been analysed")
+    assert "maria.docx" in item.inner_text()
+    watcher_checker.axe("notifications")
+    watcher_checker.shoot("notifications")
+    item.get_by_role("button", name="Your CV has been analysed").click()
+    watcher.wait_for_url("**/app/cvs/*")
+    assert bell_count(watcher) == unread - 1
+    watcher.close()
 
     page.get_by_role("link", name="Jobs", exact=True).click()
     page.get_by_label("Job title").fill("ICU Nurse")
