@@ -240,6 +240,58 @@ def test_german_compounds_and_soft_skills() -> None:
     assert "Python" in posting.nice_to_have_skills
 
 
+def test_german_wording_that_folds_to_ascii() -> None:
+    # "Lösen" folds to ASCII: the German terms must still be read.
+    ad = (
+        "Anforderungen:\n"
+        "* Erfahrung in der Auswertung und Visualisierung großer Datenmengen\n"
+        "* Analytisches Denken und zielorientiertes Lösen von Problemen\n"
+        "* gutes Arbeiten im Team, Teamorientierung und Kommunikationsstärke\n"
+        "* Erfahrung aus der Software\u00ad entwicklung oder im Aufbau von IT-Infrastrukturen\n"
+    )
+    required = set(parse_posting(ad).required_skills)
+    assert {
+        "Data analysis",
+        "Data visualization",
+        "Critical thinking",
+        "Problem solving",
+        "Teamwork",
+        "Communication",
+        "Software development",
+        "IT infrastructure",
+    } <= required
+
+
+def test_ad_phrasings_of_supervision_and_customer_service() -> None:
+    ad = (
+        "Office Manager. Supervises, directs, and evaluates assigned staff. "
+        "May provide close to general supervision to deputy clerks. "
+        "Answering the public\u2019s questions about registering to vote."
+    )
+    required = set(parse_posting(ad).required_skills)
+    assert {"Team leadership", "Customer service"} <= required
+    assert "Independent work" not in required
+    # Being supervised is still no skill.
+    assert "Team leadership" not in parse_posting("Works under close supervision.").required_skills
+
+
+def test_fast_paced_work_is_not_the_company() -> None:
+    ad = (
+        "This is a fast-paced environment and requires the manager to juggle multiple "
+        "projects simultaneously."
+    )
+    assert "Multitasking" in parse_posting(ad).required_skills
+
+
+def test_currency_code_is_no_skill() -> None:
+    ad = "Requirements:\n* React\n* Remote in Canada preferred. Salary CAD 120,000 – 145,000.\n"
+    posting = parse_posting(ad)
+    assert "Computer-aided design" not in posting.required_skills + posting.nice_to_have_skills
+    assert (
+        "Computer-aided design" in parse_posting("Requirements:\n* CAD and BIM\n").required_skills
+    )
+
+
 def test_units_and_defined_acronyms_are_no_skills() -> None:
     ad = (
         "The Account Manager is the liaison between our clients and our internal Sales and "
@@ -300,6 +352,6 @@ def test_real_posting_reading_meets_the_targets() -> None:
     result = evaluate()
     assert result["boilerplate_among_required"] == []
     assert result["required_precision"] >= 0.85
-    assert result["required_recall"] >= 0.75
+    assert result["required_recall"] >= 0.80
     stated, exact = (int(x) for x in result["salary_exact_where_stated"].split("/")[::-1])
     assert exact / stated >= 0.9

@@ -71,20 +71,26 @@ _GERMAN_TERMS = [
     (r"analytische(?:s|n)? (?:fahigkeit(?:en)?|denken|verstandnis|vorgehen)", "analytical skills"),
     (r"projekt ?management(?:kompetenz|erfahrung)?|projektleitung", "project management"),
     (r"softwareentwicklung|software entwicklung|software- ?entwicklung", "software development"),
-    (r"datenanalysen?|auswertung (?:und visualisierung )?(?:gro(?:ss|ß)er )?datenmengen",
-     "data analysis"),
+    (r"auswertung und visualisierung (?:(?:gro(?:ss|ß)er )?datenmengen|von daten)",
+     "data analysis and data visualization"),
+    (r"datenanalysen?|auswertung (?:gro(?:ss|ß)er )?datenmengen", "data analysis"),
     (r"visualisierung (?:gro(?:ss|ß)er )?datenmengen|datenvisualisierung", "data visualization"),
     (r"(?:zielorientiertes )?losen von problemen|problemlosung", "problem solving"),
     (r"datenbankdesign|datenmodellierung", "database design"),
     (r"datenbankadministration", "database administration"),
+    (r"it-infrastruktur(?:en)?", "it infrastructure"),
 ]  # fmt: skip
 _GERMAN_RES = [(re.compile(rf"\b(?:{p})\b", re.IGNORECASE), en) for p, en in _GERMAN_TERMS]
 # How ads word common skills that a skills list names otherwise.
 _AD_PHRASES = [
     (r"(?:manage|managing) stakeholder(?:s'?)? expectations|stakeholder management",
      "stakeholder management"),
-    (r"supervis(?:e|es|ing|ion of|ory duties over) (?:assigned |agency |the )?(?:staff|personnel|"
-     r"employees|team)|supervisory duties", "team leadership"),
+    # "supervises assigned staff", "supervises, directs, and evaluates assigned staff"
+    (r"supervis(?:e|es|ing|ion of|ory duties over)(?:,? (?:and )?\w+){0,3},? "
+     r"(?:assigned |agency |the )?(?:staff|personnel|employees|team)|supervisory duties",
+     "team leadership"),
+    (r"answer(?:s|ing)? (?:the public['’]s |customers['’]? |clients['’]? |customer |client |"
+     r"callers['’]? )(?:questions|inquiries|enquiries)", "customer service"),
     (r"(?:manages?|managing|oversee|oversees) (?:staff and )?(?:the )?budgets?", "budgeting"),
     (r"giving talks|speaking at conferences|speak (?:about .{0,40})?at (?:various )?conferences|"
      r"public speaking|spokesperson", "presentation skills"),
@@ -99,6 +105,10 @@ _AD_PHRASES = [
     (r"vendor contracts|liaison with (?:\w+ ){0,3}vendors", "vendor management"),
     (r"work schedules", "scheduling"),
     (r"timesheets", "payroll"),
+    # "provides close (to general) supervision to deputy clerks": supervising others, not
+    # being supervised.
+    (r"provides? (?:(?:close|direct|general)(?: to (?:close|direct|general))? )?supervision "
+     r"(?:to|of|over)\b", "team leadership"),
     # Not skills at all, though the words look like some.
     (r"(?:with |under |requiring )?(?:minimal|little|limited|close|general|direct) supervision|"
      r"without supervision", "independent work"),
@@ -114,6 +124,24 @@ _UNIT_AFTER_RE = re.compile(
 )
 # "Automatic Voter Registration (AVR)": an acronym the ad defines is not a skill's alias.
 _ACRONYM_RE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z]{2,6})\)")
+
+
+# "Salary CAD 120,000": a currency code next to an amount is no skill (CAD, computer-aided
+# design).
+_CURRENCY_CODES = {
+    "CAD", "AUD", "NZD", "USD", "EUR", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
+    "INR", "JPY", "CNY", "BRL", "MXN", "ZAR", "SGD", "HKD",
+}  # fmt: skip
+_AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£]?\d")
+_AMOUNT_BEFORE_RE = re.compile(r"\d[\d.,]*\s?[kKmM]?\s?$")
+
+
+def _is_currency(sentence: str, start: int, end: int) -> bool:
+    if sentence[start:end] not in _CURRENCY_CODES:
+        return False
+    return bool(
+        _AMOUNT_AFTER_RE.match(sentence[end:]) or _AMOUNT_BEFORE_RE.search(sentence[:start])
+    )
 
 
 def _defined_acronyms(text: str) -> set[str]:
@@ -140,16 +168,21 @@ _COMPOUND_RE = re.compile(
 def _normalise(sentence: str) -> str:
     """The sentence with German compounds spelt out, common job-ad German in English and
     common ad phrasings in the words of the skills list."""
+    sentence = sentence.replace("\u00ad", "")  # soft hyphens: "Software\u00ad entwicklung"
     for pattern, english in _AD_PHRASE_RES:
         sentence = pattern.sub(english, sentence)
-    text = fold(sentence)
-    if text.isascii() and not re.search(r"[a-z]-\s", text) and "fahig" not in text:
-        return sentence
-    text = re.sub(r"(\w)-\s+(kenntnisse)\b", r"\1\2", text)  # "Englisch- Kenntnisse"
+    folded = fold(sentence)
+    text = re.sub(r"(\w)-\s+(kenntnisse)\b", r"\1\2", folded)  # "Englisch- Kenntnisse"
     text = _COMPOUND_RE.sub(lambda m: f"{m[1]}{m[4]} {m[2]} {m[3]}{m[4]}", text)
     for pattern, english in _GERMAN_RES:
         text = pattern.sub(english, text)
-    return text
+    # German folds to ASCII as well ("Lösen" -> "losen"), so ASCII alone does not tell English
+    # text apart: an ASCII sentence nothing changed keeps its case ("C", "Go" are read
+    # case-sensitively). A sentence with accents or compounds is read folded, as before (which
+    # loses case-sensitive names such as "R" or "SAP" there: to change with a ranking
+    # re-measurement, see benchmarks/RESULTS.md).
+    plain = folded.isascii() and not re.search(r"[a-z]-\s", folded) and "fahig" not in folded
+    return sentence if plain and text == folded else text
 
 
 _SOURCE_KINDS = ("requirements", "nice_to_have")
@@ -199,6 +232,8 @@ def _skills_of(
     for occ in find_occurrences(sentence, section):
         skill = occ.skill
         if _UNIT_AFTER_RE.match(sentence[occ.end :]) or sentence[occ.start : occ.end] in acronyms:
+            continue
+        if _is_currency(sentence, occ.start, occ.end):
             continue
         if skill.spoken_language:
             _add(languages, skill.name)

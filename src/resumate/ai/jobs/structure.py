@@ -268,7 +268,7 @@ _APPLY_RE = re.compile(
 _COMPANY_RE = re.compile(
     r"^(?:we are (?:a|an|the)\b|we're (?:a|an|the)\b|founded in|our mission|our company|"
     r"our clients|our customers|[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)* (?:is|are) (?:a|an|the) "
-    r"(?:leading|global|fast|growing|world|award|innovative|international|national|"
+    r"(?:leading|global|fast(?![- ]paced)|growing|world|award|innovative|international|national|"
     r"non-?profit|public|private|family|young|small|large|\w+-based|[\w-]+ (?:company|"
     r"startup|firm|agency|organi[sz]ation|provider|platform|leader))|"
     r"wir sind (?:ein|eine|der|die|das)|nous sommes (?:un|une|le|la)|somos (?:un|una|la|el|"
