@@ -96,3 +96,23 @@ def test_name_skips_titles_and_headings() -> None:
         TextLine("Carlos de la Cruz", font_size=22, bold=True),
     ]
     assert find_name(lines) == "Carlos de la Cruz"
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["M a r i a", "O l i v e i r a", "Product designer", "maria@example.org"], "Maria Oliveira"),
+        (["J A N  K O W A L S K I", "Frontend developer", "jan@example.org"], "Jan Kowalski"),
+    ],
+)
+def test_letter_spaced_display_name(texts: list[str], expected: str) -> None:
+    lines = [TextLine(t) for t in texts]
+    contact = extract_contact(lines, lines, "\n".join(texts))
+    assert contact.name == expected
+
+
+def test_ordinary_lines_are_not_unspaced() -> None:
+    from resumate.ai.contact import unspace_letters
+
+    assert unspace_letters("I am a C programmer") == "I am a C programmer"
+    assert unspace_letters("Skills: C, R, Go") == "Skills: C, R, Go"

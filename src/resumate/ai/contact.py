@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -352,6 +353,25 @@ def _name_prefix(text: str) -> str | None:
     return None
 
 
+def unspace_letters(text: str) -> str:
+    """A letter-spaced display line ("I g n a c i o", "J O H N  S M I T H") as the words it
+    spells; any other line unchanged. Wider gaps, when the text keeps them, separate words."""
+    tokens = text.split()
+    if len(tokens) < 4 or not all(t.isalpha() for t in tokens):
+        return text
+    if max(len(t) for t in tokens) > 3 or sum(len(t) == 1 for t in tokens) < 0.6 * len(tokens):
+        return text
+    return " ".join("".join(word.split()) for word in re.split(r"\s{2,}", text.strip()))
+
+
+def _unspaced(lines: list[TextLine]) -> list[TextLine]:
+    out = []
+    for ln in lines:
+        text = unspace_letters(ln.text)
+        out.append(ln if text == ln.text else dataclasses.replace(ln, text=text))
+    return out
+
+
 def find_name(lines: list[TextLine]) -> str | None:
     """The person's name: a short capitalised line near the top, preferring large type."""
     if not lines:
@@ -448,6 +468,7 @@ def extract_contact(
     if contact.phone is None:
         contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines], region)
     contact.website = _find_website(header + lines[:40], contact)
+    header, lines = _unspaced(header), _unspaced(lines)  # "I g n a c i o": a display name
     contact.name = (
         _labelled_name(lines)
         or _two_line_name(header or lines)
