@@ -101,7 +101,10 @@ def test_name_skips_titles_and_headings() -> None:
 @pytest.mark.parametrize(
     ("texts", "expected"),
     [
-        (["M a r i a", "O l i v e i r a", "Product designer", "maria@example.org"], "Maria Oliveira"),
+        (
+            ["M a r i a", "O l i v e i r a", "Product designer", "maria@example.org"],
+            "Maria Oliveira",
+        ),
         (["J A N  K O W A L S K I", "Frontend developer", "jan@example.org"], "Jan Kowalski"),
     ],
 )
