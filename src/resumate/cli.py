@@ -132,7 +132,7 @@ def serve(
     # the embedded database is stopped cleanly below instead of the process dying at once.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
-        _run_uvicorn(host, port, reload)
+        _run_uvicorn(host, port, reload, keep_alive=settings.keep_alive_seconds)
     finally:
         if settings.uses_embedded_db:
             from resumate.core.pgserver import stop_embedded
@@ -144,7 +144,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def _run_uvicorn(host: str, port: int, reload: bool) -> None:
+def _run_uvicorn(host: str, port: int, reload: bool, *, keep_alive: int = 75) -> None:
     import uvicorn
 
     uvicorn.run(
@@ -155,6 +155,7 @@ def _run_uvicorn(host: str, port: int, reload: bool) -> None:
         reload=reload,
         log_config=None,
         access_log=False,
+        timeout_keep_alive=keep_alive,
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     )

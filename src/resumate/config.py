@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".resumate")
     host: str = "127.0.0.1"
     port: int = 8000
+    # Idle HTTP keep-alive, longer than a proxy's or a client's own idle limit (nginx 60 s, most
+    # load balancers 60 s): with uvicorn's 5 s a client reusing a connection just as the server
+    # drops it gets a connection reset.
+    keep_alive_seconds: int = 75
     public_url: str = "http://127.0.0.1:8000"
 
     # Unset = the embedded PostgreSQL in <data_dir>/pg. Also read from the plain variable.
