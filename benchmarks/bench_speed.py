@@ -220,6 +220,22 @@ async def run(base: str, pdfs: int, lists: int, cvs: int) -> None:
     if chromium:
         ratio = statistics.median(chromium) / fresh_p50
         print(f"\nChromium page / Resumate, p50: {ratio:.1f}x (goal >= 5x)")
+    print("\nRendering throughput (each client edits its own resume; POST /pdf timed):")
+    print(
+        fmt_table(
+            ["clients", "PDFs", "p50 ms", "p95 ms", "PDFs/s"],
+            [
+                [
+                    str(n),
+                    str(len(times)),
+                    ms(statistics.median(times)),
+                    ms(pct(times, 95)),
+                    f"{rate:.1f}",
+                ]
+                for n, times, rate in throughput
+            ],
+        )
+    )
 
 
 def main() -> None:
