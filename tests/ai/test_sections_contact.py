@@ -40,6 +40,40 @@ def test_ordinary_sentences_are_not_headings() -> None:
     assert match_heading("I gained experience in many departments across the company") is None
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Interest and Hobbies",
+        "Interests/hobbies",
+        "Hobbies & other interests",
+        "Interest",
+        "Hobbies und Interessen",
+        "Loisirs et centres d'intérêt",
+        "Intereses y aficiones",
+    ],
+)
+def test_interest_headings_in_any_combination(heading: str) -> None:
+    assert match_heading(heading) == ("interests", False)
+
+
+@pytest.mark.parametrize("heading", ["Research interests", "Other", "Personal", "Activities"])
+def test_interest_vocabulary_needs_an_interest_word(heading: str) -> None:
+    hit = match_heading(heading)
+    assert hit is None or hit[0] != "interests"
+
+
+def test_hobbies_after_languages_leave_the_languages_section() -> None:
+    lines = [
+        TextLine("Ana Costa"),
+        TextLine("LANGUAGES"),
+        TextLine("English, Portuguese"),
+        TextLine("INTEREST AND HOBBIES"),
+        TextLine("Cooking, photography"),
+    ]
+    sections = split_sections(lines)
+    assert [s.name for s in sections] == ["header", "languages", "interests"]
+
+
 def test_split_sections_with_inline_heading_and_weak_words() -> None:
     lines = [
         TextLine("Jane Doe"),

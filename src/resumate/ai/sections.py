@@ -233,6 +233,19 @@ def _build_index() -> tuple[dict[str, str], set[str]]:
 _INDEX, _WEAK = _build_index()
 _MAX_HEADING_WORDS = 6
 
+# A heading made only of these words, with at least one of the first set, is the interests
+# section however it is combined: "Interest and Hobbies", "Interests/hobbies", "Hobbies and
+# other interests", "Hobbies und Interessen", "Loisirs et centres d'intérêt".
+_INTEREST_WORDS = {
+    "interest", "interests", "hobby", "hobbies", "hobbys", "hobby's", "pastimes", "leisure",
+    "interessen", "freizeit", "loisirs", "interet", "interets", "interes", "intereses",
+    "aficiones", "interesses", "interessi",
+}  # fmt: skip
+_INTEREST_FILLERS = {
+    "and", "other", "personal", "my", "und", "et", "y", "e", "en", "centre", "centres",
+    "d'interet", "d'interets", "activities", "personliche", "personnels", "personales",
+}  # fmt: skip
+
 
 def match_heading(text: str) -> tuple[str, bool] | None:
     """(canonical section, is a weak word) when the text is a known heading, else None."""
@@ -242,6 +255,8 @@ def match_heading(text: str) -> tuple[str, bool] | None:
     if key in _INDEX:
         return _INDEX[key], key in _WEAK
     words = key.split()
+    if set(words) <= _INTEREST_WORDS | _INTEREST_FILLERS and set(words) & _INTEREST_WORDS:
+        return "interests", False
     if len(words) <= 4:
         for suffix, canonical in _SUFFIX_RULES:
             if key.endswith(" " + suffix):
