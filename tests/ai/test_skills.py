@@ -99,3 +99,10 @@ def test_ranking_prefers_skills_section_evidence() -> None:
     assert by_name["Docker"].mentions == 2
     assert matches[0].name == "Docker"
     assert by_name["Python"].score > by_name["Terraform"].score
+
+
+def test_clinical_adherence_and_android_hacking_are_not_those_skills() -> None:
+    assert "Compliance" not in _names("Taught patients about medication compliance at discharge.")
+    assert "Compliance" in _names("Ran regulatory compliance reviews for the bank.")
+    assert "Android development" not in _names("Courses: Android Hacking, network forensics")
+    assert "Android development" in _names("Shipped two Android apps with Jetpack Compose.")
