@@ -106,3 +106,10 @@ def test_clinical_adherence_and_android_hacking_are_not_those_skills() -> None:
     assert "Compliance" in _names("Ran regulatory compliance reviews for the bank.")
     assert "Android development" not in _names("Courses: Android Hacking, network forensics")
     assert "Android development" in _names("Shipped two Android apps with Jetpack Compose.")
+
+
+def test_ambiguous_item_of_a_wrapped_list_or_closed_by_a_full_stop() -> None:
+    wrapped = "Web: HTML, CSS, Vue,\nBootstrap.\nQA: Cypress, Playwright,\nPostman"
+    assert {"Bootstrap", "Postman"} <= _names(wrapped, "skills")
+    # A lone word on its own line, with no list above it, still needs its context.
+    assert "Postman" not in _names("Worked nights as a rural postman.\nPostman.", "experience")

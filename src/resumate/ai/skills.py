@@ -280,6 +280,13 @@ def _neighbour(text: str, pos: int, step: int) -> str:
 def _in_list(text: str, start: int, end: int) -> bool:
     before = _neighbour(text, start - 1, -1)
     after = _neighbour(text, end, 1)
+    if before == "\n" and start > 0:
+        # A list wrapped onto this line: the line above ends with a separator ("Angular,").
+        above = _neighbour(text, text.rfind("\n", 0, start) - 1, -1)
+        if above in _LIST_SEPARATORS - {"(", "[", "–", "-"}:
+            before = ","
+    if after == "." and _neighbour(text, text.index(".", end) + 1, 1) == "\n":
+        after = "\n"  # the last item of a list closed by a full stop: "Jest, Postman."
 
     def sep(tok: str) -> bool:
         return tok in _LIST_SEPARATORS or tok in _LIST_WORDS or tok == "\n"
