@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
 from resumate.core import db as db_module
 from resumate.core import security
@@ -42,6 +42,17 @@ async def one_connection(
     finally:
         db_module.set_database(database)
         async with small.sessionmaker() as session:
+            # The requests here commit for real: their queued jobs (verification mail, CV
+            # analysis) go with the accounts, or later tests would find them waiting.
+            await session.execute(
+                text(
+                    "DELETE FROM procrastinate_jobs WHERE status = 'todo' AND ("
+                    " args->>'to' = ANY(:emails) OR args->>'cv_id' IN ("
+                    "  SELECT cvs.id::text FROM cvs JOIN users ON users.id = cvs.user_id"
+                    "  WHERE users.email = ANY(:emails)))"
+                ),
+                {"emails": emails},
+            )
             await session.execute(delete(User).where(User.email.in_(emails)))
             await session.commit()
         await small.dispose()
