@@ -49,7 +49,6 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="resumate-locust-"))
     data_dir = workdir / "data"
     env = dict(LIMITS)
-    env["RESUMATE_KEEP_ALIVE_SECONDS"] = "75"  # as behind a load balancer (see README)
     if args.split:
         env["RESUMATE_RUN_WORKER_IN_PROCESS"] = "false"
     server = start_resumate(data_dir, workdir, env=env)

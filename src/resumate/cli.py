@@ -144,7 +144,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def _run_uvicorn(host: str, port: int, reload: bool, *, keep_alive: int = 5) -> None:
+def _run_uvicorn(host: str, port: int, reload: bool, *, keep_alive: int = 75) -> None:
     import uvicorn
 
     uvicorn.run(

