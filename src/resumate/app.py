@@ -122,6 +122,9 @@ def create_app(
             await asyncio.to_thread(close_render_pool)
             await asyncio.to_thread(close_analysis_pool)
             await close_clients()
+            from resumate.modules.embeddings.service import close_embedders
+
+            await close_embedders()
             from resumate.modules.notifications.hub import stop_hub
 
             await stop_hub()

@@ -221,6 +221,9 @@ def worker(
             await runner.stop()
             await database.dispose()
             await asyncio.to_thread(close_analysis_pool)
+            from resumate.modules.embeddings.service import close_embedders
+
+            await close_embedders()
 
     typer.echo(f"worker started (concurrency {concurrency}); Ctrl-C stops it")
     asyncio.run(run())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 MODEL_MODULES: tuple[str, ...] = (
+    "resumate.core.mail",
     "resumate.modules.users.models",
     "resumate.modules.auth.models",
     "resumate.modules.templates.models",

@@ -133,3 +133,69 @@ async def test_mail_job_is_retried_when_smtp_is_down(settings: Settings) -> None
     finally:
         configure_mail(settings)
     assert send_email.retry_strategy is not None and send_email.retry_strategy.max_attempts >= 3
+
+
+async def test_one_time_links_never_stay_in_the_job_queue(
+    client: httpx.AsyncClient, session, smtp: Inbox
+) -> None:  # type: ignore[no-untyped-def]
+    """The job carries an outbox id, not the message: a reset link is readable only in the
+    outbox row, and that row is gone once the mail went out."""
+    from tests.factories import pending_jobs
+
+    email_address = unique_email()
+    await register(client, email_address)
+    await run_pending_jobs(session, "send_email")
+    await client.post(f"{API}/auth/password/forgot", json={"email": email_address})
+    jobs = [j for j in await pending_jobs(session, "send_email") if j["to"] == email_address]
+    assert len(jobs) == 1
+    assert set(jobs[0]) == {"to", "kind", "mail_id"}
+    assert "token" not in str(jobs[0])
+    queued = await session.execute(
+        text("SELECT body_text FROM mail_outbox WHERE id = :id"), {"id": jobs[0]["mail_id"]}
+    )
+    assert "/reset-password?token=" in queued.scalar_one()
+
+    await run_pending_jobs(session, "send_email")
+    assert smtp.link(email_address, "/reset-password")
+    left = await session.execute(
+        text("SELECT count(*) FROM mail_outbox WHERE id = :id"), {"id": jobs[0]["mail_id"]}
+    )
+    assert left.scalar_one() == 0
+    # A retry of a job whose mail was already delivered sends nothing twice.
+    sent = len(smtp.messages)
+    from resumate.core.mail import send_email
+
+    await send_email(**jobs[0])
+    assert len(smtp.messages) == sent
+
+
+async def test_outbox_row_kept_while_delivery_fails(
+    client: httpx.AsyncClient, session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    from resumate.core.mail import forget_unsent_mail, send_email
+    from tests.factories import pending_jobs
+
+    email_address = unique_email()
+    await register(client, email_address)
+    (job,) = [j for j in await pending_jobs(session, "send_email") if j["to"] == email_address]
+    configure_mail(
+        settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": 9, "smtp_starttls": False}
+        )
+    )
+    try:
+        with pytest.raises((OSError, asyncio.TimeoutError, Exception)):
+            await send_email(**job)
+    finally:
+        configure_mail(settings)
+    count = text("SELECT count(*) FROM mail_outbox WHERE id = :id")
+    assert (await session.execute(count, {"id": job["mail_id"]})).scalar_one() == 1
+    # After every retry failed, the message is forgotten once it is old enough.
+    await forget_unsent_mail()
+    assert (await session.execute(count, {"id": job["mail_id"]})).scalar_one() == 1
+    await session.execute(
+        text("UPDATE mail_outbox SET created_at = now() - interval '8 days' WHERE id = :id"),
+        {"id": job["mail_id"]},
+    )
+    await forget_unsent_mail()
+    assert (await session.execute(count, {"id": job["mail_id"]})).scalar_one() == 0

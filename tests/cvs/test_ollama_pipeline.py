@@ -4,7 +4,7 @@ format: the analysis and the embedding come from it, and a dead Ollama falls bac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -19,19 +19,30 @@ from tests.fakes.ollama import FakeOllama
 
 
 @pytest.fixture
-def ollama(settings) -> Iterator[FakeOllama]:  # type: ignore[no-untyped-def]
+async def ollama(settings) -> AsyncIterator[FakeOllama]:  # type: ignore[no-untyped-def]
     with FakeOllama() as fake:
         config.set_settings(
             settings.model_copy(
                 update={"ai_provider": "ollama", "ollama_host": fake.url, "ollama_timeout": 5.0}
             )
         )
-        embedding_service._ollama_embedder.cache_clear()
+        await embedding_service.close_embedders()
         try:
             yield fake
         finally:
             config.set_settings(settings)
-            embedding_service._ollama_embedder.cache_clear()
+            await embedding_service.close_embedders()
+
+
+async def test_ollama_embedder_clients_are_closed_at_shutdown(ollama: FakeOllama) -> None:
+    embedder = embedding_service.get_embedder()
+    assert embedding_service.get_embedder() is embedder  # one client for the process
+    assert len((await embedder.embed(["a nurse"]))[0]) == embedder.dim
+    http = embedder.client._http  # type: ignore[attr-defined]
+    assert not http.is_closed
+    await embedding_service.close_embedders()
+    assert http.is_closed
+    assert embedding_service.get_embedder() is not embedder  # a new one after a restart
 
 
 async def test_analysis_and_vectors_from_ollama(

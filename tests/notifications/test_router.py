@@ -198,7 +198,10 @@ async def test_cv_analysis_creates_notification_mail_and_events(
         for j in await pending_jobs(session, "send_email")
         if j["to"] == user["email"] and j["kind"] == "notification:cv_analysis_ready"
     ]
-    assert job["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    queued = await session.execute(
+        text("SELECT headers FROM mail_outbox WHERE id = :id"), {"id": job["mail_id"]}
+    )
+    assert queued.scalar_one()["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     await run_pending_jobs(session, "send_email")
     (mail,) = [m for m in smtp.messages if m["To"] == user["email"] and "analysed" in m["Subject"]]
     assert mail["Subject"] == "Your CV has been analysed"

@@ -1,5 +1,10 @@
 """Outgoing mail, always through the job queue (retried on failure).
 
+A message is rendered when it is queued and kept in the ``mail_outbox`` table, written in the
+same transaction as the job; the job itself carries only the row's id, the recipient and the
+kind. The row is deleted once the message is delivered, so one-time links (password reset,
+email verification) never stay behind in the job queue's history.
+
 With SMTP configured, messages go through aiosmtplib. On the embedded default each message is
 written to ``<data dir>/outbox/`` as an .eml file and its links are logged, so a self-hoster
 without a mail server can still verify an account or reset a password.
@@ -12,7 +17,7 @@ import os
 import re
 import tempfile
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
@@ -24,10 +29,14 @@ import aiosmtplib
 import structlog
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from procrastinate import RetryStrategy
+from sqlalchemy import DateTime, Index, String, Text, delete, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from resumate.config import Settings, get_settings
-from resumate.core.queue import defer, queue
+from resumate.core.db import Base, UUIDPk, get_database
+from resumate.core.queue import defer, queue, register_maintenance
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +52,28 @@ def configure_mail(settings: Settings) -> None:
 
 def _mail_settings() -> Settings:
     return _settings or get_settings()
+
+
+# A message whose every delivery attempt failed is kept this long (for an operator to look at),
+# then removed by the periodic maintenance job.
+UNSENT_MAIL_KEPT_DAYS = 7
+
+
+class MailOutbox(UUIDPk, Base):
+    """A rendered message waiting for its ``send_email`` job; deleted once delivered."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_created_at", "created_at"),)
+
+    recipient: Mapped[str] = mapped_column(Text, nullable=False)
+    kind: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    subject: Mapped[str] = mapped_column(Text, nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
 
 
 @cache
@@ -76,17 +107,17 @@ async def queue_mail(
 ) -> None:
     """Render now and send from a job committed with ``session``'s transaction."""
     subject, text, html = render_mail(template, {**context, "app_name": "Resumate"})
-    extra: dict[str, Any] = {"headers": headers} if headers else {}
-    await defer(
-        session,
-        send_email,
-        to=to,
+    entry = MailOutbox(
+        recipient=to,
+        kind=(kind or template)[:60],
         subject=subject,
-        text=text,
-        html=html,
-        kind=kind or template,
-        **extra,
+        body_text=text,
+        body_html=html,
+        headers=headers or None,
     )
+    session.add(entry)
+    await session.flush()
+    await defer(session, send_email, to=to, kind=entry.kind, mail_id=str(entry.id))
 
 
 def build_message(
@@ -156,18 +187,46 @@ def _write_outbox(message: EmailMessage, outbox: Path) -> Path:
 )
 async def send_email(
     to: str,
-    subject: str,
-    text: str,
-    html: str,
     kind: str = "",
+    mail_id: str | None = None,
+    subject: str | None = None,
+    text: str | None = None,
+    html: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
+    """Deliver the outbox row ``mail_id`` and delete it. Jobs queued before the outbox existed
+    carry the message itself (``subject``, ``text``, ``html``) and are still sent."""
     settings = _mail_settings()
+    if mail_id is not None:
+        async with get_database().sessionmaker() as session:
+            entry = await session.get(MailOutbox, uuid.UUID(mail_id))
+            if entry is None:  # delivered by an earlier run of this job, then retried
+                log.info("mail already sent", kind=kind, mail_id=mail_id)
+                return
+            subject, text, html = entry.subject, entry.body_text, entry.body_html
+            headers = entry.headers
+    if subject is None or text is None or html is None:
+        raise ValueError("send_email needs mail_id, or subject, text and html")
     message = build_message(
         sender=settings.mail_from, to=to, subject=subject, text=text, html=html, headers=headers
     )
     where = await deliver(message, settings)
+    if mail_id is not None:
+        async with get_database().sessionmaker() as session, session.begin():
+            await session.execute(delete(MailOutbox).where(MailOutbox.id == uuid.UUID(mail_id)))
     links = re.findall(r"https?://\S+", text)
     log.info(
         "mail sent", kind=kind, to=to, via=where, links=links if not settings.smtp_host else None
     )
+
+
+@register_maintenance
+async def forget_unsent_mail() -> int:
+    """Remove messages whose every delivery attempt failed, after ``UNSENT_MAIL_KEPT_DAYS``."""
+    async with get_database().sessionmaker() as session, session.begin():
+        result = await session.execute(
+            delete(MailOutbox).where(
+                MailOutbox.created_at < func.now() - timedelta(days=UNSENT_MAIL_KEPT_DAYS)
+            )
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -7,7 +7,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -17,14 +17,37 @@ from resumate.ai.embeddings import Embedder
 from resumate.config import Settings, get_settings
 from resumate.modules.embeddings.models import Embedding
 
+if TYPE_CHECKING:
+    from resumate.ai.providers.ollama import OllamaClient
+
 _INDEX_NAME_RE = re.compile(r"[^a-z0-9]+")
 
 
-@cache
+# Ollama embedders by (host, model, dim, timeout): each holds one HTTP client (a keep-alive
+# connection pool) for the life of the process, closed by ``close_embedders`` at shutdown.
+_ollama_embedders: dict[tuple[str, str, int, float], Embedder] = {}
+_ollama_clients: list[OllamaClient] = []
+
+
 def _ollama_embedder(host: str, model: str, dim: int, timeout: float) -> Embedder:
     from resumate.ai.providers.ollama import OllamaClient, OllamaEmbedder
 
-    return OllamaEmbedder(OllamaClient(host, timeout=timeout), model, dim)
+    key = (host, model, dim, timeout)
+    embedder = _ollama_embedders.get(key)
+    if embedder is None:
+        client = OllamaClient(host, timeout=timeout)
+        _ollama_clients.append(client)
+        embedder = _ollama_embedders[key] = OllamaEmbedder(client, model, dim)
+    return embedder
+
+
+async def close_embedders() -> None:
+    """Close the HTTP clients of the Ollama embedders (server and worker shutdown)."""
+    clients = list(_ollama_clients)
+    _ollama_clients.clear()
+    _ollama_embedders.clear()
+    for client in clients:
+        await client.aclose()
 
 
 def get_embedder(settings: Settings | None = None) -> Embedder:
