@@ -43,8 +43,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("RESUMATE_REDIS_URL", "REDIS_URL", "redis_url")
     )
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
+    # Unset: tied to the machine (``core.db.default_pool_size``: 4 per core, at least 5) with
+    # as many again as overflow for bursts.
+    db_pool_size: int | None = None
+    db_max_overflow: int | None = None
     db_connect_timeout: float = 5.0
     # Longest wait for a pooled connection before a retryable 503 (Retry-After), well inside
     # the usual proxy and client timeouts.

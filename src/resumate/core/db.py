@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
+import threading
+import time
 import uuid
-from collections.abc import AsyncIterator
+import weakref
+from bisect import bisect_left
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from contextvars import ContextVar
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import structlog
-from fastapi import Depends
+from fastapi import Depends, Request
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 from sqlalchemy import DateTime, MetaData, event, func, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,9 +31,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+from sqlalchemy.util import await_
+from sqlalchemy.util.queue import Empty, Full, QueueCommon
 
 from resumate.config import Settings
 from resumate.core.errors import AppError
+from resumate.core.metrics import REGISTRY
 
 log = structlog.get_logger(__name__)
 
@@ -80,27 +97,280 @@ def resolve_database_url(settings: Settings) -> str:
     return start_embedded(settings.data_dir).url()
 
 
+# ---- the connection pool: first come, first served; who holds what, and for how long ---------
+# SQLAlchemy's asyncio pool hands a returned connection to its queue, wakes the oldest waiter,
+# and lets any request that asks before that waiter runs take the connection instead
+# (``get_nowait`` first). The waiter then finds the queue empty and joins the *back* of the
+# line. On a busy event loop the gap between the wake-up and the waiter running is long, so
+# under load a request can be overtaken again and again until its pool timeout (a 503) while
+# the average wait stays short: the unexplained >10 s waits of the load test (issue 16).
+# ``FairQueue`` hands each returned connection straight to the oldest waiter, and a newcomer
+# takes an idle connection only when nobody is waiting, so a wait is bounded by the line ahead.
+
+_T = TypeVar("_T")
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    if not waiter.done():
+        waiter.set_exception(Empty())
+
+
+class FairQueue(QueueCommon[_T]):
+    """A FIFO hand-off queue for the pool: a returned item goes to the longest waiter, never
+    to a newcomer. Invariant: idle items and live waiters are never both present."""
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
+        self.maxsize = maxsize
+        self.use_lifo = use_lifo
+        self._items: deque[_T] = deque()
+        self._waiters: deque[asyncio.Future[_T]] = deque()
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def full(self) -> bool:
+        return 0 < self.maxsize <= len(self._items)
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def waiting(self) -> int:
+        return sum(1 for waiter in self._waiters if not waiter.done())
+
+    def put_nowait(self, item: _T) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done() and not waiter.get_loop().is_closed():
+                waiter.set_result(item)
+                return
+        if self.full():
+            raise Full()
+        self._items.append(item)
+
+    def put(self, item: _T, block: bool = True, timeout: float | None = None) -> None:
+        # The pool never holds more connections than its size: a put never has to wait.
+        self.put_nowait(item)
+
+    def get_nowait(self) -> _T:
+        if not self._items:
+            raise Empty()
+        return self._items.pop() if self.use_lifo else self._items.popleft()
+
+    def get(self, block: bool = True, timeout: float | None = None) -> _T:
+        if self._items:
+            return self.get_nowait()
+        if not block:
+            raise Empty()
+        return await_(self._wait(timeout))
+
+    async def _wait(self, timeout: float | None) -> _T:
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[_T] = loop.create_future()
+        self._waiters.append(waiter)
+        expiry = loop.call_later(timeout, _expire, waiter) if timeout is not None else None
+        try:
+            return await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                # Handed a connection just as we were cancelled: it goes to the next in line.
+                self.put_nowait(waiter.result())
+            raise
+        finally:
+            if expiry is not None:
+                expiry.cancel()
+            with contextlib.suppress(ValueError):
+                self._waiters.remove(waiter)
+
+
+# Who holds a checked-out connection: "METHOD /route/template" for requests (set by
+# ``get_session``), the job's task name for jobs (set by ``hold_as``), else "background".
+_holder: ContextVar[str | None] = ContextVar("resumate_db_holder", default=None)
+
+
+def hold_as(name: str) -> None:
+    """Label the connections this task checks out from now on (pool metrics and logs)."""
+    _holder.set(name)
+
+
+WAIT_BUCKETS = (0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+HOLD_BUCKETS = (0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class PoolMetrics(Collector):
+    """Connection-pool figures for Prometheus: how long checkouts waited, how many timed out,
+    how long each kind of holder kept its connection, and how many are out and waiting now."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.waits = [0.0] * (len(WAIT_BUCKETS) + 2)  # buckets, +Inf, sum
+        self.timeouts = 0
+        self.holds: dict[str, list[float]] = {}
+        self.pools: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def observe_wait(self, seconds: float) -> None:
+        with self._lock:
+            self.waits[bisect_left(WAIT_BUCKETS, seconds)] += 1
+            self.waits[-1] += seconds
+
+    def observe_timeout(self) -> None:
+        with self._lock:
+            self.timeouts += 1
+
+    def observe_hold(self, holder: str, seconds: float) -> None:
+        with self._lock:
+            row = self.holds.get(holder)
+            if row is None:
+                row = self.holds[holder] = [0.0] * (len(HOLD_BUCKETS) + 2)
+            row[bisect_left(HOLD_BUCKETS, seconds)] += 1
+            row[-1] += seconds
+
+    def describe(self) -> Iterator[Any]:
+        return iter(())
+
+    @staticmethod
+    def _buckets(bounds: tuple[float, ...], row: list[float]) -> list[tuple[str, float]]:
+        labels = [floatToGoString(bound) for bound in bounds] + ["+Inf"]
+        cumulative, buckets = 0.0, []
+        for label, count in zip(labels, row[:-1], strict=True):
+            cumulative += count
+            buckets.append((label, cumulative))
+        return buckets
+
+    def collect(self) -> Iterator[Any]:
+        with self._lock:
+            waits, timeouts = list(self.waits), self.timeouts
+            holds = sorted((holder, list(row)) for holder, row in self.holds.items())
+            pools = list(self.pools)
+        wait = HistogramMetricFamily(
+            "resumate_db_pool_wait_seconds", "Time a checkout waited for a pooled connection"
+        )
+        wait.add_metric([], self._buckets(WAIT_BUCKETS, waits), sum_value=waits[-1])
+        yield wait
+        timed_out = CounterMetricFamily(
+            "resumate_db_pool_timeouts", "Checkouts that gave up waiting (answered 503)"
+        )
+        timed_out.add_metric([], timeouts)
+        yield timed_out
+        hold = HistogramMetricFamily(
+            "resumate_db_connection_hold_seconds",
+            "Time a connection stayed checked out, by holder (route template or job)",
+            labels=["holder"],
+        )
+        for holder, row in holds:
+            hold.add_metric([holder], self._buckets(HOLD_BUCKETS, row), sum_value=row[-1])
+        yield hold
+        state = GaugeMetricFamily(
+            "resumate_db_pool_connections", "Pooled connections by state", labels=["state"]
+        )
+        state.add_metric(["checked_out"], sum(pool.checkedout() for pool in pools))
+        state.add_metric(["idle"], sum(pool.checkedin() for pool in pools))
+        state.add_metric(["waiting"], sum(pool.waiting() for pool in pools))
+        yield state
+
+
+POOL_METRICS = PoolMetrics()
+REGISTRY.register(POOL_METRICS)
+# SQLAlchemy names a pool's logger after its class: ours would log every dispose at our INFO.
+logging.getLogger(f"{__name__}.FairAsyncPool").setLevel(logging.WARNING)
+
+
+class FairAsyncPool(AsyncAdaptedQueuePool):
+    """The asyncio queue pool with first-come-first-served waiting (``FairQueue``) that also
+    knows who holds each checked-out connection: a connection kept longer than
+    ``hold_warn_seconds`` is logged with its holder, and a checkout that times out logs who
+    held the whole pool at that moment."""
+
+    _queue_class = FairQueue[ConnectionPoolEntry]
+    hold_warn_seconds: float = 5.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._out: dict[int, tuple[str, float]] = {}
+        with POOL_METRICS._lock:
+            POOL_METRICS.pools.add(self)
+
+    def waiting(self) -> int:
+        queue = self._pool
+        return queue.waiting() if isinstance(queue, FairQueue) else 0
+
+    def holders(self) -> dict[str, dict[str, float]]:
+        """What holds the checked-out connections now: per holder, how many and the oldest."""
+        now = time.monotonic()
+        summary: dict[str, dict[str, float]] = {}
+        for holder, since in list(self._out.values()):
+            row = summary.setdefault(holder, {"count": 0, "oldest_s": 0.0})
+            row["count"] += 1
+            row["oldest_s"] = round(max(row["oldest_s"], now - since), 3)
+        return summary
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        started = time.monotonic()
+        try:
+            record = super()._do_get()
+        except sa_exc.TimeoutError:
+            waited = time.monotonic() - started
+            POOL_METRICS.observe_timeout()
+            log.warning(
+                "database pool wait timed out",
+                waited_s=round(waited, 3),
+                checked_out=self.checkedout(),
+                waiting=self.waiting(),
+                holders=self.holders(),
+            )
+            raise
+        now = time.monotonic()
+        POOL_METRICS.observe_wait(now - started)
+        self._out[id(record)] = (_holder.get() or "background", now)
+        return record
+
+    def _do_return_conn(self, record: ConnectionPoolEntry) -> None:
+        taken = self._out.pop(id(record), None)
+        if taken is not None:
+            holder, since = taken
+            held = time.monotonic() - since
+            POOL_METRICS.observe_hold(holder, held)
+            if held > self.hold_warn_seconds:
+                log.warning("database connection held long", holder=holder, held_s=round(held, 3))
+        super()._do_return_conn(record)
+
+
+def default_pool_size(cores: int | None = None) -> int:
+    """Pooled connections for this machine: enough for every core to have queries in flight
+    while other requests are between queries on the event loop, and no more (past that,
+    more connections only add contention in PostgreSQL)."""
+    return max(5, 4 * (cores or os.cpu_count() or 2))
+
+
 class Database:
     def __init__(
         self,
         url: str,
         *,
-        pool_size: int = 10,
-        max_overflow: int = 10,
+        pool_size: int | None = None,
+        max_overflow: int | None = None,
         connect_timeout: float = 5.0,
         pool_timeout: float = 10.0,
     ) -> None:
         self.url = sqlalchemy_url(url)
+        size = pool_size if pool_size is not None else default_pool_size()
         self.engine: AsyncEngine = create_async_engine(
             self.url,
-            pool_size=pool_size,
-            max_overflow=max_overflow,
+            poolclass=FairAsyncPool,
+            pool_size=size,
+            max_overflow=max_overflow if max_overflow is not None else size,
             pool_pre_ping=True,
-            # Under a burst requests queue for a connection rather than fail at once.
+            # Under a burst requests queue for a connection (first come, first served) rather
+            # than fail at once; past the timeout they get a retryable 503.
             pool_timeout=pool_timeout,
             connect_args={"connect_timeout": max(1, int(connect_timeout))},
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def pool(self) -> FairAsyncPool:
+        pool = self.engine.pool
+        assert isinstance(pool, FairAsyncPool)
+        return pool
 
     async def ping(self, timeout: float = 2.0) -> None:
         async def _ping() -> None:
@@ -127,8 +397,10 @@ def get_database() -> Database:
     return _database
 
 
-async def get_session() -> AsyncIterator[AsyncSession]:
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session: commits when the route succeeds, rolls back when it raises."""
+    route = request.scope.get("route")
+    _holder.set(f"{request.method} {getattr(route, 'path', request.url.path)}")
     async with get_database().sessionmaker() as session:
         try:
             yield session
