@@ -229,3 +229,41 @@ async def test_cv_upload_stores_the_file_with_no_connection_held(
         made = await client.post(f"{API}/cvs", files={"file": ("cv.pdf", pdf, "application/pdf")})
     assert made.status_code == 201, made.text
     assert seen == [0]
+
+
+async def test_job_creation_embeds_with_no_connection_held(
+    app: Any, one_connection: db_module.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The description's embedding queues behind every other one (one inference at a time):
+    under load that took seconds, with the connection and its transaction held meanwhile."""
+    from resumate.modules.embeddings import service as embedding_service
+
+    embedder = embedding_service.get_embedder()
+    seen: list[int] = []
+    real_embed = embedder.embed
+
+    async def embed(texts: Any) -> Any:
+        seen.append(one_connection.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return await real_embed(texts)
+
+    monkeypatch.setattr(embedder, "embed", embed)
+    description = (
+        "Enfermera de UCI (m/f/d). Requisitos: tres años de experiencia en cuidados intensivos, "
+        "certificación ACLS y BLS, historia clínica electrónica. Se valora: cuidado de heridas."
+    )
+    async with _client(app) as client:
+        await _sign_in(client, app, one_connection)
+        made = await client.post(
+            f"{API}/jobs", json={"title": "Enfermera UCI", "description": description}
+        )
+        assert made.status_code == 201, made.text
+        job_id = made.json()["data"]["id"]
+        usage = await client.get(f"{API}/billing/usage")
+    assert seen == [0]
+    counted = [q for q in usage.json()["data"] if q["quota"] == "saved_jobs"]
+    assert [q["used"] for q in counted] == [1]
+    async with one_connection.sessionmaker() as session:
+        stored = await embedding_service.get_vector(
+            session, resource_type="job", resource_id=uuid.UUID(job_id), model=embedder.model
+        )
+    assert stored is not None and len(stored) == embedder.dim

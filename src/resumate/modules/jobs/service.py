@@ -20,6 +20,7 @@ from sqlalchemy.orm import defer, undefer
 from resumate.ai import matching
 from resumate.ai.jobs import parse_posting, skill_ids
 from resumate.core import usercache
+from resumate.core.db import release_connection
 from resumate.core.envelope import PageParams
 from resumate.core.errors import NotFound, ValidationFailed
 from resumate.modules.analytics import service as analytics_service
@@ -159,31 +160,40 @@ async def _sync_skill_set(session: AsyncSession, job: JobDescription) -> None:
         await session.execute(delete(JobSkillSet).where(JobSkillSet.job_id == job.id))
 
 
-async def _embed_job(session: AsyncSession, job: JobDescription) -> None:
-    content = job_text(job)
-    digest = embedding_service.content_digest(content)
+async def _job_vector(job: JobDescription) -> list[float] | None:
+    """The embedding of the job's text (no database), or None when the embedder failed."""
     embedder = embedding_service.get_embedder()
     try:
-        vector = (await asyncio.wait_for(embedder.embed([content]), 30))[0]
+        return (await asyncio.wait_for(embedder.embed([job_text(job)]), 30))[0]
     except Exception as exc:  # an unreachable Ollama: `resumate reembed` catches up later
         log.warning("job embedding failed", job_id=str(job.id), error=str(exc))
-        return
+        return None
+
+
+async def _store_vector(session: AsyncSession, job: JobDescription, vector: list[float]) -> None:
     await embedding_service.store(
         session,
         owner_id=job.user_id,
         resource_type=RESOURCE,
         resource_id=job.id,
-        model=embedder.model,
+        model=embedding_service.get_embedder().model,
         vector=vector,
-        content_sha256=digest,
+        content_sha256=embedding_service.content_digest(job_text(job)),
     )
+
+
+async def _embed_job(session: AsyncSession, job: JobDescription) -> None:
+    vector = await _job_vector(job)
+    if vector is not None:
+        await _store_vector(session, job, vector)
 
 
 async def create_job(
     session: AsyncSession, *, user_id: uuid.UUID, data: dict[str, Any]
 ) -> JobDescription:
-    await billing_service.enforce_quota(session, user_id=user_id, quota="saved_jobs")
+    await billing_service.refuse_if_used_up(session, user_id=user_id, quota="saved_jobs")
     job = JobDescription(
+        id=uuid.uuid4(),
         user_id=user_id,
         title=data["title"].strip(),
         company=(data.get("company") or "").strip() or None,
@@ -192,10 +202,17 @@ async def create_job(
         is_active=True,
     )
     _apply_requirements(job, data)
+    # Nothing is written yet (the caller's sign-in only read): the connection goes back to the
+    # pool while the description is embedded, which queues behind every other embedding (one
+    # inference at a time) and took seconds under load, holding the connection meanwhile.
+    await release_connection(session)
+    vector = await _job_vector(job)
+    await billing_service.enforce_quota(session, user_id=user_id, quota="saved_jobs")
     session.add(job)
     await session.flush()
     await _sync_skill_set(session, job)
-    await _embed_job(session, job)
+    if vector is not None:
+        await _store_vector(session, job, vector)
     await analytics_service.record_event(
         session,
         owner_id=user_id,
