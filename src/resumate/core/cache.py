@@ -8,16 +8,23 @@ value cached before it stops being found at once. Writers call ``touch_user`` /
 ``touch_namespace`` inside their transaction; the bump happens only after the commit, so a
 reader can never store the old state under the new version.
 
-Without Redis, or while it is down, ``cached`` just builds the value (always correct, never
-stale). A process that could not bump a version while Redis was down bumps the global epoch
-when Redis answers again, which retires everything cached before.
+Without Redis (``REDIS_URL`` unset, the embedded default), a caller may ask for the value to
+be kept in this process instead (``local=True``, the match rankings): the same versioned keys,
+with versions kept in this process and bumped after every commit that touched the user or the
+namespace, in a store bounded in bytes and entries (least recently used go first) whose values
+live at most ``LOCAL_TTL`` seconds, so a write made by another process (a stand-alone worker)
+shows within that time. Otherwise, or while Redis is down, ``cached`` just builds the value
+(always correct, never stale). A process that could not bump a version while Redis was down
+bumps the global epoch when Redis answers again, which retires everything cached before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -40,8 +47,21 @@ _INFO_USERS = "cache_touched_users"
 _INFO_NAMESPACES = "cache_touched_namespaces"
 _EPOCH = f"{PREFIX}:epoch"
 
+# In-process store (no Redis): values at most LOCAL_TTL seconds old, LOCAL_MAX_BYTES of encoded
+# JSON and LOCAL_MAX_ENTRIES values in all; versions of at most LOCAL_MAX_VERSIONS users (past
+# that, everything is dropped and the local epoch moves on, which no older key can reach).
+LOCAL_TTL = 30.0
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+LOCAL_MAX_ENTRIES = 5_000
+LOCAL_MAX_VERSIONS = 100_000
+
 _pending: set[asyncio.Task[Any]] = set()
 _missed_bump = False
+_local_epoch = 0
+_local_user_versions: dict[uuid.UUID, int] = {}
+_local_namespace_versions: dict[str, int] = {}
+_local_values: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+_local_bytes = 0
 
 
 def _user_version_key(user_id: uuid.UUID) -> str:
@@ -88,6 +108,7 @@ def _after_commit(session: Session) -> None:
     users: set[uuid.UUID] = session.info.pop(_INFO_USERS, set())
     namespaces: set[str] = session.info.pop(_INFO_NAMESPACES, set())
     if users or namespaces:
+        _bump_local(users, namespaces)
         _schedule_bump(users, namespaces)
 
 
@@ -95,6 +116,27 @@ def _after_commit(session: Session) -> None:
 def _after_rollback(session: Session) -> None:
     session.info.pop(_INFO_USERS, None)
     session.info.pop(_INFO_NAMESPACES, None)
+
+
+def _bump_local(users: Iterable[uuid.UUID], namespaces: Iterable[str]) -> None:
+    """Move this process's versions on (always: it costs nothing and keeps the in-process
+    store right whichever way the next read goes)."""
+    global _local_epoch
+    for user in users:
+        _local_user_versions[user] = _local_user_versions.get(user, 0) + 1
+    for namespace in namespaces:
+        _local_namespace_versions[namespace] = _local_namespace_versions.get(namespace, 0) + 1
+    if len(_local_user_versions) > LOCAL_MAX_VERSIONS:
+        _local_user_versions.clear()
+        clear_local()
+        _local_epoch += 1
+
+
+def clear_local() -> None:
+    """Drop every value kept in this process (versions stay, so nothing older comes back)."""
+    global _local_bytes
+    _local_values.clear()
+    _local_bytes = 0
 
 
 def _schedule_bump(users: Iterable[uuid.UUID], namespaces: Iterable[str]) -> None:
@@ -144,10 +186,14 @@ async def cached(
     *,
     user_id: uuid.UUID | None = None,
     ttl: int = DEFAULT_TTL,
+    local: bool = False,
 ) -> tuple[Any, bool]:
     """(value, hit): ``build()``'s JSON-serialisable result, cached under the current versions
-    of ``namespace`` (and of ``user_id``). Without a working Redis it is simply built."""
+    of ``namespace`` (and of ``user_id``). Without Redis it is kept in this process when
+    ``local`` is set, else simply built; while Redis is down it is simply built."""
     url = _redis_url()
+    if not url and local:
+        return await _cached_local(namespace, parts, build, user_id=user_id, ttl=ttl)
     if not url or not breaker.available:
         CACHE.labels(namespace, "bypass").inc()
         return await build(), False
@@ -186,6 +232,56 @@ async def cached(
         except Exception as exc:
             breaker.failure(exc, "cache write")
     return value, False
+
+
+async def _cached_local(
+    namespace: str,
+    parts: Iterable[object],
+    build: Callable[[], Awaitable[Any]],
+    *,
+    user_id: uuid.UUID | None,
+    ttl: int,
+) -> tuple[Any, bool]:
+    global _local_bytes
+    # The key is made before building: a write committed while the value is built moves the
+    # version on, so the value (possibly read before the write) is stored where nobody looks.
+    key = ":".join(
+        [
+            str(_local_epoch),
+            namespace,
+            str(_local_namespace_versions.get(namespace, 0)),
+            str(user_id or "-"),
+            str(_local_user_versions.get(user_id, 0) if user_id is not None else 0),
+            *map(str, parts),
+        ]
+    )
+    now = time.monotonic()
+    found = _local_values.get(key)
+    if found is not None:
+        if found[0] > now:
+            _local_values.move_to_end(key)
+            CACHE.labels(namespace, "hit").inc()
+            return json.loads(found[1]), True
+        del _local_values[key]
+        _local_bytes -= len(found[1])
+    CACHE.labels(namespace, "miss").inc()
+    value = await build()
+    encoded = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(encoded) <= min(MAX_VALUE_BYTES, LOCAL_MAX_BYTES):
+        previous = _local_values.pop(key, None)
+        if previous is not None:
+            _local_bytes -= len(previous[1])
+        _local_values[key] = (now + min(float(ttl), LOCAL_TTL), encoded)
+        _local_bytes += len(encoded)
+        while _local_bytes > LOCAL_MAX_BYTES or len(_local_values) > LOCAL_MAX_ENTRIES:
+            _, (_, dropped) = _local_values.popitem(last=False)
+            _local_bytes -= len(dropped)
+    return value, False
+
+
+def local_usage() -> tuple[int, int]:
+    """(values, bytes) kept in this process."""
+    return len(_local_values), _local_bytes
 
 
 async def _repair_missed_bumps(client: Any) -> None:

@@ -121,7 +121,9 @@ async def matches_for_cv(
             for job, r in ranked
         ]
 
-    found, _ = await cache.cached("matches", ["cv", cv.id, limit], build, user_id=user.id)
+    found, _ = await cache.cached(
+        "matches", ["cv", cv.id, limit], build, user_id=user.id, local=True
+    )
     await job_service.record_matches_viewed(
         session, user_id=user.id, resource_type="cv", resource_id=cv.id
     )
@@ -140,7 +142,9 @@ async def matches_for_job(
         )
         return [CVMatch(cv=cv_brief(cv), **_fields(r)).model_dump(mode="json") for cv, r in ranked]
 
-    found, _ = await cache.cached("matches", ["job", job.id, limit], build, user_id=user.id)
+    found, _ = await cache.cached(
+        "matches", ["job", job.id, limit], build, user_id=user.id, local=True
+    )
     await job_service.record_matches_viewed(
         session, user_id=user.id, resource_type="job", resource_id=job.id
     )
