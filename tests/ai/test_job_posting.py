@@ -262,6 +262,25 @@ def test_german_wording_that_folds_to_ascii() -> None:
     } <= required
 
 
+def test_names_read_by_case_keep_it_in_accented_sentences() -> None:
+    # A sentence with accents (or a bullet "•") is read unaccented, not lower-cased: "R",
+    # "SAP", "React" and "Jest" are names only in their case.
+    ad = (
+        "Anforderungen:\n"
+        "* Sehr gute Kenntnisse in R oder Python für Datenanalysen\n"
+        "* Erfahrung mit SAP und Kommunikationsstärke\n\n"
+        "Requisitos:\n"
+        "• Experiencia con React y Jest en producción.\n"
+        "• Conocimientos de Express.js — imprescindible.\n"
+    )
+    required = set(parse_posting(ad).required_skills)
+    assert {"R", "Python", "Data analysis", "SAP", "Communication", "React", "Jest"} <= required
+    assert "Express.js" in required
+    # The same words in lower case are no names: "r" and "react" stay words.
+    lower = parse_posting("Anforderungen:\n* Sie können schnell reagieren, react und r lernen.\n")
+    assert not {"R", "React"} & set(lower.required_skills)
+
+
 def test_ad_phrasings_of_supervision_and_customer_service() -> None:
     ad = (
         "Office Manager. Supervises, directs, and evaluates assigned staff. "

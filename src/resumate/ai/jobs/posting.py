@@ -18,6 +18,7 @@ Where requirements come from (decided on real ads, see benchmarks/job_real/):
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -165,6 +166,15 @@ _COMPOUND_RE = re.compile(
 )
 
 
+def _unaccent(text: str) -> str:
+    """The text without accents, letter case kept ("Lösen von R-Problemen" -> "Losen von
+    R-Problemen"): the same letters as ``fold`` gives, in their case."""
+    text = text.replace("’", "'")
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _normalise(sentence: str) -> str:
     """The sentence with German compounds spelt out, common job-ad German in English and
     common ad phrasings in the words of the skills list."""
@@ -172,17 +182,15 @@ def _normalise(sentence: str) -> str:
     for pattern, english in _AD_PHRASE_RES:
         sentence = pattern.sub(english, sentence)
     folded = fold(sentence)
-    text = re.sub(r"(\w)-\s+(kenntnisse)\b", r"\1\2", folded)  # "Englisch- Kenntnisse"
+    # The German rules are matched without regard to case on the unaccented sentence, whose
+    # letters keep their case: names read case-sensitively ("R", "SAP", "React", "Go") are
+    # found in a German or Spanish sentence as in an English one.
+    text = re.sub(r"(\w)-\s+(kenntnisse)\b", r"\1\2", _unaccent(sentence), flags=re.IGNORECASE)
     text = _COMPOUND_RE.sub(lambda m: f"{m[1]}{m[4]} {m[2]} {m[3]}{m[4]}", text)
     for pattern, english in _GERMAN_RES:
         text = pattern.sub(english, text)
-    # German folds to ASCII as well ("Lösen" -> "losen"), so ASCII alone does not tell English
-    # text apart: an ASCII sentence nothing changed keeps its case ("C", "Go" are read
-    # case-sensitively). A sentence with accents or compounds is read folded, as before (which
-    # loses case-sensitive names such as "R" or "SAP" there: to change with a ranking
-    # re-measurement, see benchmarks/RESULTS.md).
     plain = folded.isascii() and not re.search(r"[a-z]-\s", folded) and "fahig" not in folded
-    return sentence if plain and text == folded else text
+    return sentence if plain and fold(text) == folded else text
 
 
 _SOURCE_KINDS = ("requirements", "nice_to_have")
