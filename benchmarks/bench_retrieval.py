@@ -34,13 +34,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
+import json
 import logging
 import random
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -497,11 +500,9 @@ async def explain_plan(
 
 async def run(args: argparse.Namespace, url: str) -> None:
     from resumate.ai.embeddings import get_local_embedder
-    from resumate.ai.jobs import parse_posting
     from resumate.app import create_app
     from resumate.config import get_settings
     from resumate.core import storage as storage_module
-    from resumate.core.db import libpq_url
     from resumate.modules.jobs import retrieval
     from resumate.modules.jobs import service as job_service
 
@@ -517,15 +518,28 @@ async def run(args: argparse.Namespace, url: str) -> None:
     phases: list[list[str]] = []
 
     transport = httpx.ASGITransport(app=app)
+    state_path = args.keep / "state.json" if args.keep else None
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        email = f"bench-{uuid.uuid4().hex[:10]}@example.org"
-        password = "benchmark password " + uuid.uuid4().hex
-        response = await client.post(
-            "/api/v1/auth/register", json={"email": email, "password": password}
-        )
-        assert response.status_code == 201, response.text
-        user_id = uuid.UUID(response.json()["data"]["user"]["id"])
-        client.cookies.clear()
+        if state_path is not None and state_path.exists():
+            # A database loaded by an earlier run with the same --keep: time it again.
+            state = json.loads(state_path.read_text())
+            email, password = state["email"], state["password"]
+            user_id = uuid.UUID(state["user_id"])
+            job_ids = {k: uuid.UUID(v) for k, v in state["job_ids"].items()}
+            cv_ids = {k: uuid.UUID(v) for k, v in state["cv_ids"].items()}
+            for _ in range(state["real"]):  # the query generator continues from here
+                generated_job(rng)
+            loaded = True
+        else:
+            email = f"bench-{uuid.uuid4().hex[:10]}@example.org"
+            password = "benchmark password " + uuid.uuid4().hex
+            response = await client.post(
+                "/api/v1/auth/register", json={"email": email, "password": password}
+            )
+            assert response.status_code == 201, response.text
+            user_id = uuid.UUID(response.json()["data"]["user"]["id"])
+            client.cookies.clear()
+            loaded = False
 
         async def login() -> dict[str, str]:
             token = await client.post(
@@ -535,66 +549,23 @@ async def run(args: argparse.Namespace, url: str) -> None:
             return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
         try:
-            # Real generated ads, embedded.
-            started = time.perf_counter()
-            real = [generated_job(rng) for _ in range(args.real)]
-            real_vectors = np.asarray(
-                embedder.embed_sync([f"{t}\n\n{d}" for t, _, d in real]), dtype=np.float32
-            )
-            requirements = [parse_posting(d, title=t) for t, _, d in real]
-            phases.append(
-                [f"generate + embed {args.real} ads", f"{time.perf_counter() - started:.0f} s"]
-            )
-
-            # Derived ads, then COPY everything.
-            started = time.perf_counter()
-            derived = max(0, args.jobs - args.real - len(data.jobs))
-            parent, vectors = derived_vectors(
-                real_vectors, derived, args.sigma, np.random.default_rng(7)
-            )
-            closeness = float(np.mean(np.sum(vectors[:2000] * real_vectors[parent[:2000]], axis=1)))
-            rows = [
-                (t, c, d, r, v)
-                for (t, c, d), r, v in zip(real, requirements, real_vectors, strict=True)
-            ]
-            rows += [
-                (real[p][0], real[p][1], real[p][2], requirements[p], v)
-                for p, v in zip(parent, vectors, strict=True)
-            ]
-            batch = 10_000
-            for offset in range(0, len(rows), batch):
-                await asyncio.to_thread(
-                    copy_jobs, libpq_url(url), user_id, model, rows[offset : offset + batch]
+            if not loaded:
+                job_ids, cv_ids = await load_account(
+                    args, url, database, user_id, embedder, data, rng, phases
                 )
-            async with database.sessionmaker() as session, session.begin():
-                await session.execute(
-                    text(
-                        "INSERT INTO job_skill_sets (job_id, user_id, skill_ids) "
-                        "SELECT id, user_id, skill_ids FROM job_descriptions "
-                        "WHERE user_id = :u AND is_active"
-                    ),
-                    {"u": user_id},
-                )
-            phases.append(
-                [
-                    f"COPY {len(rows)} ads ({derived} derived, mean cosine to parent "
-                    f"{closeness:.3f})",
-                    f"{time.perf_counter() - started:.0f} s",
-                ]
-            )
-
-            # The labelled set: its ads through the service, its CVs as the analysis job stores them.
-            started = time.perf_counter()
-            job_ids = await insert_jobs(database, user_id, data.jobs)
-            cv_ids = await insert_cvs(database, user_id, data.cvs)
-            phases.append(
-                [
-                    f"{len(job_ids)} labelled ads + {len(cv_ids)} CVs via the services",
-                    f"{time.perf_counter() - started:.0f} s",
-                ]
-            )
-            build = await asyncio.to_thread(build_index, libpq_url(url), model, dim)
-            phases.append(["HNSW build + VACUUM ANALYZE", f"{build:.0f} s"])
+                if state_path is not None:
+                    state_path.write_text(
+                        json.dumps(
+                            {
+                                "email": email,
+                                "password": password,
+                                "user_id": str(user_id),
+                                "real": args.real,
+                                "job_ids": {k: str(v) for k, v in job_ids.items()},
+                                "cv_ids": {k: str(v) for k, v in cv_ids.items()},
+                            }
+                        )
+                    )
             async with database.sessionmaker() as session:
                 total = (
                     await session.execute(
@@ -602,7 +573,8 @@ async def run(args: argparse.Namespace, url: str) -> None:
                         {"u": user_id},
                     )
                 ).scalar_one()
-            print(fmt_table(["phase", "time"], phases))
+            if phases:
+                print(fmt_table(["phase", "time"], phases))
             print(f"\n{total} active jobs in the account\n")
 
             # Queries: the labelled CVs plus generated CV-like texts.
@@ -753,6 +725,9 @@ async def run(args: argparse.Namespace, url: str) -> None:
                     ],
                 )
             )
+            if args.profile:
+                await database_clear_cache(database)
+                print(await profile_cold(client, login, list(cv_ids.values())[: args.profile]))
             # Where a request's time goes: the candidate stages on their own (k=100). The
             # service's vector_search without ``exact`` first counts the owner's vectors to
             # choose between exact scan and index.
@@ -764,7 +739,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                 async with database.sessionmaker() as session, session.begin():
                     vector = await _cv_vector(session, cv_id, model)
                     terms = await _cv_terms(session, cv_id)
-                    ids = await _cv_skill_ids(session, cv_id)
+                    skill_id_list = await _cv_skill_ids(session, cv_id)
                     assert vector is not None
                     started = time.perf_counter()
                     await job_service._owner_count(
@@ -790,7 +765,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                         owner_id=user_id,
                         terms=terms,
                         k=job_service.CANDIDATES,
-                        skill_ids=ids,
+                        skill_ids=skill_id_list,
                     )
                     kw_ms.append((time.perf_counter() - started) * 1000)
                     kw_rows.append(
@@ -801,7 +776,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                                     "WHERE r.skill_ids && CAST(:ids AS int[]) "
                                     "AND r.user_id = :o"
                                 ),
-                                {"ids": ids, "o": user_id},
+                                {"ids": skill_id_list, "o": user_id},
                             )
                         ).scalar_one()
                     )
@@ -844,8 +819,177 @@ async def run(args: argparse.Namespace, url: str) -> None:
                     fmt_table(["cv", "in candidates", "rank", "labelled ads in top 20"], best_ranks)
                 )
         finally:
-            await delete_user(database, user_id)
+            if args.keep is None:
+                await delete_user(database, user_id)
             await database.dispose()
+
+
+async def load_account(
+    args: argparse.Namespace,
+    url: str,
+    database: Any,
+    user_id: uuid.UUID,
+    embedder: Any,
+    data: Any,
+    rng: random.Random,
+    phases: list[list[str]],
+) -> tuple[dict[str, uuid.UUID], dict[str, uuid.UUID]]:
+    """Generate, embed and COPY the ads, add the labelled set, build the index."""
+    from resumate.ai.jobs import parse_posting
+    from resumate.core.db import libpq_url
+
+    model, dim = embedder.model, embedder.dim
+    # Real generated ads, embedded.
+    started = time.perf_counter()
+    real = [generated_job(rng) for _ in range(args.real)]
+    real_vectors = np.asarray(
+        embedder.embed_sync([f"{t}\n\n{d}" for t, _, d in real]), dtype=np.float32
+    )
+    requirements = [parse_posting(d, title=t) for t, _, d in real]
+    phases.append([f"generate + embed {args.real} ads", f"{time.perf_counter() - started:.0f} s"])
+
+    # Derived ads, then COPY everything.
+    started = time.perf_counter()
+    derived = max(0, args.jobs - args.real - len(data.jobs))
+    parent, vectors = derived_vectors(real_vectors, derived, args.sigma, np.random.default_rng(7))
+    closeness = float(np.mean(np.sum(vectors[:2000] * real_vectors[parent[:2000]], axis=1)))
+    rows = [
+        (t, c, d, r, v) for (t, c, d), r, v in zip(real, requirements, real_vectors, strict=True)
+    ]
+    rows += [
+        (real[p][0], real[p][1], real[p][2], requirements[p], v)
+        for p, v in zip(parent, vectors, strict=True)
+    ]
+    batch = 10_000
+    for offset in range(0, len(rows), batch):
+        await asyncio.to_thread(
+            copy_jobs, libpq_url(url), user_id, model, rows[offset : offset + batch]
+        )
+    async with database.sessionmaker() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO job_skill_sets (job_id, user_id, skill_ids) "
+                "SELECT id, user_id, skill_ids FROM job_descriptions "
+                "WHERE user_id = :u AND is_active"
+            ),
+            {"u": user_id},
+        )
+    phases.append(
+        [
+            f"COPY {len(rows)} ads ({derived} derived, mean cosine to parent {closeness:.3f})",
+            f"{time.perf_counter() - started:.0f} s",
+        ]
+    )
+
+    # The labelled set: its ads through the service, its CVs as the analysis job stores them.
+    started = time.perf_counter()
+    job_ids = await insert_jobs(database, user_id, data.jobs)
+    cv_ids = await insert_cvs(database, user_id, data.cvs)
+    phases.append(
+        [
+            f"{len(job_ids)} labelled ads + {len(cv_ids)} CVs via the services",
+            f"{time.perf_counter() - started:.0f} s",
+        ]
+    )
+    build = await asyncio.to_thread(build_index, libpq_url(url), model, dim)
+    phases.append(["HNSW build + VACUUM ANALYZE", f"{build:.0f} s"])
+    return job_ids, cv_ids
+
+
+async def profile_cold(client: Any, login: Any, cv_ids: list[uuid.UUID]) -> str:
+    """Where a cold ``GET /cvs/{id}/matches?limit=20`` spends its time: wall time of the
+    service's stages (patched with timers) and of every SQL statement, summed per request."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from resumate.ai import matching
+    from resumate.core import cache
+    from resumate.modules.embeddings import service as embedding_service
+    from resumate.modules.jobs import retrieval
+    from resumate.modules.jobs import service as job_service
+
+    spent: dict[str, float] = {}
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        if asyncio.iscoroutinefunction(original):
+
+            async def async_wrapper(*a: Any, **kw: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return await original(*a, **kw)
+                finally:
+                    spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+            setattr(owner, name, async_wrapper)
+        else:
+
+            def wrapper(*a: Any, **kw: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return original(*a, **kw)
+                finally:
+                    spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+            setattr(owner, name, wrapper)
+        patched.append((owner, name, original))
+
+    patched: list[tuple[Any, str, Any]] = []
+    original_execute = AsyncSession.execute
+
+    async def execute(self: Any, statement: Any, *a: Any, **kw: Any) -> Any:
+        sql = " ".join(str(statement).split())
+        label = "sql: " + sql[:60]
+        started = time.perf_counter()
+        try:
+            return await original_execute(self, statement, *a, **kw)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+    timed(job_service, "_ready_cv", "stage: load CV (_ready_cv)")
+    timed(embedding_service, "get_vector", "stage: CV vector (get_vector)")
+    timed(retrieval, "vector_search", "stage: vector_search (incl. owner count)")
+    timed(retrieval, "keyword_search", "stage: keyword_search (skill ids)")
+    timed(retrieval, "_cosines", "stage: cosines of keyword-only candidates")
+    timed(job_service, "hybrid_candidates", "stage: hybrid_candidates (all of the above 3)")
+    timed(job_service, "score_pairs", "stage: score_pairs (cache read, scoring, insert)")
+    timed(matching, "score_match", "stage:   score_match (Python, inside score_pairs)")
+    timed(job_service, "match_jobs_for_cv", "stage: match_jobs_for_cv (all)")
+    timed(job_service, "record_matches_viewed", "stage: record_matches_viewed")
+    timed(cache, "cached", "stage: cache.cached (lookup + build)")
+    AsyncSession.execute = execute  # type: ignore[method-assign]
+    per_request: list[dict[str, float]] = []
+    totals: list[float] = []
+    headers = await login()
+    try:
+        for cv_id in cv_ids:
+            spent.clear()
+            started = time.perf_counter()
+            response = await client.get(f"/api/v1/cvs/{cv_id}/matches?limit=20", headers=headers)
+            totals.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+            per_request.append(dict(spent))
+    finally:
+        AsyncSession.execute = original_execute  # type: ignore[method-assign]
+        for owner, name, original in reversed(patched):
+            setattr(owner, name, original)
+    labels = sorted(
+        {k for r in per_request for k in r}, key=lambda k: (not k.startswith("stage"), k)
+    )
+    rows = [["request total", f"{pct(totals, 50):.1f}", f"{pct(totals, 95):.1f}", ""]]
+    for label in labels:
+        values = [r.get(label, 0.0) * 1000 for r in per_request]
+        rows.append(
+            [
+                label,
+                f"{pct(values, 50):.1f}",
+                f"{pct(values, 95):.1f}",
+                f"{statistics.fmean(values) / statistics.fmean(totals):.0%}",
+            ]
+        )
+    return (
+        f"\nCold request profile ({len(cv_ids)} CVs, ms per request; SQL: wall time of each "
+        f"statement kind)\n" + fmt_table(["part", "p50 ms", "p95 ms", "share of mean"], rows)
+    )
 
 
 async def database_clear_cache(database: Any) -> None:
@@ -884,6 +1028,22 @@ async def _cv_skill_ids(session: Any, cv_id: uuid.UUID) -> list[int]:
     return job_service._cv_skill_ids(cv)
 
 
+@contextlib.contextmanager
+def kept_database(directory: Path) -> Iterator[str]:
+    """A migrated embedded server in ``directory``, stopped but kept afterwards."""
+    from match_eval import DATABASE_NAME
+    from resumate.core.migrations import upgrade
+    from resumate.core.pgserver import start_embedded, stop_embedded
+
+    server = start_embedded(directory, database=DATABASE_NAME)
+    try:
+        url = server.url(DATABASE_NAME)
+        upgrade(url)
+        yield url
+    finally:
+        stop_embedded(directory)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=100_000)
@@ -892,9 +1052,18 @@ def main() -> None:
     parser.add_argument("--ef", default="40,100,200,400", help="hnsw.ef_search values to try")
     parser.add_argument("--sigma", type=float, default=0.025, help="noise of derived vectors")
     parser.add_argument("--verbose", action="store_true", help="per-CV table of part 3")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the loaded account in an embedded database in this directory; a later run "
+        "with the same --keep times it again without loading",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, help="time the stages of this many cold requests"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    with database_url() as url:
+    with kept_database(args.keep) if args.keep else database_url() as url:
         asyncio.run(run(args, url))
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 
