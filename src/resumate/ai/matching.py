@@ -47,6 +47,13 @@ class CvProfile:
     # hundred or more ads that share most of their skills.
     _mentions: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     _lower: str | None = field(default=None, repr=False, compare=False)
+    _have: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def have(self) -> dict[str, str]:
+        """The CV's skills by normalised canonical name (made once per profile)."""
+        if self._have is None:
+            self._have = {_key(_canonical(s)): s for s in self.skills}
+        return self._have
 
     def mentions(self, skill: str) -> bool:
         hit = self._mentions.get(skill)
@@ -118,6 +125,7 @@ def calibrate(cosine: float, model: str) -> float:
     return round(1.0 / (1.0 + math.exp(-(cosine - center) / spread)), 4)
 
 
+@lru_cache(maxsize=16384)
 def _key(name: str) -> str:
     return re.sub(r"\s+", " ", name.strip().lower())
 
@@ -147,7 +155,7 @@ def _mentioned(skill: str, text_lower: str) -> bool:
 
 
 def cover_skills(wanted: list[str], cv: CvProfile) -> SkillCoverage:
-    have = {_key(_canonical(s)): s for s in cv.skills}
+    have = cv.have()
     matched: list[str] = []
     partial: list[dict[str, str]] = []
     missing: list[str] = []

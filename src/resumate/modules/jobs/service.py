@@ -405,7 +405,10 @@ async def score_pairs(
             {"cv_id": cv.id, "job_id": job.id, "fingerprint": fingerprint, "result": result}
         )
     if fresh:
-        stmt = insert(MatchResult).values(fresh)
+        # One statement for any number of rows, given the rows as parameters (executemany):
+        # compiled once and cached, where a VALUES list of a hundred rows was compiled and
+        # parsed again on every ranking.
+        stmt = insert(MatchResult)
         stmt = stmt.on_conflict_do_update(
             index_elements=["cv_id", "job_id"],
             set_={
@@ -414,7 +417,7 @@ async def score_pairs(
                 "created_at": func.now(),
             },
         )
-        await session.execute(stmt)
+        await session.execute(stmt, fresh)
     return results
 
 
