@@ -25,9 +25,10 @@ CANDIDATES = 100
 KEYWORD_CANDIDATES = 60
 # Below this many rows per owner an exact scan is cheap and loses nothing to filtering.
 EXACT_THRESHOLD = 2_000
-# recall@20 0.926-0.957 at p95 11.7 ms on 100k jobs when asking the index for 20 rows
-# (benchmarks/bench_retrieval.py); 100 gave 0.919.
-HNSW_EF_SEARCH = 400
+# With the index's m=32, ef_construction=128 (embeddings.service): recall@20 0.987 / 0.990 /
+# 0.991 at ef_search 100 / 200 / 400 on 100k jobs (with pgvector's default graph 0.919 /
+# 0.943 / 0.962); benchmarks/bench_retrieval.py, benchmarks/RESULTS.md.
+HNSW_EF_SEARCH = 200
 # The index is always asked for at least this many rows and the best k are kept: with the
 # iterative scan's relaxed order, the nearest 20 of 100 retrieved are far more complete than
 # the first 20 rows it returns.
@@ -98,8 +99,14 @@ async def vector_search(
         else f"e.embedding::vector({int(dim)}) <=> CAST(:q AS vector({int(dim)}))"
     )
     if not exact:
-        await session.execute(text(f"SET LOCAL hnsw.ef_search = {HNSW_EF_SEARCH}"))
-        await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+        # Both settings in one round trip, for this transaction only.
+        await session.execute(
+            text(
+                "SELECT set_config('hnsw.ef_search', :ef, true), "
+                "set_config('hnsw.iterative_scan', 'relaxed_order', true)"
+            ),
+            {"ef": str(int(HNSW_EF_SEARCH))},
+        )
     rows = await session.execute(
         text(
             # Only our constants and an int are interpolated; values are bound parameters.
