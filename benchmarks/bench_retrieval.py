@@ -737,7 +737,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
                             f"{pct(cold, 95):.0f}",
                         ],
                         [
-                            "GET /cvs/{id}/matches, warm (scores cached)",
+                            "GET /cvs/{id}/matches, warm (same request again)",
                             str(len(warm)),
                             f"{pct(warm, 50):.0f}",
                             f"{pct(warm, 95):.0f}",
@@ -1013,8 +1013,14 @@ async def profile_cold(client: Any, login: Any, cv_ids: list[uuid.UUID]) -> str:
 
 
 async def database_clear_cache(database: Any) -> None:
+    """Nothing cached: no pair scores, no ranking kept in this process (``REDIS_URL`` unset)."""
+    from resumate.core import cache
+
     async with database.sessionmaker() as session, session.begin():
         await session.execute(text("DELETE FROM match_results"))
+    clear_local = getattr(cache, "clear_local", None)  # absent before the in-process cache
+    if clear_local is not None:
+        clear_local()
 
 
 async def _cv_vector(session: Any, cv_id: uuid.UUID, model: str) -> list[float] | None:
