@@ -279,7 +279,9 @@ async def insert_jobs(
     from resumate.modules.jobs import service as job_service
 
     ids: dict[str, uuid.UUID] = {}
-    async with database.sessionmaker() as session, session.begin():
+    # As a request does: the service may end a read-only transaction itself (it gives the
+    # connection back while the ad is embedded), so no ``session.begin()`` block around it.
+    async with database.sessionmaker() as session:
         for item in jobs:
             job = await job_service.create_job(
                 session,
@@ -291,6 +293,7 @@ async def insert_jobs(
                     "location_type": item.get("location_type", "hybrid"),
                 },
             )
+            await session.commit()
             ids[item["id"]] = job.id
     return ids
 
