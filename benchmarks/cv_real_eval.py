@@ -1,6 +1,7 @@
 """Evaluate the offline CV analyzer on the real-CV development set (benchmarks/cv_real/).
 
-    .venv/bin/python benchmarks/cv_real_eval.py [--cache DIR] [--only ID ...] [-v] [--json OUT]
+    .venv/bin/python benchmarks/cv_real_eval.py [--set real|unseen] [--cache DIR] [--only ID ...]
+        [-v] [--json OUT]
 
 The set is public CVs collected from public repositories and labelled by hand (see
 benchmarks/cv_real/README.md). The CV files themselves are not in git: they live in a cache
@@ -13,6 +14,10 @@ dates (recall and precision); total years within a recruiter-acceptable range; s
 precision and recall (aliases normalised through the taxonomy, spoken languages left out);
 false-positive skills grouped by what they really are (company, industry, degree subject,
 place, other); per-file failures with reasons; p50/p95 analysis time per document type.
+
+`--set unseen` scores the held-out set in benchmarks/cv_unseen/ instead (same manifest and label
+format; cache benchmarks/.cache/cv_unseen/ or $RESUMATE_CV_UNSEEN_DIR). No accuracy decision is
+taken on it: it says whether the development-set figures hold on CVs nobody tuned for.
 
 Importable: `evaluate()` returns a plain dict, `format_report()` renders it.
 """
@@ -39,6 +44,11 @@ import yaml
 HERE = Path(__file__).resolve().parent
 SET_DIR = HERE / "cv_real"
 DEFAULT_CACHE = HERE / ".cache" / "cv_real"
+# Each set: its manifest/labels directory, default cache, and the variable that overrides it.
+SETS = {
+    "real": (SET_DIR, DEFAULT_CACHE, "RESUMATE_CV_REAL_DIR"),
+    "unseen": (HERE / "cv_unseen", HERE / ".cache" / "cv_unseen", "RESUMATE_CV_UNSEEN_DIR"),
+}
 
 # A recruiter reads "about N years": within one year, or 15 % on long careers, is the same answer.
 YEARS_ABS_TOLERANCE = 1.0
@@ -208,9 +218,10 @@ def load_label(set_dir: Path, doc_id: str) -> dict[str, Any]:
     return yaml.safe_load((set_dir / "labels" / f"{doc_id}.yaml").read_text("utf-8")) or {}
 
 
-def cache_dir_default() -> Path:
-    env = os.environ.get("RESUMATE_CV_REAL_DIR")
-    return Path(env) if env else DEFAULT_CACHE
+def cache_dir_default(set_name: str = "real") -> Path:
+    _, default, variable = SETS[set_name]
+    env = os.environ.get(variable)
+    return Path(env) if env else default
 
 
 # --------------------------------------------------------------------------------------------
@@ -496,7 +507,9 @@ def evaluate(
     from resumate.ai.analyzer import analyze_text
     from resumate.ai.documents import DocumentError, detect_kind, extract_text
 
-    cache = cache_dir or cache_dir_default()
+    cache = cache_dir or cache_dir_default(
+        next((name for name, (d, _, _) in SETS.items() if d == set_dir), "real")
+    )
     norm = SkillNormaliser(extra=_extra_aliases(set_dir))
     places = _places()
     entries = load_manifest(set_dir)
@@ -545,10 +558,12 @@ def evaluate(
 
 
 def _extra_aliases(set_dir: Path) -> dict[str, str]:
-    path = set_dir / "aliases.yaml"
-    if not path.exists():
-        return {}
-    return dict(yaml.safe_load(path.read_text("utf-8")) or {})
+    """Label spellings the taxonomy lacks: the development set's, then the set's own."""
+    out: dict[str, str] = {}
+    for path in dict.fromkeys([SET_DIR / "aliases.yaml", set_dir / "aliases.yaml"]):
+        if path.exists():
+            out.update(yaml.safe_load(path.read_text("utf-8")) or {})
+    return out
 
 
 def summarise(
@@ -691,18 +706,20 @@ def format_report(r: dict[str, Any], verbose: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--set", choices=sorted(SETS), default="real", help="which labelled set")
     parser.add_argument("--cache", type=Path, help="directory holding the CV files")
     parser.add_argument("--only", nargs="*", help="evaluate these ids only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print per-file problems")
     parser.add_argument("--json", type=Path, help="also write the full result as JSON here")
     args = parser.parse_args(argv)
-    result = evaluate(args.cache, only=args.only)
+    result = evaluate(args.cache, set_dir=SETS[args.set][0], only=args.only)
     print(format_report(result, args.verbose))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str), "utf-8")
     if result["cvs_evaluated"] == 0:
         print(
-            "\nNo CV file was found in the cache: run benchmarks/cv_real/collect.py first.",
+            "\nNo CV file was found in the cache: run benchmarks/cv_real/collect.py first"
+            f" (with --set {args.set}).",
             file=sys.stderr,
         )
     return 0

@@ -1,12 +1,16 @@
-"""Re-collect the real-CV development set into the cache from local git mirrors.
+"""Re-collect the real-CV development set (or the unseen set) into the cache from local git mirrors.
 
-    .venv/bin/python benchmarks/cv_real/collect.py [--mirror DIR] [--cache DIR]
+    .venv/bin/python benchmarks/cv_real/collect.py [--set real|unseen] [--mirror DIR] [--cache DIR]
 
 The CV files are not in git (most of them carry no licence that allows it). Each manifest
 entry names the public repository, the path and the commit it came from, plus the file's
 SHA-256. Given a directory of bare mirrors laid out as `<owner>+<name>/repo` (or
 `<owner>+<name>.git`, or `<owner>/<name>`), this copies each file out of its commit into the
 cache and checks the hash. Entries whose mirror is absent are listed and skipped.
+
+`--set unseen` reads `benchmarks/cv_unseen/manifest.yaml` instead: the held-out real CVs that
+no accuracy decision is taken on (see benchmarks/cv_unseen/README.md); its default cache is
+`benchmarks/.cache/cv_unseen/`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CACHE = HERE.parent / ".cache" / "cv_real"
+# The manifest directory of each set, and its default cache.
+SETS = {
+    "real": (HERE, DEFAULT_CACHE),
+    "unseen": (HERE.parent / "cv_unseen", HERE.parent / ".cache" / "cv_unseen"),
+}
 DEFAULT_MIRROR = Path(os.environ.get("RESUMATE_MIRROR_DIR", "/work/.mirror"))
 
 
@@ -46,8 +55,8 @@ def _read(git_dir: Path, commit: str, path: str) -> bytes | None:
     return None
 
 
-def collect(mirror: Path, cache: Path) -> tuple[int, int, list[str]]:
-    manifest = yaml.safe_load((HERE / "manifest.yaml").read_text("utf-8"))
+def collect(mirror: Path, cache: Path, set_dir: Path = HERE) -> tuple[int, int, list[str]]:
+    manifest = yaml.safe_load((set_dir / "manifest.yaml").read_text("utf-8"))
     cache.mkdir(parents=True, exist_ok=True)
     present = copied = 0
     unavailable: list[str] = []
@@ -80,9 +89,11 @@ def collect(mirror: Path, cache: Path) -> tuple[int, int, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR)
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--cache", type=Path, help="default: benchmarks/.cache/<set>")
+    parser.add_argument("--set", choices=sorted(SETS), default="real", help="which manifest")
     args = parser.parse_args(argv)
-    present, copied, unavailable = collect(args.mirror, args.cache)
+    set_dir, default_cache = SETS[args.set]
+    present, copied, unavailable = collect(args.mirror, args.cache or default_cache, set_dir)
     print(f"already present: {present}, copied: {copied}, unavailable: {len(unavailable)}")
     for item in unavailable:
         print(f"  missing: {item}")
