@@ -26,7 +26,7 @@ _W = r"(?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])\w)"
 _TOKEN_RE = re.compile(
     rf"(?<!\w)\.{_W}+|{_W}+(?:[.'’+#]{_W}+)*[+#]*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[/&]"
 )
-_LIST_SEPARATORS = set(",;/|·•()[]&:、，；：（）") | {"–", "-"}
+_LIST_SEPARATORS = set(",;/|·•()[]&:、，；：（）。") | {"–", "-"}
 _LIST_WORDS = {"and", "or", "und", "oder", "et", "ou", "y", "o", "e", "en", "of"}
 _PROFICIENCY_RE = re.compile(
     r"\b(?:native|mother tongue|fluent|fluency|fluently|bilingual|proficient|proficiency|"
@@ -63,7 +63,8 @@ _ORG_WORDS = _wordset(
     corporation company group holdings partners technologies technology solutions systems
     labs lab bank hospital clinic university school college institute agency services
     foundation consulting consultancy studio studios media digital ventures capital
-    industries international enterprises networks software associates limited trust"""
+    industries international enterprises networks software associates limited trust
+    committee society club council association union federation"""
 )
 _WORKED_AT = _wordset(
     "worked working work employed interned intern internship role position job time career "
@@ -152,6 +153,13 @@ def get_taxonomy() -> Taxonomy:
     tax = Taxonomy()
     first: dict[str, list[_Alias]] = defaultdict(list)
     related: dict[str, set[str]] = defaultdict(set)
+    # Every name and alias as written: a plural made up for one skill ("Canva" + s) must not
+    # shadow another skill's own name ("Canvas").
+    base_forms = {
+        " ".join(t[0] for t in _tokens(form))
+        for entry in data["skills"]
+        for form in (entry["name"], *entry.get("aliases", []))
+    }
     for entry in data["skills"]:
         context = [_fold(c) for c in entry.get("context", [])]
         skill = Skill(
@@ -176,7 +184,9 @@ def get_taxonomy() -> Taxonomy:
             else:
                 tax.lookup.setdefault(" ".join(t[0] for t in _tokens(form)), skill.name)
             is_title = _fold(form.split()[-1]) in _JOB_WORDS and form != skill.name
-            for variant in _alias_variants(form, cs, skill.spoken_language):
+            for n, variant in enumerate(_alias_variants(form, cs, skill.spoken_language)):
+                if n and " ".join(_fold(t) for t in variant) in base_forms:
+                    continue
                 alias = _Alias(variant, cs, form in amb_forms, skill, is_title)
                 first[_fold(variant[0])].append(alias)
         for other in skill.related:
@@ -456,6 +466,148 @@ def _accept_ambiguous(
 
 _EVIDENCE_BASE: dict[str, float] = {"skills_section": 0.6, "experience": 0.55, "other": 0.35}
 
+# ---------------------------------------------------------------------------------------------
+# Skills a CV lists that the taxonomy does not know ("Wireshark, Burp Suite, Nessus"): an item
+# of a list in the skills section is a skill in the CV's own words. Items are cut at list
+# separators (any of , ; | • · / ( ) 、 and a spaced dash, tab or wide gap), a "Label:" prefix
+# names the group ("Tools:", "Framework e Librerie AI:") and is not itself a skill, and level
+# words ("advanced", "C1", "8+ yrs", "gut") are dropped. Only short items are kept: a phrase of
+# more than four words is a sentence, not a list item.
+
+UNLISTED_CATEGORY = "Other"
+_ITEM_SPLIT_RE = re.compile(
+    r"\s*(?:[,;|•·●▪◦►➢✓✔■□◆◇★☆、，；（）()\[\]{}]|(?<=\s)[-–—/+&](?=\s)|/(?=\S)|\t|\s{3,})\s*"
+)
+_LABEL_RE = re.compile(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(?=\S)")
+_LEVEL_RE = re.compile(
+    r"(?:\b\d+(?:[.,]\d+)?\s*\+?\s*(?:yrs?|years?|jahre|ans|años|anos|anni|%)|\b\d+\s*%|"
+    r"\b[ABC][12]\b|[★☆●○◉◯■□]+|\s[-–:]\s*\S+$)",
+    re.IGNORECASE,
+)
+_LEVEL_WORDS = _wordset(
+    """basic basics beginner elementary intermediate advanced expert proficient proficiency
+    fluent native good very excellent familiar familiarity working knowledge strong solid
+    grundkenntnisse gut gute sehr fortgeschritten fortgeschrittene kenntnisse anfänger
+    anfängerkenntnisse muttersprache débutant intermédiaire avancé courant notions bon bonne
+    básico básica intermedio avanzado avanzada nativo nativa basico intermediario avancado
+    fluente buono ottimo base discreto mittelstufe level niveau nivel nível livello"""
+)
+_NOT_SKILL_WORDS = _wordset(
+    """etc others other more various including include includes and or with in of the a an
+    tools tool skills skill technologies technology languages language software frameworks
+    framework libraries library systems other misc miscellaneous general personal soft hard
+    technical professional interpersonal competencies competences kenntnisse fähigkeiten
+    compétences competências competencias habilidades competenze conocimientos outils
+    herramientas ferramentas strumenti sprachen idiomas langues lingue"""
+)
+
+
+def _clean_item(item: str) -> str:
+    item = _LEVEL_RE.sub(" ", item)
+    words = [w for w in item.split() if _fold(w).strip(".") not in _LEVEL_WORDS]
+    return " ".join(words).strip(" .:-–—*+'\"`“”‘’")
+
+
+def _plausible_item(item: str) -> bool:
+    words = item.split()
+    if not 1 <= len(words) <= 4 or not 2 <= len(item) <= 40:
+        return False
+    if not (item[0].isalpha() or item[0] == "."):
+        return False
+    if any(ch in item for ch in "@=<>{}") or "http" in item.lower() or "www." in item.lower():
+        return False
+    if sum(ch.isdigit() for ch in item) > len(item) // 2:
+        return False
+    folded = [_fold(w) for w in words]
+    if all(w in _NOT_SKILL_WORDS or w in _LEVEL_WORDS for w in folded):
+        return False
+    # A sentence fragment ends in a full stop or starts with a lower-case function word.
+    if folded[0] in _NOT_SKILL_WORDS and len(words) > 1:
+        return False
+    if len(words) >= 2 and all(w.islower() for w in words):
+        return False  # "als auch die", "eu utilizei a": words of a sentence
+    if len(words) == 1 and item.islower() and len(item) < 4:
+        return False
+    # "Greiner Bio-One GmbH": an organisation, not a tool.
+    return not (len(words) > 1 and _fold(words[-1]).strip(".") in _ORG_WORDS)
+
+
+_NON_LATIN_RE = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+
+
+def _whole_known(piece: str, body_start: int, covered: list[tuple[int, int]]) -> bool:
+    """The piece is exactly a taxonomy skill (a bullet line holding one known skill)."""
+    core = piece.strip(" •-–*·\t▪●◦►➢✓.")
+    if not core:
+        return False
+    a = body_start + piece.index(core)
+    return any(s <= a and e >= a + len(core) for s, e in covered)
+
+
+def unlisted_skills(text: str, covered: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """List items of a skills section that no taxonomy skill covers: (item, start, end).
+
+    A line counts as a list when it has two items or more and either names a known skill too
+    or opens with a group label ("Tools: …"); a line holding one short item counts when a
+    neighbouring line holds exactly one known skill (a bulleted column of skills). Most of a
+    line's items must look like skills, or the line is prose that happens to have commas.
+    Items in other scripts than Latin are left to the taxonomy (its aliases translate them).
+    """
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, raw))
+        pos += len(raw) + 1
+    single_known = [
+        _whole_known(raw, start, covered) and len(_split_spans(raw)) == 1 for start, raw in lines
+    ]
+    out: list[tuple[str, int, int]] = []
+    for idx, (line_start, raw) in enumerate(lines):
+        body, offset = raw, 0
+        label = _LABEL_RE.match(raw)
+        if label:
+            offset = label.end()
+            body = raw[offset:]
+        if not body.strip(" •-–*·\t▪●◦►➢✓") or _NON_LATIN_RE.search(body):
+            continue
+        pieces = _split_spans(body)
+        a0 = line_start + offset
+        known = sum(
+            1 for _t, ps, pe in pieces if any(s < a0 + pe and e > a0 + ps for s, e in covered)
+        )
+        if len(pieces) >= 2:
+            if known < 2 or known < 0.4 * len(pieces):
+                continue
+        else:
+            near = [single_known[j] for j in (idx - 1, idx + 1) if 0 <= j < len(lines)]
+            if label or len(near) < 2 or not all(near) or len(body.split()) > 3:
+                continue
+        items = []
+        for piece, p_start, p_end in pieces:
+            a, b = a0 + p_start, a0 + p_end
+            if any(s < b and e > a for s, e in covered):
+                continue
+            item = _clean_item(piece)
+            items.append((item, a, b, bool(item) and _plausible_item(item)))
+        if not items:
+            continue
+        if sum(ok for *_x, ok in items) < 0.6 * len(items):
+            continue  # mostly not skill-shaped: a sentence with commas
+        out.extend((item, a, b) for item, a, b, ok in items if ok)
+    return out
+
+
+def _split_spans(body: str) -> list[tuple[str, int, int]]:
+    spans: list[tuple[str, int, int]] = []
+    last = 0
+    for m in _ITEM_SPLIT_RE.finditer(body):
+        if m.start() > last:
+            spans.append((body[last : m.start()], last, m.start()))
+        last = m.end()
+    if last < len(body):
+        spans.append((body[last:], last, len(body)))
+    return [(t, s, e) for t, s, e in spans if t.strip()]
+
 
 def evidence_of(section: str) -> Evidence:
     if section in _SKILL_SECTIONS:
@@ -477,17 +629,27 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     order: dict[str, int] = {}
     first: dict[str, tuple[int, Occurrence]] = {}
     rank = {"skills_section": 0, "experience": 1, "other": 2}
+    unlisted: dict[str, tuple[str, str]] = {}  # folded item -> (item as written, snippet)
     for section, body in parts.items():
         if section in _IGNORED_SECTIONS or not body:
             continue
         ev = evidence_of(section)
-        for occ in find_occurrences(body, section):
+        occurrences = find_occurrences(body, section)
+        for occ in occurrences:
             name = occ.skill.name
             counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
             counts[ev] += 1
             order.setdefault(name, len(order))
             if name not in first or rank[ev] < first[name][0]:
                 first[name] = (rank[ev], occ)
+        if section == "skills":
+            covered = [(s, e) for _a, s, e in _match_tokens(_tokens(body), get_taxonomy())]
+            for item, start, end in unlisted_skills(body, covered):
+                key = _fold(item)
+                if key in unlisted or canonical_skill(item):
+                    continue
+                ls, le = _line_bounds(body, start, end)
+                unlisted[key] = (item, _snippet(body, start, end, ls, le))
     tax = get_taxonomy()
     matches: list[SkillMatch] = []
     for name, counts in stats.items():
@@ -513,6 +675,22 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
                 score=round(min(score, 1.0), 3),
                 snippet=occ.snippet,
                 source=_SOURCE_OF.get(occ.section, occ.section),
+            )
+        )
+    known = {_fold(m.name) for m in matches}
+    for key, (item, snippet) in unlisted.items():
+        if key in known:
+            continue
+        order.setdefault(item, len(order))
+        matches.append(
+            SkillMatch(
+                name=item,
+                category=UNLISTED_CATEGORY,
+                evidence="skills_section",
+                mentions=1,
+                score=0.5,
+                snippet=snippet,
+                source="skills section",
             )
         )
     matches.sort(key=lambda m: (-m.score, -m.mentions, order[m.name]))

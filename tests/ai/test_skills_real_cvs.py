@@ -1,0 +1,154 @@
+"""Skill reading on the shapes real CVs have (issue 10): other languages, list items the
+taxonomy does not know, and words that only look like skills.
+
+Each case is text written here, in the shape found on real CVs; none is copied from one.
+"""
+
+from __future__ import annotations
+
+from resumate.ai.analyzer import analyze_text
+from resumate.ai.documents import ExtractedText
+from resumate.ai.skills import UNLISTED_CATEGORY, extract_skills
+
+
+def _skills(text: str, section: str = "experience") -> dict[str, object]:
+    return {m.name: m for m in extract_skills(text, sections={section: text})}
+
+
+def _names(text: str, section: str = "experience") -> set[str]:
+    return set(_skills(text, section))
+
+
+def _analyze(text: str):
+    return analyze_text(ExtractedText.from_plain_text(text))
+
+
+# --- Names in other languages -------------------------------------------------------------
+
+
+def test_soft_skills_listed_in_portuguese_german_and_chinese() -> None:
+    assert {"Teamwork", "Leadership", "Problem solving"} <= _names(
+        "▪  Trabalho em equipe  ▪  Liderança  ▪  Resolução de problemas", "skills"
+    )
+    assert {"Teamwork", "Problem solving", "Critical thinking"} <= _names(
+        "Teamfähigkeit\nProblemlösungskompetenz\nAnalytisches Denken", "skills"
+    )
+    assert {"Teamwork", "Communication"} <= _names(
+        "个人能力：沟通能力、团队合作、时间管理", "skills"
+    )
+
+
+def test_computer_science_fundamentals_in_chinese() -> None:
+    found = _names("➢ 熟悉常见数据结构及算法，了解设计模式，熟悉多线程编程。", "skills")
+    assert {"Data structures", "Design patterns", "Concurrency"} <= found
+
+
+def test_engineering_work_in_german() -> None:
+    found = _names(
+        "• SPS-Programmierung nach IEC 61131-3\n• Inbetriebnahme von Pneumatik Systemen\n"
+        "• Beurteilung von Schweißverbindungen",
+        "experience",
+    )
+    assert {"PLC programming", "IEC 61131-3", "Commissioning", "Welding"} <= found
+
+
+def test_a_list_closed_by_an_ideographic_full_stop() -> None:
+    found = _names("•  框架/库:Rails、Node.js、Angular、Bootstrap。", "skills")
+    assert {"Ruby on Rails", "Node.js", "Angular", "Bootstrap"} <= found
+
+
+# --- Items the taxonomy does not know -------------------------------------------------------
+
+
+def test_unknown_tools_in_a_skills_list_are_skills_in_the_cvs_own_words() -> None:
+    skills = _skills(
+        "Security tools: Wireshark, Nmap, Burpsuite, Zorblex Scanner (advanced)\n"
+        "Languages: Python, Bash, PowerShell",
+        "skills",
+    )
+    assert {"Wireshark", "Nmap", "Python"} <= set(skills)
+    for item in ("Burpsuite", "Zorblex Scanner"):
+        assert item in skills, item
+        match = skills[item]
+        assert match.category == UNLISTED_CATEGORY
+        assert match.evidence == "skills_section"
+        assert item in match.snippet  # the evidence is the list line itself
+    assert "Security tools" not in skills  # the group label is not an item
+    assert not any("advanced" in name.lower() for name in skills)  # levels are dropped
+
+
+def test_prose_in_a_skills_section_gives_no_unknown_items() -> None:
+    text = (
+        "Bei meiner Diplomarbeit, die ich erlernt habe, ging es um eine Software.\n"
+        "I enjoy hiking, cooking and reading in my spare time."
+    )
+    assert not [m for m in extract_skills(text, sections={"skills": text})
+                if m.category == UNLISTED_CATEGORY]  # fmt: skip
+
+
+def test_unknown_items_need_known_neighbours_on_the_line() -> None:
+    # A list of two unknown words is as likely a list of hobbies as of tools.
+    text = "Frobnicator, Quuxify\nPython, Java, Quuxify"
+    names = {m.name for m in extract_skills(text, sections={"skills": text})}
+    assert "Frobnicator" not in names
+    assert "Quuxify" in names
+
+
+def test_unknown_items_only_come_from_the_skills_section() -> None:
+    text = "Built the pipeline with Python, Java and Quuxify."
+    assert "Quuxify" not in _names(text, "experience")
+
+
+# --- Words that look like skills but are not ------------------------------------------------
+
+
+def test_canvas_the_lms_is_not_canva_the_design_tool() -> None:
+    found = _names("Canvas\nGoogle Classroom\nZoom / Teams", "skills")
+    assert "Canvas LMS" in found
+    assert "Canva" not in found
+    assert "Canva" in _names("Tools: Canva, Figma, Adobe Photoshop", "skills")
+
+
+def test_a_committee_named_with_an_acronym_is_not_the_acronym_skill() -> None:
+    found = _names("Treasurer of the RAG Committee, organised charity events.", "activities")
+    assert "Retrieval-augmented generation" not in found
+
+
+def test_nursing_read_from_a_degree_or_licence_line_is_not_a_listed_skill() -> None:
+    analysis = _analyze(
+        "Jane Roe\njane.roe@example.org\n\nEducation\n"
+        "Bachelor of Science in Nursing, State University, 2020\n\n"
+        "Experience\nRegistered Nurse, City Hospital, 2020 - 2023\n"
+        "Provided patient care on a medical ward.\n\n"
+        "Skills\nIV therapy, patient education, wound care\n"
+    )
+    names = {s.name for s in analysis.skills}
+    assert "Nursing" not in names
+    assert "Patient care" in names
+
+
+def test_phrases_that_name_something_else() -> None:
+    assert "Vue.js" not in _names("Collecte des données en vue de valider le modèle.")
+    assert "Translation" not in _names("Collecting, analyzing, and interpreting data.")
+    assert "Entrepreneurship" not in _names("Advised B2B SaaS startups on their cloud costs.")
+    assert "Team leadership" not in _names(
+        "Thesis completed under the supervision of Dr. A. Smith.", "education"
+    )
+    assert "Certified Professional Coder" not in _names(
+        "Special award of the Chip Card & Security (CCS) department."
+    )
+    assert "Certified Professional Coder" in _names(
+        "Certifications: CPC (AAPC), ICD-10 and CPT coding", "certifications"
+    )
+
+
+def test_every_skill_keeps_its_evidence() -> None:
+    analysis = _analyze(
+        "Max Muster\nmax@example.org\n\nKenntnisse\nPython, Quuxify, Docker\n"
+        "Teamfähigkeit\n\nBerufserfahrung\n2019 - 2023 Entwickler, Acme GmbH\n"
+        "Inbetriebnahme von Anlagen mit SPS-Programmierung\n"
+    )
+    assert analysis.skills
+    for skill in analysis.skills:
+        assert skill.snippet.strip(), skill.name
+        assert skill.source, skill.name
