@@ -19,7 +19,7 @@ from resumate.rendering import (
     render_pdf,
     render_png,
 )
-from resumate.rendering.pdf import TemplateNotFound, count_pdf_pages
+from resumate.rendering.pdf import TemplateNotFound, count_pdf_pages, typst_page_count
 from tests.rendering.conftest import (
     COMPLETE,
     MINIMAL,
@@ -119,6 +119,19 @@ def test_rendered_pdf_metadata_is_consistent(template_slug: str) -> None:
     changed = copy.deepcopy(COMPLETE)
     changed["basics"]["name"] = "Someone Else"
     assert render_pdf(changed, template).sha256 != first.sha256
+
+
+def test_page_count_agrees_with_pdfium_beyond_the_short_form() -> None:
+    """The page count read from Typst's page tree is PDFium's, for long documents too; a PDF
+    not in that form (another producer, a tree whose count disagrees) is counted by PDFium."""
+    long = render_pdf(long_resume(), load_builtin_template("classic"))
+    assert long.pages == len(page_texts(long.pdf)) > 3
+    assert typst_page_count(long.pdf) == long.pages
+    other = long.pdf.replace(b"/Type/Pages/Count ", b"/Type /Pages /Count ", 1)
+    assert typst_page_count(other) is None
+    assert count_pdf_pages(other) == long.pages
+    lying = re.sub(rb"/Type/Pages/Count [0-9]+", b"/Type/Pages/Count 99", long.pdf, count=1)
+    assert typst_page_count(lying) is None
 
 
 def test_long_resume_paginates_cleanly(template_slug: str) -> None:

@@ -135,6 +135,20 @@ def test_only_the_resume_json_is_passed_in() -> None:
     assert "KEYS=data" in pdf_text(render_pdf({}, template).pdf)
 
 
+def test_sys_inputs_of_one_render_never_reach_the_next() -> None:
+    """A data-file template after a `sys.inputs` one on the same thread shows its own resume:
+    the helper library reads `sys.inputs.data` first, so stale inputs would show the other."""
+    inputs_template = uploaded(HEADER + b"#d.basics.name")
+    builtin = load_builtin_template("classic")
+    for round_ in range(2):
+        first = f"Inputs Person {round_}"
+        second = f"File Person {round_}"
+        assert first in pdf_text(render_pdf({"basics": {"name": first}}, inputs_template).pdf)
+        text = pdf_text(render_pdf({"basics": {"name": second}}, builtin).pdf)
+        assert second in text
+        assert first not in text
+
+
 @pytest.mark.parametrize(
     "name", ["../evil.typ", "/abs.typ", "a/../../b.typ", "a\\b.typ", "", "meta.json"]
 )

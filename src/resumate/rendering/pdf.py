@@ -320,13 +320,23 @@ def _compile(
         _check_no_packages(template)
     root = _template_root(template)
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    compiler = _compiler()
+    # `sys_inputs` given to `compile` replaces the compiler's inputs, and setting them, even to
+    # the same empty dict, costs about 0.7 ms of each 8 ms render (measured): a data-file
+    # template leaves them as they are unless a sys.inputs template set some before on this
+    # thread's compiler (they must then be cleared: the helper library reads
+    # `sys.inputs.data` first).
+    inputs: Any = ...
     if template.reads_data_file:
         (root / DATA_FILE).write_text(payload, encoding="utf-8")
-        inputs: dict[str, str] = {}
+        if getattr(_local, "inputs_set", True):
+            inputs = {}
+            _local.inputs_set = False
     else:
         inputs = {"data": payload}
+        _local.inputs_set = True
     try:
-        return _compiler().compile(
+        return compiler.compile(
             input=str(root / MAIN_FILE),
             root=str(root),
             sys_inputs=inputs,
@@ -340,7 +350,28 @@ def _compile(
         raise TemplateError(message, details=details.strip()) from None
 
 
+# Typst writes the page tree first, flat: `1 0 obj <</Type/Pages/Count N/Kids[...]>>`.
+_PAGE_TREE_RE = re.compile(
+    rb"%PDF-[0-9.]+\n%[^\n]*\n+1 0 obj\n<</Type/Pages/Count ([0-9]+)/Kids\[((?:[0-9]+ 0 R ?)*)\]>>"
+)
+
+
+def typst_page_count(pdf: bytes) -> int | None:
+    """The page count of Typst's page tree in its usual form (`/Count` and as many `/Kids`),
+    else None."""
+    match = _PAGE_TREE_RE.match(pdf)
+    if match is None:
+        return None
+    count = int(match.group(1))
+    return count if match.group(2).count(b" R") == count else None
+
+
 def count_pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF: read from Typst's page tree when it has its usual form (about 0.3 ms
+    less per render than opening the document), else counted by PDFium."""
+    count = typst_page_count(pdf)
+    if count is not None:
+        return count
     with _pdfium_lock:
         document = pypdfium2.PdfDocument(pdf)
         try:
