@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import shutil
 import statistics
@@ -165,6 +166,7 @@ def main() -> None:
         result.cpu_us = used / max(1, result.requests) * 1e6
         return result
 
+    load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     workdir = Path(tempfile.mkdtemp(prefix="resumate-bench-health-"))
     extra_env = dict(item.split("=", 1) for item in args.set)
     ours = start_resumate(workdir / "data", workdir, env=extra_env)
@@ -192,7 +194,10 @@ def main() -> None:
 
     print(
         f"GET /health, {generator}, {args.duration:g} s x {args.rounds} alternating pairs, "
-        f"uvicorn 1 process each{'; resumate with ' + ' '.join(args.set) if args.set else ''}\n"
+        f"uvicorn 1 process each{'; resumate with ' + ' '.join(args.set) if args.set else ''}; "
+        f"load average {load_start} at the start, "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " at the end\n"
     )
     rows = []
     for index, ratio in enumerate(pair_ratios):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import os
 import statistics
 import sys
 import tempfile
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=400)
     parser.add_argument("--cvs", type=int, default=10)
     args = parser.parse_args()
+    print("load average at the start: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="resumate-bench-") as tmp:
         work = Path(tmp)
         server = start_resumate(work / "data", work, env=BENCH_ENV)
@@ -255,6 +257,7 @@ def main() -> None:
             raise
         finally:
             server.stop()
+    print("load average at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
