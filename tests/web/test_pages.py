@@ -193,6 +193,14 @@ async def test_editor_saves_edits_and_structure_without_js(client: httpx.AsyncCl
     invalid = await client.post(url, data={**form, "etag": etag, "basics.email": "not an email"})
     assert invalid.status_code == 422
     assert re.search(r'id="f-basics-email-desc">[^<]*email', invalid.text)
+    # Also inside an entry: the error sits under that entry's field.
+    invalid = await client.post(url, data={**form, "etag": etag, "work.0.startDate": "spring"})
+    assert invalid.status_code == 422
+    assert re.search(
+        r'aria-invalid="true"[^>]*>\s*<p class="field-error" id="f-work-0-startDate-desc">',
+        invalid.text,
+    )
+    assert (await client.get(url + "/export")).json()["work"][0]["startDate"] == "1842-07"
 
 
 async def test_every_page_renders_for_a_new_user(client: httpx.AsyncClient) -> None:

@@ -33,6 +33,7 @@ from resumate.core.errors import AppError, Unauthenticated
 from resumate.modules.auth import service as auth_service
 from resumate.modules.auth.dependencies import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, Principal
 from resumate.web.strings import t
+from resumate.web.widgets import editor_entry, input_field, share_chart
 
 log = structlog.get_logger(__name__)
 
@@ -71,8 +72,17 @@ def env() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship in the package: no stat of the file behind every include.
+        auto_reload=False,
     )
-    environment.globals.update(t=t, static=static_url, version=__version__)
+    environment.globals.update(
+        t=t,
+        static=static_url,
+        version=__version__,
+        input=input_field,
+        editor_entry=editor_entry,
+        share_chart=share_chart,
+    )
     environment.filters["month"] = month_label
     return environment
 
