@@ -229,6 +229,48 @@ def test_build_preview_and_download_a_resume(context: Any, live_server: LiveServ
     assert checker.problems == [], checker.problems
 
 
+def test_an_edit_made_during_the_form_swap_is_saved(context: Any, live_server: LiveServer) -> None:
+    """An add/remove/move button replaces the whole form (htmx, outerHTML), and htmx sets up
+    the new form's attributes only when the swap settles (20 ms later). An edit made in that
+    window must still be autosaved: here it is typed the moment the new form is in the page."""
+    page = context.new_page()
+    checker = Checker(page)
+    sign_up(page, live_server, "Swap Race")
+    page.goto(live_server.url + "/app/resumes")
+    page.get_by_label("Title of the new resume").fill("Race")
+    page.get_by_role("button", name="Create", exact=True).click()
+    page.wait_for_url("**/app/resumes/*")
+    editor_url = page.url.split("?")[0].split("#")[0]
+    for round_ in range(3):
+        page.evaluate(
+            """(value) => {
+                const main = document.querySelector('#editor-main');
+                const observer = new MutationObserver(() => {
+                    const field = document.querySelector('[name="basics.label"]');
+                    if (!field || field.value === value) return;
+                    observer.disconnect();
+                    field.value = value;
+                    field.dispatchEvent(new Event('input', {bubbles: true}));
+                });
+                observer.observe(main, {childList: true});
+            }""",
+            f"Typed during swap {round_}",
+        )
+        page.get_by_role("button", name="+ Add to Work experience").click()
+        wait_until(
+            page,
+            """async ([url, value]) => {
+                const data = await (await fetch(url + '/export')).json();
+                return (data.basics || {}).label === value;
+            }""",
+            [editor_url, f"Typed during swap {round_}"],
+            timeout=30,
+        )
+        settle(page)
+    assert page.locator('[name="work.2.position"]').count() == 1
+    assert checker.problems == [], checker.problems
+
+
 def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServer) -> None:
     page = context.new_page()
     checker = Checker(page)

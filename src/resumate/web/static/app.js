@@ -93,15 +93,9 @@
     }
   });
 
-  // Edits since the last autosave that went out: an input made while htmx was still setting up
-  // a freshly swapped form reaches no trigger, so a late timer sends the autosave itself.
-  var inputs = 0;
-  var sentAt = 0;
-  var retryTimer = null;
   // The editor's save state: "Saving…" while an autosave is in flight.
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.detail.elt && event.detail.elt.id === "autosave") {
-      sentAt = inputs;
       var status = document.getElementById("save-status");
       if (status) status.innerHTML = '<span class="state">' + (status.getAttribute("data-saving") || "…") + "</span>";
     }
@@ -114,14 +108,6 @@
     if (status && status.getAttribute("data-unsaved")) {
       status.innerHTML = '<span class="state unsaved">' + status.getAttribute("data-unsaved") + "</span>";
     }
-    inputs += 1;
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(function () {
-      var autosave = document.getElementById("autosave");
-      if (sentAt >= inputs || !autosave || !window.htmx) return;
-      htmx.process(autosave);
-      htmx.trigger(autosave, "autosave-retry");
-    }, 1000);
   });
 
   // CV upload: drag and drop onto the zone, and a progress bar while the file is sent.
