@@ -162,6 +162,29 @@ class Checker:
         )
         assert violations == [], f"axe on {label}: {json.dumps(violations, indent=1)}"
         assert self.problems == [], f"console on {label}: {self.problems}"
+        self.fits_a_phone(label)
+
+    def fits_a_phone(self, label: str) -> None:
+        """At 375 px wide nothing sticks out sideways (the page never scrolls horizontally)."""
+        original = self.page.viewport_size
+        self.page.set_viewport_size(PHONE)
+        try:
+            wide = self.page.evaluate(
+                """() => {
+                    const width = document.documentElement.clientWidth;
+                    if (document.documentElement.scrollWidth <= width + 1) return [];
+                    return [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > width + 1)
+                        .slice(0, 5)
+                        .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                             (e.className && typeof e.className === 'string'
+                                 ? '.' + e.className.split(' ').join('.') : '') +
+                             ' ' + Math.round(e.getBoundingClientRect().right) + 'px');
+                }"""
+            )
+        finally:
+            self.page.set_viewport_size(original)
+        assert wide == [], f"{label} is wider than a 375 px phone: {wide}"
 
     def shoot(self, name: str) -> None:
         """Screenshots at desktop and phone width (only when RESUMATE_UI_SCREENSHOTS is set)."""

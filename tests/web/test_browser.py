@@ -73,6 +73,18 @@ def settle(page: Any) -> None:
     wait_saved(page)
 
 
+# An init script (the DevTools protocol: not subject to the pages' CSP) that stops the bell's
+# 15-second polling and counts its attempts in window.bellPolls.
+NO_BELL_POLLING = """
+window.bellPolls = 0;
+const realSetInterval = window.setInterval;
+window.setInterval = function (callback, ms, ...rest) {
+    if (ms === 15000) { window.bellPolls += 1; return 0; }
+    return realSetInterval.call(window, callback, ms, ...rest);
+};
+"""
+
+
 def bell_count(page: Any) -> int:
     """The unread count the bell shows (0 when it shows no badge)."""
     badge = page.locator("#bell .count-badge")
@@ -272,14 +284,19 @@ def test_an_edit_made_during_the_form_swap_is_saved(context: Any, live_server: L
 
 
 def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServer) -> None:
+    # The bell's polling (every 15 s) cannot run in this browser: the count must come live.
+    context.add_init_script(NO_BELL_POLLING)
     page = context.new_page()
     checker = Checker(page)
     sign_up(page, live_server, "Maria Fernández")
     # A second tab left open on the dashboard: its bell must count the analysis notification
-    # without a reload (the bell refreshes itself).
+    # without a reload, from the live stream (one of the two tabs holds it, and tells the other).
     watcher = context.new_page()
     watcher_checker = Checker(watcher)
     watcher.goto(live_server.url + "/app")
+    wait_until(
+        watcher, "() => ['live', 'follower'].includes(document.documentElement.dataset.bell)"
+    )
     unread_before = bell_count(watcher)
     page.get_by_role("link", name="CV analysis").click()
     page.wait_for_url("**/app/cvs")
@@ -322,6 +339,8 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
         timeout=45,
     )
     unread = bell_count(watcher)
+    for tab in (page, watcher):
+        assert tab.evaluate("() => window.bellPolls") == 0  # nothing fell back to polling
     watcher.locator("#bell").click()
     watcher.wait_for_url("**/app/notifications")
     item = watcher.locator(".list-item.unread", has_text="Your CV has been analysed")
@@ -352,11 +371,20 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
     page.get_by_role("button", name="Save the requirements").click()
     page.get_by_text("Requirements saved.").wait_for()
     assert "Kubernetes" in page.locator(".match").first.inner_text()
-    page.get_by_role("link", name="Detailed report →").first.click()
-    page.wait_for_url("**/app/match?*")
+    page.get_by_role("button", name="Detailed report →").first.click()
+    page.wait_for_url("**/app/match")
     page.get_by_text("Missing skills").wait_for()
+    assert page.get_by_role("heading", name="Suggestions").is_visible()
     checker.axe("match")
     checker.shoot("match")
+    # Another pair from the compare form (also a POST with the CSRF token).
+    page.get_by_role("link", name="Compare another pair").click()
+    page.wait_for_url("**/app/match")
+    checker.axe("match-form")
+    page.locator("#f-cv_id").select_option(index=1)
+    page.locator("#f-job_id").select_option(index=1)
+    page.get_by_role("button", name="Show the report").click()
+    page.get_by_text("Missing skills").wait_for()
 
     page.get_by_role("link", name="CV analysis").click()
     page.locator(".list-item a").first.click()
@@ -372,6 +400,58 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
     checker.axe("resumes")
     checker.shoot("resumes")
     assert checker.problems == [], checker.problems
+
+
+def test_the_bell_polls_when_the_stream_is_refused_or_missing(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """The stream refused (here a 503): the bell falls back to reading its count every 15 s.
+    A browser without EventSource polls from the start."""
+    refused = browser.new_context(viewport=DESKTOP)
+    bare = browser.new_context(viewport=DESKTOP)
+    refused.set_default_timeout(WAIT)
+    bare.set_default_timeout(WAIT)
+    try:
+        refused.route(
+            "**/api/v1/notifications/stream",
+            lambda route: route.fulfill(status=503, body="busy"),
+        )
+        page = refused.new_page()
+        checker = Checker(page)
+        email = sign_up(page, live_server, "Poll Ing")
+        wait_until(page, "() => document.documentElement.dataset.bell === 'polling'")
+        page.goto(live_server.url + "/app/resumes")
+        page.get_by_label("Title of the new resume").fill("Seen")
+        page.get_by_role("button", name="Create", exact=True).click()
+        page.wait_for_url("**/app/resumes/*")
+        page.get_by_role("button", name="Share a public link").click()
+        link = page.get_by_label("Public link").input_value()
+        wait_until(page, "() => document.documentElement.dataset.bell === 'polling'")
+        before = bell_count(page)
+        viewer = browser.new_page()
+        viewer.goto(link)  # the owner hears of the first view of the day
+        viewer.close()
+        wait_until(
+            page,
+            """(before) => {
+                const badge = document.querySelector('#bell .count-badge');
+                return !!badge && parseInt(badge.textContent, 10) > before;
+            }""",
+            before,
+            timeout=60,  # the next poll comes within 15 s
+        )
+        # The 503 answers are the only console errors allowed (EventSource reports them).
+        assert all("notifications/stream" in p or "503" in p for p in checker.problems)
+
+        bare.add_init_script("delete window.EventSource;")
+        other = bare.new_page()
+        sign_in(other, live_server, email)
+        wait_until(other, "() => document.documentElement.dataset.bell === 'polling'")
+        other.locator("#bell .count-badge").wait_for()
+        assert bell_count(other) >= 1
+    finally:
+        refused.close()
+        bare.close()
 
 
 def test_revoking_a_session_signs_that_browser_out(browser: Any, live_server: LiveServer) -> None:

@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse
 
 from resumate.core.db import SessionDep
 from resumate.core.envelope import PageParams
-from resumate.core.errors import AppError, ValidationFailed
+from resumate.core.errors import AppError, NotFound, ValidationFailed
+from resumate.modules.cvs import service as cv_service
 from resumate.modules.jobs import service as job_service
 from resumate.modules.jobs.models import JobDescription
-from resumate.modules.jobs.schemas import JobCreate, JobUpdate
+from resumate.modules.jobs.schemas import JobCreate, JobUpdate, MatchIn
 from resumate.web.core import (
     Flash,
     WebPrincipal,
@@ -182,23 +183,98 @@ async def delete_job(
     return redirect(request, "/app/jobs?deleted=1")
 
 
-@router.get("/match", response_class=HTMLResponse)
-async def match_report(
-    request: Request,
-    principal: WebPrincipal,
-    session: SessionDep,
-    cv: Annotated[uuid.UUID, Query()],
-    job: Annotated[uuid.UUID, Query()],
-) -> Response:
-    cv_row, job_row, result, tips = await job_service.match_report(
-        session, user_id=principal.user.id, cv_id=cv, job_id=job
+async def _match_choices(session: Any, user_id: uuid.UUID) -> dict[str, Any]:
+    """The analysed CVs and the jobs to pick from (newest first, 100 of each)."""
+    cvs, _ = await cv_service.list_cvs(
+        session, user_id=user_id, page=PageParams(page=1, per_page=100), status="ready"
     )
+    jobs, _ = await job_service.list_jobs(
+        session, user_id=user_id, page=PageParams(page=1, per_page=100)
+    )
+    return {"cvs": cvs, "jobs": jobs}
+
+
+async def _match_page(
+    request: Request,
+    session: Any,
+    user_id: uuid.UUID,
+    cv_id: uuid.UUID | None,
+    job_id: uuid.UUID | None,
+) -> HTMLResponse:
+    """The report for one CV and one job; without both (or when one cannot be compared), the
+    form to pick them, with the reason next to the field concerned."""
+    errors: dict[str, str] = {}
+    if cv_id is not None and job_id is not None:
+        try:
+            cv_row, job_row, result, tips = await job_service.match_report(
+                session, user_id=user_id, cv_id=cv_id, job_id=job_id
+            )
+        except (NotFound, ValidationFailed) as exc:
+            errors = {await _culprit(session, user_id, job_id, exc): exc.message}
+        else:
+            return page(
+                request,
+                "match.html",
+                title=t("match.title", cv=cv_row.filename, job=job_row.title),
+                cv=cv_row,
+                job=job_row,
+                r=result,
+                suggestions=tips,
+                permalink=f"/app/match?cv={cv_id}&job={job_id}",
+            )
     return page(
         request,
         "match.html",
-        title=t("match.title", cv=cv_row.filename, job=job_row.title),
-        cv=cv_row,
-        job=job_row,
-        r=result,
-        suggestions=tips,
+        422 if errors else 200,
+        title=t("match.pick_title"),
+        r=None,
+        errors=errors,
+        values={"cv_id": str(cv_id or ""), "job_id": str(job_id or "")},
+        **await _match_choices(session, user_id),
     )
+
+
+async def _culprit(session: Any, user_id: uuid.UUID, job_id: uuid.UUID, exc: AppError) -> str:
+    """Which of the two fields a refusal is about: the job when it is not one of mine, else
+    the CV (missing, or not analysed yet)."""
+    if isinstance(exc, NotFound):
+        try:
+            await job_service.get_owned(session, user_id=user_id, job_id=job_id)
+        except NotFound:
+            return "job_id"
+    return "cv_id"
+
+
+@router.get("/match", response_class=HTMLResponse)
+async def match_form_or_report(
+    request: Request,
+    principal: WebPrincipal,
+    session: SessionDep,
+    cv: Annotated[uuid.UUID | None, Query()] = None,
+    job: Annotated[uuid.UUID | None, Query()] = None,
+) -> Response:
+    """The report as a link (bookmarks), or the form to pick a CV and a job."""
+    return await _match_page(request, session, principal.user.id, cv, job)
+
+
+@router.post("/match", response_class=HTMLResponse)
+async def match_report(request: Request, principal: WebPrincipal, session: SessionDep) -> Response:
+    """One CV against one job in detail, with suggestions (the API's ``POST /match``): the
+    report buttons and the compare form post here, with the CSRF token."""
+    form = await read_form(request)
+    payload, errors = parse(
+        MatchIn, {"cv_id": form_text(form, "cv_id"), "job_id": form_text(form, "job_id")}
+    )
+    if payload is None:
+        values = {"cv_id": form_text(form, "cv_id"), "job_id": form_text(form, "job_id")}
+        return page(
+            request,
+            "match.html",
+            422,
+            title=t("match.pick_title"),
+            r=None,
+            errors={k: t("match.pick_error") for k in errors},
+            values=values,
+            **await _match_choices(session, principal.user.id),
+        )
+    return await _match_page(request, session, principal.user.id, payload.cv_id, payload.job_id)

@@ -110,6 +110,107 @@
     }
   });
 
+  // ---- the notification bell ---------------------------------------------------------------
+  // The unread count follows the live stream of notifications (Server-Sent Events, the API's
+  // /notifications/stream): each notification makes the bell re-read its count. One tab of
+  // the browser holds the stream (a Web Lock) and tells the other tabs (a BroadcastChannel):
+  // over HTTP/1.1 a browser opens at most six connections to a site, so a stream in every tab
+  // would leave the seventh tab waiting. Without EventSource, or while the stream is down, the
+  // count is re-read every 15 seconds instead. The state is on <html data-bell>: live,
+  // follower (another tab holds the stream) or polling.
+  var BELL_POLL_MS = 15000;
+  var BELL_LOCK = "resumate-bell-stream";
+
+  function bellState(state) {
+    document.documentElement.setAttribute("data-bell", state);
+  }
+
+  function refreshBell() {
+    var bell = document.getElementById("bell");
+    if (bell && window.htmx) htmx.trigger(bell, "bell-refresh");
+  }
+
+  // Keep the stream open (reconnecting with backoff); call changed() when the count may have
+  // changed, and every 15 s while the stream is down.
+  function bellStream(url, changed) {
+    var pollTimer = null;
+    var retryDelay = 5000;
+    function polling(on) {
+      if (on && !pollTimer) {
+        bellState("polling");
+        changed();
+        pollTimer = setInterval(changed, BELL_POLL_MS);
+      } else if (!on && pollTimer) {
+        clearInterval(pollTimer);
+        pollTimer = null;
+      }
+    }
+    function open() {
+      var source;
+      try {
+        source = new EventSource(url);
+      } catch (error) {
+        polling(true);
+        return;
+      }
+      source.addEventListener("open", function () {
+        retryDelay = 5000;
+        polling(false);
+        bellState("live");
+        changed(); // anything that arrived before the stream was open
+      });
+      source.addEventListener("notification", changed);
+      // Down for good (refused: an expired access token, which the polling's first request
+      // refreshes, or a busy server; or ended by the server: this session was signed out, and
+      // the bell's request then goes to sign in, or the server is stopping): poll, retry later.
+      function down() {
+        polling(true);
+        setTimeout(open, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 300000);
+      }
+      source.addEventListener("end", function () {
+        source.close();
+        down();
+      });
+      source.addEventListener("error", function () {
+        if (source.readyState === EventSource.CLOSED) down();
+        else polling(true); // EventSource reconnects by itself meanwhile
+      });
+    }
+    open();
+  }
+
+  function setupBell() {
+    var bell = document.getElementById("bell");
+    var url = bell && bell.getAttribute("data-stream");
+    if (!url) return;
+    if (!window.EventSource) {
+      bellState("polling");
+      refreshBell();
+      setInterval(refreshBell, BELL_POLL_MS);
+      return;
+    }
+    if (!(navigator.locks && window.BroadcastChannel)) {
+      bellStream(url, refreshBell);
+      return;
+    }
+    var channel = new BroadcastChannel("resumate-bell");
+    channel.addEventListener("message", refreshBell);
+    function lead() {
+      bellStream(url, function () {
+        refreshBell();
+        channel.postMessage("changed");
+      });
+      return new Promise(function () {}); // the lock is held until this page goes away
+    }
+    navigator.locks.request(BELL_LOCK, { ifAvailable: true }, function (lock) {
+      if (lock) return lead();
+      bellState("follower");
+      refreshBell();
+      return navigator.locks.request(BELL_LOCK, lead);
+    });
+  }
+
   // CV upload: drag and drop onto the zone, and a progress bar while the file is sent.
   function setupUpload(form) {
     var zone = form.querySelector("[data-dropzone]");
@@ -161,6 +262,7 @@
 
   function init() {
     document.querySelectorAll("form[data-upload]").forEach(setupUpload);
+    setupBell();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
