@@ -84,6 +84,8 @@ def prepare(client: httpx.Client) -> dict[str, str]:
         "cv": cv_url,
         "job": job_url,
         "match": f"/app/match?cv={cv_id}&job={job_id}",
+        "cv_id": cv_id,
+        "job_id": job_id,
     }
 
 
@@ -110,6 +112,8 @@ def run(rounds: int) -> None:
                 "/app/jobs",
                 urls["job"],
                 urls["match"],
+                "/app/notifications",
+                "/app/plan",
                 "/app/settings",
                 "/docs",
             ]
@@ -128,27 +132,43 @@ def run(rounds: int) -> None:
                     headers={"HX-Request": "true"},
                 )
                 assert response.status_code == 200, response.text[:300]
+                report = client.post(
+                    "/app/match",
+                    data={
+                        "csrf_token": urls["token"],
+                        "cv_id": urls["cv_id"],
+                        "job_id": urls["job_id"],
+                    },
+                )
+                assert report.status_code == 200, report.text[:300]
                 found = re.search(r'id="etag" name="etag" value="([^"]+)"', response.text)
                 assert found
                 etag = found
                 client.get(urls["resume"] + f"/preview.png?v={n}")
                 client.get(urls["resume"] + "/pdf")
+            # The compare form shares its route with the GET report: measured on its own.
+            time.sleep(0.5)
+            form_started = server.log.stat().st_size
+            for _ in range(rounds):
+                assert client.get("/app/match").status_code == 200
             client.close()
             time.sleep(0.5)
             with server.log.open("rb") as handle:
                 handle.seek(started)
-                lines = handle.read().decode(errors="replace").splitlines()
+                lines = handle.read(form_started - started).decode(errors="replace").splitlines()
+                form_lines = handle.read().decode(errors="replace").splitlines()
         finally:
             server.stop()
             wait_postgres_stopped(work / "data" / "pg")
     durations: dict[str, list[float]] = {}
-    for line in lines:
-        if not line.startswith("{"):
-            continue
-        entry = json.loads(line)
-        if entry.get("event") == "request":
-            key = f"{entry['method']} {entry['route']}"
-            durations.setdefault(key, []).append(float(entry["duration_ms"]))
+    for suffix, chunk in (("", lines), (" (compare form)", form_lines)):
+        for line in chunk:
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            if entry.get("event") == "request":
+                key = f"{entry['method']} {entry['route']}{suffix}"
+                durations.setdefault(key, []).append(float(entry["duration_ms"]))
     rows = []
     for key, values in sorted(durations.items()):
         values.sort()
