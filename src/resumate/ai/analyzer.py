@@ -162,7 +162,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     skills = extract_skills(text, sections=skill_texts)
 
     exp_lines = [ln for s in sections if s.name == "experience" for ln in s.lines]
-    work = parse_work(exp_lines)
+    work = parse_work(exp_lines, single_dates=True)
     ranges = work_ranges(work)
     if not ranges and "experience" not in texts:
         skip = {"education", "courses", "certifications", "awards", "publications"}

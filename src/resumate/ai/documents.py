@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 import re
 import threading
 import zipfile
@@ -441,6 +442,9 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
         p_rect = ctypes.byref(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
+        matrix = raw.FS_MATRIX()
+        p_matrix = ctypes.byref(matrix)
+        get_matrix = raw.FPDFText_GetMatrix
         get_unicode = raw.FPDFText_GetUnicode
         is_generated = raw.FPDFText_IsGenerated
         get_box = raw.FPDFText_GetLooseCharBox
@@ -478,7 +482,14 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
             if not get_box(textpage, i, p_rect):
                 continue
             get_origin(textpage, i, p_ox, p_oy)
-            size = get_size(textpage, i) or abs(rect.top - rect.bottom) or 10.0
+            size = get_size(textpage, i)
+            # Designed PDFs (Canva, InDesign) often set a 1-point font and scale it with the
+            # text matrix: the size on the page is the font size times the vertical scale.
+            if size and get_matrix(textpage, i, p_matrix):
+                scale = math.hypot(matrix.c, matrix.d)
+                if scale > 0.01:
+                    size *= scale
+            size = size or abs(rect.top - rect.bottom) or 10.0
             base = height - oy.value
             x0, x1 = rect.left, max(rect.right, rect.left)
             if code == 0xF0B7:  # Symbol-font bullet

@@ -249,11 +249,44 @@ def _stacked_range(prev: str, text: str) -> str | None:
     return f"{first} – {last}  {rest}".rstrip()
 
 
-def _join_split_dates(lines: list[TextLine]) -> list[tuple[str, bool]]:
+_DASH_AFTER_RE = re.compile(r"\s*[-–—‑‒~\u2212]+\s*")
+
+
+def _open_start(text: str) -> tuple[str, str] | None:
+    """A line that opens with a date and a dash but no end ("2021 – eesy-innovation Spain,
+    Engineer"): the date column of a layout whose end date sits on the next line.
+    Returns (the date with its dash, the rest of the line)."""
+    if find_date_ranges(text):
+        return None
+    dates = find_dates(text)
+    if not dates or dates[0][1] != 0:
+        return None
+    m = _DASH_AFTER_RE.match(text, dates[0][2])
+    if m is None or m.end() >= len(text):
+        return None
+    return text[: dates[0][2]], text[m.end() :].strip()
+
+
+@dataclass
+class _Item:
+    text: str
+    bullet: bool
+    line: TextLine | None = None
+
+
+def _same_column(a: TextLine | None, b: TextLine | None) -> bool:
+    """Two lines that start at the same x: cells of one date column (PDF layout only)."""
+    if a is None or b is None or not (a.x1 and b.x1):
+        return False
+    return a.page == b.page and abs(a.x0 - b.x0) <= 2.5
+
+
+def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
     """Lines with bullets stripped, a date range split over two lines joined again:
-    "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad", and stacked
-    dates each opening its own line ("Actualmente  Desarrollador ..." / "Enero 2020  ...")."""
-    out: list[tuple[str, bool]] = []
+    "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad", stacked dates each
+    opening its own line ("Actualmente  Desarrollador ..." / "Enero 2020  ..."), also with
+    one line of the entry between them when both dates start at the same x."""
+    out: list[_Item] = []
     pending: str | None = None
     stack_ok = False  # the previous output line may be the top cell of a stacked date pair
     for line in lines:
@@ -262,32 +295,123 @@ def _join_split_dates(lines: list[TextLine]) -> list[tuple[str, bool]]:
             continue
         bullet = bullet or line.bullet
         if stack_ok and not bullet:
-            stacked = _stacked_range(out[-1][0], text)
+            stacked = _stacked_range(out[-1].text, text)
             if stacked is not None:
-                out[-1] = (stacked, False)
+                out[-1] = _Item(stacked, False, out[-1].line)
                 pending = None
                 stack_ok = False
                 continue
+        if (
+            not bullet
+            and len(out) >= 2
+            and not out[-2].bullet
+            and _same_column(out[-2].line, line)
+            and not _same_column(out[-1].line, line)
+            and _leading_date(out[-1].text) is None
+            and not find_date_ranges(out[-1].text)
+        ):
+            a, b = _leading_date(out[-2].text), _leading_date(text)
+            stacked = _stacked_range(out[-2].text[: a[1]], text[: b[1]]) if a and b else None
+            if a and b and stacked is not None:
+                out[-2] = _Item(f"{stacked}  {out[-2].text[a[1] :].strip()}".rstrip(), False,
+                                out[-2].line)  # fmt: skip
+                rest = text[b[1] :].strip()
+                if rest:
+                    out.append(_Item(rest, False, line))
+                pending = None
+                stack_ok = False
+                continue
+        if out and not bullet and not out[-1].bullet:
+            opened = _open_start(out[-1].text)
+            if opened is not None:
+                end = leading_present(text)
+                if end is None:
+                    dates = find_dates(text)
+                    if dates and dates[0][1] == 0 and not find_date_ranges(text):
+                        end = dates[0][2]
+                joined = f"{opened[0]} – {text[:end]}" if end is not None else ""
+                if end is not None and find_date_ranges(joined):
+                    out[-1] = _Item(f"{joined}  {opened[1]}", False, out[-1].line)
+                    rest = text[end:].strip()
+                    if rest:
+                        out.append(_Item(rest, False, line))
+                    pending = None
+                    stack_ok = False
+                    continue
         stack_ok = not bullet
         if pending is not None:
             joined = f"{pending} {text}"
             if find_date_ranges(joined) and not find_date_ranges(pending):
-                out[-1] = (joined, False)
+                out[-1] = _Item(joined, False, out[-1].line)
                 pending = None
                 continue
             pending = None
         if not bullet and _OPEN_END_RE.search(text) and find_dates(text) and len(text) <= 40:
             pending = text
-        out.append((text, bullet))
+        out.append(_Item(text, bullet, line))
     return out
 
 
-def parse_work(lines: list[TextLine]) -> list[WorkEntry]:
-    """Split an experience section into entries anchored on their date ranges."""
+def _body_size(lines: list[TextLine]) -> float:
+    sizes = sorted(ln.font_size for ln in lines if ln.font_size and len(ln.text) > 20)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _bullet_anchor(item: _Item, r: DateRange, body_size: float) -> bool:
+    """A bulleted line that is an entry's date line, not a date inside an achievement: the
+    range opens it ("• 2017-2019 : Master ..."), it is nearly all the line ("· März 2024 -
+    August 2025"), or the line is set in larger type than the body text (a heading line)."""
+    s, e = r.span
+    if s <= 1:
+        return True
+    rest = _clean_piece(item.text[:s] + " " + item.text[e:])
+    if len(rest.split()) <= 2:
+        return True
+    line = item.line
+    return bool(line and body_size and line.font_size >= body_size + 1.5)
+
+
+def _single_date(text: str) -> DateRange | None:
+    """A line that opens with one date and holds no range: "2018 Seven Solutions SL, Engineer",
+    "Februar 2019". The entry is dated to that year or month alone."""
+    if find_date_ranges(text):
+        return None
+    dates = find_dates(text)
+    if len(dates) != 1 or dates[0][1] != 0:
+        return None
+    d, s, e = dates[0]
+    rest = text[e:].strip(" ,;:|–—-")
+    if rest and (len(rest.split()) > 16 or rest[:1].islower()):
+        return None
+    return DateRange(d, d, (s, e), explicit_end=False)
+
+
+def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[WorkEntry]:
+    """Split an experience section into entries anchored on their date ranges.
+    With `single_dates`, a line that opens with a lone date ("2018 Acme, Engineer") anchors an
+    entry too (for experience sections, where such a date is the entry's date)."""
     items: list[tuple[str, bool, list[DateRange]]] = []
-    for text, bullet in _join_split_dates(lines):
-        ranges = [] if bullet else find_date_ranges(text)
-        items.append((text, bullet, ranges))
+    joined = _join_split_dates(lines)
+    body_size = _body_size(lines)
+    found: list[list[DateRange]] = []
+    for item in joined:
+        ranges = find_date_ranges(item.text)
+        if item.bullet and ranges and not _bullet_anchor(item, ranges[0], body_size):
+            ranges = []
+        found.append(ranges)
+    # Lone dates anchor entries only in a section whose other entries carry ranges written
+    # the same way (a moderncv column "2018 - 2021" / "2018"), never on their own.
+    kinds = {(r[0].start.month is None) for r in found if r and r[0].span[0] <= 1}
+    for item, ranges in zip(joined, found, strict=True):
+        if not ranges and single_dates and kinds:
+            lone = _single_date(item.text)
+            if (
+                lone is not None
+                and (lone.start.month is None) in kinds
+                and (not item.bullet or lone.span[1] >= len(item.text) - 1)
+            ):
+                ranges = [lone]
+        items.append((item.text, item.bullet and not ranges, ranges))
     anchors = [i for i, (_, _, r) in enumerate(items) if r]
     if not anchors:
         return []

@@ -53,6 +53,10 @@ HEADINGS: dict[str, list[str]] = {
         "erfahrungen", "erfahrungen und tätigkeiten", "berufliche tätigkeiten", "trayectoria",
         "trayectoria y experiencia", "опыт работы", "опыт", "трудовая деятельность",
         "досвід", "досвід роботи", "професійний досвід", "doświadczenie", "doświadczenie zawodowe",
+        "internships", "~internship", "internship experience", "praktika", "~praktikum",
+        "praktische erfahrung", "stages", "~stage", "expérience de stage", "prácticas",
+        "experiencia práctica", "estágios", "~estágio", "tirocini", "~tirocinio", "stages en werk",
+        "stageervaring", "经验", "实践经历", "实习", "work and internship experience",
     ],
     "education": [
         "education", "academic background", "education and training", "academic history",
@@ -85,11 +89,14 @@ HEADINGS: dict[str, list[str]] = {
         "技能特长", "个人技能", "技术技能", "专业能力", "навыки", "ключевые навыки",
         "профессиональные навыки", "навички", "ключові навички", "umiejętności",
         "aptitudes principales", "schlagworte",
+        "~informatique", "compétences informatiques", "~werkzeuge", "~programme",
+        "conocimientos informáticos", "competências informáticas",
     ],
     "projects": [
         "projects", "personal projects", "key projects", "selected projects", "side projects",
         "academic projects", "project experience", "notable projects", "projekte",
         "projets", "proyectos", "projetos", "progetti", "projecten", "项目经历", "项目经验",
+        "projets réalisés", "projets personnels", "proyectos personales", "projetos pessoais",
         "проекты", "проєкти",
     ],
     "certifications": [
@@ -105,6 +112,8 @@ HEADINGS: dict[str, list[str]] = {
         "sprachen", "sprachkenntnisse", "fremdsprachen", "langues", "compétences linguistiques",
         "idiomas", "lenguas", "línguas", "lingue", "conoscenze linguistiche", "talen",
         "talenkennis", "taalvaardigheid", "语言能力", "外语能力", "языки", "знание языков", "мови",
+        "语言", "外语", "langues étrangères", "langues etrangeres", "langues vivantes",
+        "idiomas y certificaciones",
         "języki",
     ],
     "awards": [
@@ -113,6 +122,7 @@ HEADINGS: dict[str, list[str]] = {
         "key achievements", "auszeichnungen", "erfolge", "prix", "distinctions", "récompenses",
         "premios", "logros", "reconocimientos", "prêmios", "prémios", "conquistas", "premi",
         "riconoscimenti", "prijzen", "onderscheidingen", "获奖情况", "荣誉奖项", "所获荣誉",
+        "~prizes", "~grants", "grants and awards", "~scholarships", "获奖经历", "荣誉",
     ],
     "volunteer": [
         "volunteer", "volunteering", "volunteer experience", "volunteer work",
@@ -121,6 +131,8 @@ HEADINGS: dict[str, list[str]] = {
     ],
     "publications": [
         "publications", "selected publications", "~research", "~papers", "publikationen",
+        "publication record", "papers presented", "conference papers", "conference contributions",
+        "~presentations", "~talks", "présentations", "submitted articles", "论文", "发表论文",
         "veröffentlichungen", "publicaciones", "publicações", "pubblicazioni", "publicaties",
     ],
     "interests": [
@@ -140,6 +152,7 @@ HEADINGS: dict[str, list[str]] = {
         "contacto", "dados pessoais", "contato", "dati personali", "contatti",
         "informazioni personali", "persoonlijke gegevens", "contactgegevens", "personalia",
         "état civil", "etat civil", "个人信息", "基本信息", "联系方式", "контакты", "контакти",
+        "contact info", "contact me", "how to reach me", "联系", "联系信息", "接触", "kontaktdaten",
     ],
     "courses": [
         "courses", "~training", "trainings", "professional development", "continuing education",
@@ -303,6 +316,16 @@ def _cue(line: TextLine, body_size: float) -> bool:
     )
 
 
+def _continues(prev: TextLine, line: TextLine) -> bool:
+    """`line` wraps `prev`: same page, column and type, set at the line pitch right below it."""
+    if not (prev.font_size and line.font_size and prev.x1 and line.x1):
+        return False
+    if prev.page != line.page or prev.column != line.column or _style(prev) != _style(line):
+        return False
+    pitch = line.top - prev.top
+    return 0 < pitch <= 1.6 * line.font_size and abs(prev.x0 - line.x0) <= 3.0
+
+
 def _looks_like_heading_line(line: TextLine) -> bool:
     text = line.text.strip()
     if not text or len(text) > 60 or line.bullet:
@@ -366,6 +389,8 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             if style in known_styles and (style[1] or style[2] or line.heading_style):
                 if line.font_size and body_size and line.font_size < body_size:
                     continue
+                if i > 0 and _continues(lines[i - 1], line) and i - 1 not in decided:
+                    continue  # the wrapped end of a bold entry line ("..., Beck &" / "GmbH")
                 decisions.append((i, "other", text.rstrip(":： "), None))
     decisions.sort()
 

@@ -1,0 +1,218 @@
+"""Layouts of real CVs: scaled fonts, date columns, bulleted date lines, wrapped entry lines.
+
+Each test builds its own PDF (Typst, or a hand-written PDF for the text-matrix case) or DOCX.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import docx
+import typst
+
+from resumate.ai.analyzer import analyze_document
+from resumate.ai.documents import extract_text
+
+TODAY = date(2025, 6, 1)
+
+
+def _pdf(source: str) -> bytes:
+    return bytes(typst.compile(source.encode(), format="pdf"))
+
+
+def _work(data: bytes, kind: str = "pdf") -> list[tuple[str | None, str | None, str]]:
+    analysis = analyze_document(data, kind, today=TODAY)
+    out = []
+    for w in analysis.parsed_content["work"]:
+        text = f"{w.get('position', '')} | {w.get('name', '')}"
+        out.append((w.get("startDate"), w.get("endDate"), text))
+    return out
+
+
+def _scaled_font_pdf(rows: list[tuple[float, float, float, str]]) -> bytes:
+    """A PDF that sets a 1-point font and scales it with the text matrix, as Canva and
+    InDesign exports do. rows: (size on the page, x, y, text)."""
+    ops = ["BT", "/F1 1 Tf"]
+    for size, x, y, text in rows:
+        esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"{size} 0 0 {size} {x} {y} Tm ({esc}) Tj")
+    ops.append("ET")
+    stream = "\n".join(ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_a_one_point_font_scaled_by_the_text_matrix_has_its_real_size() -> None:
+    pdf = _scaled_font_pdf(
+        [
+            (24, 60, 780, "Jane Doe"),
+            (10, 60, 750, "jane@example.com"),
+            (14, 60, 710, "EXPERIENCE"),
+            (10, 60, 690, "Senior Data Analyst, Acme Ltd  Mar 2019 - Present"),
+            (10, 60, 676, "Built dashboards used by two hundred people every week in the company."),
+        ]
+    )
+    lines = extract_text(pdf, "pdf").lines
+    assert [(ln.text, ln.font_size) for ln in lines[:3]] == [
+        ("Jane Doe", 24.0),  # not "Jane  Doe" at 1 pt: letter gaps are measured at 24 pt
+        ("jane@example.com", 10.0),
+        ("EXPERIENCE", 14.0),
+    ]
+    analysis = analyze_document(pdf, "pdf", today=TODAY)
+    assert analysis.contact.name == "Jane Doe"
+    assert [w["startDate"] for w in analysis.parsed_content["work"]] == ["2019-03"]
+
+
+MODERNCV = """
+#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 20pt)[Carla Ruiz Vega] \\
+carla\\@example.com | +34 634 511 696
+#v(8pt)
+#text(size: 13pt)[Experiencia Laboral]
+#grid(columns: (2.2cm, 1fr), row-gutter: 8pt,
+  [2021 – \\ actualidad], [Acme Robotics, Ingeniera de Software, Granada. \\ Diseño de firmware.],
+  [2018 – 2021], [Globex Systems, Ingeniera de Seguridad, Sevilla. \\ Pruebas automáticas.],
+  [2017], [Initech Labs, Ingeniera en prácticas, Múnich. \\ Protocolos de red.],
+)
+#v(8pt)
+#text(size: 13pt)[Formación Académica]
+#grid(columns: (2.2cm, 1fr), row-gutter: 8pt,
+  [2012 – 2017], [Grado en Ingeniería Informática, Universidad de Granada.],
+)
+"""
+
+
+def test_date_column_with_the_end_below_and_single_years() -> None:
+    # moderncv: "2021 –" above "actualidad" in the date column; a job of one year shows "2017".
+    work = _work(_pdf(MODERNCV))
+    assert [(s, e) for s, e, _ in work] == [("2021", None), ("2018", "2021"), ("2017", "2017")]
+    assert "Acme Robotics" in work[0][2]
+    assert "Initech Labs" in work[2][2]
+
+
+def test_single_years_need_a_column_of_ranges_written_the_same_way() -> None:
+    # Month-precise ranges: a line opening with a bare year is not an entry of its own.
+    source = """#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 20pt)[Tom Baker] \\
+tom\\@example.com
+#text(size: 13pt)[Experience]
+
+Mar 2019 – Jun 2022  Data Engineer, Acme Ltd
+
+2015 award for the best student project of the year, given by the faculty.
+"""
+    assert [(s, e) for s, e, _ in _work(_pdf(source))] == [("2019-03", "2022-06")]
+
+
+BULLETED = """
+#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 20pt)[Bastien Moreau] \\
+bastien\\@example.com
+#v(6pt)
+#text(size: 13pt, weight: "bold")[EXPERIENCE PROFESSIONNELLE]
+- Novembre 2017 - Novembre 2019 : Alternant développeur iOS chez Accengage
+- Contributions au SDK iOS natif, depuis mars 2018 - juin 2019 en équipe avec le support
+- Avril - Juin 2017 : Stage développeur mobile chez Dièse Telecom
+#text(size: 11pt, weight: "bold")[Werkstudent als Bauphysiker, Intrakon GmbH, Recklinghausen]
+- März 2021 – August 2023
+- Messungen und Gutachten für Neubauten im Ruhrgebiet, mit Berichten an die Bauleitung
+"""
+
+
+def test_bulleted_date_lines_anchor_entries_but_dates_inside_bullets_do_not() -> None:
+    work = _work(_pdf(BULLETED))
+    assert [(s, e) for s, e, _ in work] == [
+        ("2017-11", "2019-11"),
+        ("2017-04", "2017-06"),
+        ("2021-03", "2023-08"),
+    ]
+    assert "Accengage" in work[0][2]
+    assert "Intrakon GmbH" in work[2][2]
+
+
+STACKED_WITH_GAP = """
+#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 20pt)[Axel Gailloty] \\
+axel\\@example.com
+#v(6pt)
+#text(size: 13pt)[EXPÉRIENCES PROFESSIONNELLES]
+#grid(columns: (1.8cm, 1fr), row-gutter: 4pt,
+  [Avr 2020], [Développeur R Shiny, stage],
+  [], [#h(4pt) | CERDI CNRS (Centre de Recherches et d'Etudes en],
+  [Juil 2020], [Développement International)],
+  [], [],
+  [Avr 2019], [Data Scientist, stage],
+  [], [#h(4pt) | SAS LogoSapience, Saint-Jean de Linières],
+  [Jun 2019], [Recommandations basées sur le contenu.],
+)
+"""
+
+
+def test_stacked_dates_with_a_line_of_the_entry_between_them() -> None:
+    work = _work(_pdf(STACKED_WITH_GAP))
+    assert [(s, e) for s, e, _ in work] == [("2020-04", "2020-07"), ("2019-04", "2019-06")]
+    assert "Shiny" in work[0][2]
+
+
+WRAPPED_ENTRY_LINES = """
+#set page(paper: "a4", margin: 2cm)
+#set text(font: "DejaVu Sans", size: 11pt)
+#text(size: 24pt)[Ilias Amin] \\
+ilias\\@example.com
+#v(6pt)
+#text(size: 12pt, weight: "bold")[Berufserfahrung]
+#v(4pt)
+#block(width: 11cm)[#text(size: 12pt, weight: "bold")[Werkstudent im kaufmännischen Bereich, Beck und Partner Handel GmbH, Essen]]
+- März 2021 – August 2023
+#v(4pt)
+#text(size: 12pt, weight: "bold")[Aushilfe im Einzelhandel, real GmbH, Gelsenkirchen]
+- Mai 2020 – Januar 2021
+#v(4pt)
+#text(size: 12pt, weight: "bold")[Ausbildung]
+#v(4pt)
+#text(size: 12pt, weight: "bold")[Bachelor of Science, Hochschule Bochum]
+"""
+
+
+def test_the_wrapped_end_of_a_bold_entry_line_is_not_a_heading() -> None:
+    work = _work(_pdf(WRAPPED_ENTRY_LINES))
+    assert [(s, e) for s, e, _ in work] == [("2021-03", "2023-08"), ("2020-05", "2021-01")]
+    assert "Essen" in work[0][2] or "Handel GmbH" in work[0][2]
+
+
+def test_internship_headings_in_several_languages_are_experience() -> None:
+    for heading in ("INTERNSHIPS", "Praktika", "Stages", "Prácticas", "实习经历"):
+        document = docx.Document()
+        document.add_paragraph("Nora Berg")
+        document.add_paragraph("nora@example.com")
+        document.add_heading(heading, level=1)
+        document.add_paragraph("Legal Intern, Law Dexter  Sep 2020 - Oct 2020")
+        buf = io.BytesIO()
+        document.save(buf)
+        analysis = analyze_document(buf.getvalue(), "docx", today=TODAY)
+        assert "experience" in analysis.sections, heading
+        assert [w["startDate"] for w in analysis.parsed_content["work"]] == ["2020-09"], heading
