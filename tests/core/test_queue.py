@@ -344,3 +344,102 @@ async def test_maintenance_job_runs_hooks_in_a_worker(
     await drain(opened_queue)
     assert (await job_row(admin, job_id))["status"] == "succeeded"
     assert hooks == ["failing", "cleanup"]
+
+
+LEASED_WORKER_SCRIPT = """
+import asyncio, sys
+import tests.core.jobtasks  # registers tests.mark
+from resumate.core.queue import QueueRunner, queue, worker_options
+
+async def main() -> None:
+    runner = QueueRunner(sys.argv[1])
+    await runner.start()
+    print("worker ready", flush=True)
+    options = worker_options(1.0)  # heartbeat every 0.5 s, stale after 1 s: as the app does
+    await queue.run_worker_async(
+        queues=[sys.argv[2]], wait=True, concurrency=1, name="slow",
+        install_signal_handlers=True, **options,
+    )
+
+asyncio.run(main())
+"""
+
+
+async def test_slow_worker_keeps_its_job_and_a_dead_one_loses_it(
+    database: db_module.Database,
+    admin: psycopg.AsyncConnection[dict[str, Any]],
+    conninfo: str,
+    opened_queue: str,
+    tmp_path: Path,
+) -> None:
+    """A worker whose heartbeat is late only because it is slow (here: stopped with SIGSTOP,
+    as a starved process on a loaded machine) still holds its job's lease, so the stalled-job
+    watchdog leaves the job alone and it runs exactly once. Killed, its lease goes with its
+    connection and the job is put back."""
+    tokens = [uuid.uuid4().hex, uuid.uuid4().hex]
+    async with database.sessionmaker() as session:
+        job_ids = [
+            await defer(
+                session, mark, token=token, first_attempt_sleep=3.0, queue_name=opened_queue
+            )
+            for token in tokens
+        ]
+        await session.commit()
+
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+    async def start_worker(name: str) -> Any:
+        with (tmp_path / f"{name}.log").open("wb") as output:
+            return await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                LEASED_WORKER_SCRIPT,
+                conninfo,
+                opened_queue,
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    async def wait_doing(job_id: int, worker: Any) -> None:
+        deadline = time.monotonic() + 60
+        while (await job_row(admin, job_id))["status"] != "doing":
+            assert worker.returncode is None, (tmp_path / "slow.log").read_text()
+            assert time.monotonic() < deadline, "the subprocess worker never took the job"
+            await asyncio.sleep(0.1)
+
+    worker = await start_worker("slow")
+    try:
+        # Slow: stopped mid-job for well past the stall time, then let go.
+        await wait_doing(job_ids[0], worker)
+        os.kill(worker.pid, signal.SIGSTOP)
+        await asyncio.sleep(2.5)  # its heartbeat is stale and the job started > 1 s ago
+        stalled = await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=1)
+        assert job_ids[0] in {job.id for job in stalled}, "the heartbeat should look stale"
+        await retry_stalled_jobs(seconds_since_heartbeat=1)
+        assert (await job_row(admin, job_ids[0]))["status"] == "doing"
+        os.kill(worker.pid, signal.SIGCONT)
+        deadline = time.monotonic() + 60
+        while (await job_row(admin, job_ids[0]))["status"] != "succeeded":
+            assert time.monotonic() < deadline, "the slow worker never finished its job"
+            await asyncio.sleep(0.1)
+        assert [(m["attempts"], m["pid"]) for m in await marks(admin, tokens[0])] == [
+            (0, worker.pid)
+        ]
+
+        # Dead: the second job's lease is released with the process.
+        await wait_doing(job_ids[1], worker)
+        os.kill(worker.pid, signal.SIGKILL)
+        assert await asyncio.wait_for(worker.wait(), 10) == -signal.SIGKILL
+    finally:
+        if worker.returncode is None:
+            os.kill(worker.pid, signal.SIGCONT)
+            worker.kill()
+            await worker.wait()
+    await asyncio.sleep(1.5)  # stale heartbeat, started over 1 s ago
+    await retry_stalled_jobs(seconds_since_heartbeat=1)
+    assert (await job_row(admin, job_ids[1]))["status"] == "todo"
+    await drain(opened_queue)
+    assert (await job_row(admin, job_ids[1]))["status"] == "succeeded"
+    assert [m["attempts"] for m in await marks(admin, tokens[1])] == [1]

@@ -11,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import procrastinate
+import psycopg
 import psycopg_pool
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resumate.core.db import raw_connection
+from resumate.core.db import hold_as, raw_connection
 
 log = structlog.get_logger(__name__)
 
@@ -74,8 +76,114 @@ async def defer(
     return await task.configure(**options).defer_async(**kwargs)
 
 
+# ---- job leases: a job whose worker is alive is never run a second time ------------------
+# A worker's heartbeat says it is alive; a late heartbeat (a starved process, a slow disk under
+# load) made a worker that was only slow look dead, its job was put back and started a second
+# time elsewhere. So each worker process also keeps one connection holding a PostgreSQL
+# advisory lock per job it runs. PostgreSQL drops them the moment that process dies (its
+# connection closes, kill -9 included); a job is put back only when its lock is free.
+LEASE_NAMESPACE = 0x4A4F42  # "JOB": pg_advisory_lock(namespace, key) keeps clear of others
+
+
+def _lease_key(job_id: int) -> int:
+    return job_id % 2_147_483_647  # the int4 key space
+
+
+class JobLeases:
+    """The advisory locks of the jobs this process is running, on one dedicated connection."""
+
+    def __init__(self) -> None:
+        self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._lock = asyncio.Lock()
+        self._held: Counter[int] = Counter()
+
+    async def _connection(self) -> psycopg.AsyncConnection[Any]:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._conn = await psycopg.AsyncConnection.connect(
+                _pool_settings["conninfo"], autocommit=True, prepare_threshold=None
+            )
+            for job_id, count in self._held.items():  # the old connection took them along
+                for _ in range(count):
+                    await self._take(self._conn, job_id)
+        return self._conn
+
+    @staticmethod
+    async def _take(conn: psycopg.AsyncConnection[Any], job_id: int) -> None:
+        await conn.execute("SELECT pg_advisory_lock(%s, %s)", (LEASE_NAMESPACE, _lease_key(job_id)))
+
+    async def acquire(self, job_id: int) -> None:
+        async with self._lock:
+            self._held[job_id] += 1
+            await self._take(await self._connection(), job_id)
+
+    async def release(self, job_id: int) -> None:
+        async with self._lock:
+            self._held[job_id] -= 1
+            if self._held[job_id] <= 0:
+                del self._held[job_id]
+            conn = self._conn
+            if conn is None or conn.closed or conn.broken:
+                return  # the locks went with the connection
+            with contextlib.suppress(psycopg.Error):
+                await conn.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", (LEASE_NAMESPACE, _lease_key(job_id))
+                )
+
+    async def close(self) -> None:
+        async with self._lock:
+            self._held.clear()
+            if self._conn is not None:
+                with contextlib.suppress(psycopg.Error):
+                    await self._conn.close()
+                self._conn = None
+
+
+_leases = JobLeases()
+
+
+async def hold_job_lease(call_next: Callable[[], Awaitable[Any]], context: Any, worker: Any) -> Any:
+    """Worker middleware: the job's lease is held while it runs (and its database
+    connections are labelled with its task in the pool's metrics)."""
+    job_id = context.job.id
+    hold_as(f"job {context.job.task_name}")
+    try:
+        await _leases.acquire(job_id)
+    except (psycopg.Error, OSError) as exc:  # the database is away: the job will find out
+        log.warning("job lease not taken", job_id=job_id, error=repr(exc)[:200])
+        return await call_next()
+    try:
+        return await call_next()
+    finally:
+        await _leases.release(job_id)
+
+
+async def close_job_leases() -> None:
+    await _leases.close()
+
+
+# Put back only a job started over ``seconds`` ago whose lease nobody holds.
+_ABANDONED = """
+    SELECT pg_try_advisory_xact_lock(%(namespace)s, %(key)s) AND NOT EXISTS (
+        SELECT 1 FROM procrastinate_events
+         WHERE job_id = %(job_id)s AND type = 'started'
+           AND at > now() - make_interval(secs => %(seconds)s)) AS abandoned
+"""
+
+
+async def _abandoned(job_id: int, seconds: float) -> bool:
+    row = await queue.connector.execute_query_one_async(
+        _ABANDONED,
+        namespace=LEASE_NAMESPACE,
+        key=_lease_key(job_id),
+        job_id=job_id,
+        seconds=float(seconds),
+    )
+    return bool(row["abandoned"])
+
+
 async def retry_stalled_jobs(seconds_since_heartbeat: float | None = None) -> int:
-    """Put back jobs whose worker died (no heartbeat) so another worker runs them."""
+    """Put back jobs whose worker died (no heartbeat, and its lease released with its
+    connection) so another worker runs them. A worker that is only slow keeps its jobs."""
     if seconds_since_heartbeat is None:
         from resumate.config import get_settings
 
@@ -84,6 +192,10 @@ async def retry_stalled_jobs(seconds_since_heartbeat: float | None = None) -> in
     for job in await queue.job_manager.get_stalled_jobs(
         seconds_since_heartbeat=seconds_since_heartbeat
     ):
+        assert job.id is not None
+        if not await _abandoned(job.id, seconds_since_heartbeat):
+            log.info("late heartbeat, but the job's worker is alive: left running", job_id=job.id)
+            continue
         try:
             await queue.job_manager.retry_job(job)
         except Exception as exc:  # another worker's watchdog put it back first
@@ -121,6 +233,7 @@ def worker_options(stall_seconds: float) -> dict[str, Any]:
     return {
         "update_heartbeat_interval": max(0.5, stall_seconds / 4),
         "stalled_worker_timeout": stall_seconds,
+        "worker_middleware": [hold_job_lease],
     }
 
 
@@ -226,6 +339,7 @@ class QueueRunner:
                 await self._worker
             self._worker = None
         if self._opened:
+            await close_job_leases()
             await queue.close_async()
             self._opened = False
 
