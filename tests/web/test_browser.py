@@ -129,6 +129,25 @@ def test_public_pages(context: Any, live_server: LiveServer) -> None:
         page.goto(live_server.url + path)
         checker.axe(name)
         checker.shoot(name)
+    # The pages mailed links open (a form around the token; a message without one).
+    for path in ("/reset-password?token=from-the-mail", "/verify-email?token=x", "/reset-password"):
+        page.goto(live_server.url + path)
+        checker.axe(path)
+    # Keyboard: the first Tab reaches the skip link, which moves focus to the content; the next
+    # Tab goes on from there (no positive tabindex anywhere: axe checks it).
+    page.goto(live_server.url + "/signin")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "f-email"
+    page.keyboard.type("nobody@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("wrong password")
+    page.keyboard.press("Enter")
+    page.locator(".field-error, .flash.error").first.wait_for()
+    checker.axe("signin-error")
     # The API docs work offline: Swagger UI and ReDoc come from the package.
     page.goto(live_server.url + "/docs")
     page.get_by_text("Resumate API").first.wait_for()
@@ -393,6 +412,7 @@ def test_cv_analysis_resume_and_job_matches(context: Any, live_server: LiveServe
     assert "Fern" in page.locator('[name="basics.name"]').input_value()
     assert page.locator('[name="work.0.position"]').count() == 1
     page.goto(live_server.url + "/app/jobs")
+    checker.axe("jobs")
     checker.shoot("jobs")
     page.goto(live_server.url + "/app/cvs")
     checker.shoot("cvs")
