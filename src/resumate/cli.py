@@ -156,6 +156,9 @@ def _run_uvicorn(host: str, port: int, reload: bool, *, keep_alive: int = 75) ->
         log_config=None,
         access_log=False,
         timeout_keep_alive=keep_alive,
+        # Open notification streams (every signed-in browser tab's bell holds one) never end
+        # by themselves: without a limit, SIGTERM or Ctrl-C waited for every browser to close.
+        timeout_graceful_shutdown=10,
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     )
