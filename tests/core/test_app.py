@@ -134,6 +134,23 @@ async def test_body_limit_by_content_length(eclient: httpx.AsyncClient, settings
     assert_error(response, 413, "PAYLOAD_TOO_LARGE")
 
 
+async def test_bodiless_requests_leave_the_body_limit_to_requests_with_a_body(
+    eclient: httpx.AsyncClient, settings: Settings
+) -> None:
+    """GETs without a body share one finished body state; it stays finished, and a body sent
+    after them is still limited."""
+    from resumate.core.middleware import _NO_BODY
+
+    for _ in range(3):
+        assert (await eclient.get("/health")).status_code == 200
+    assert (_NO_BODY.pending, _NO_BODY.asked, _NO_BODY.received) == (False, False, 0)
+    payload = {"name": "x" * (settings.max_body_bytes + 10), "count": 1}
+    assert_error(await eclient.post("/api/v1/_test/items", json=payload), 413, "PAYLOAD_TOO_LARGE")
+    ok = await eclient.post("/api/v1/_test/items", json={"name": "small", "count": 1})
+    assert ok.status_code < 300, ok.text
+    assert (_NO_BODY.pending, _NO_BODY.asked, _NO_BODY.received) == (False, False, 0)
+
+
 async def test_body_limit_while_streaming(eclient: httpx.AsyncClient, settings: Settings) -> None:
     chunk = b"x" * 65536
     total = settings.max_body_bytes + len(chunk)
