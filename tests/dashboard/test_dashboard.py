@@ -30,10 +30,23 @@ async def _dashboard(client: httpx.AsyncClient, headers: dict[str, str]) -> tupl
 def cache_backend(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "redis":
         require_service("redis", port_open("127.0.0.1", 6379), "no Redis on 127.0.0.1:6379")
+        import redis
+
+        url = "redis://127.0.0.1:6379/14"
+        # Rate-limit windows live in Redis for an hour: sign-ups counted there by earlier runs
+        # (other checkouts, other sessions on this machine) must not refuse this test's users.
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match="resumate:rl:*"):
+            client.delete(key)
         before = get_settings()
-        set_settings(before.model_copy(update={"redis_url": "redis://127.0.0.1:6379/14"}))
-        yield "redis"
-        set_settings(before)
+        set_settings(before.model_copy(update={"redis_url": url}))
+        try:
+            yield "redis"
+        finally:
+            set_settings(before)
+            for key in client.scan_iter(match="resumate:rl:*"):
+                client.delete(key)
+            client.close()
     else:
         usercache.clear_local()
         yield "local"
