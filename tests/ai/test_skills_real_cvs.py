@@ -62,12 +62,12 @@ def test_a_list_closed_by_an_ideographic_full_stop() -> None:
 
 def test_unknown_tools_in_a_skills_list_are_skills_in_the_cvs_own_words() -> None:
     skills = _skills(
-        "Security tools: Wireshark, Nmap, Burpsuite, Zorblex Scanner (advanced)\n"
+        "Security tools: Wireshark, Nmap, Snorkelwise, Zorblex Scanner (advanced)\n"
         "Languages: Python, Bash, PowerShell",
         "skills",
     )
     assert {"Wireshark", "Nmap", "Python"} <= set(skills)
-    for item in ("Burpsuite", "Zorblex Scanner"):
+    for item in ("Snorkelwise", "Zorblex Scanner"):
         assert item in skills, item
         match = skills[item]
         assert match.category == UNLISTED_CATEGORY
@@ -152,3 +152,74 @@ def test_every_skill_keeps_its_evidence() -> None:
     for skill in analysis.skills:
         assert skill.snippet.strip(), skill.name
         assert skill.source, skill.name
+
+
+# --- Second round: bodies, contact lines, LaTeX accents, stacks -----------------------------
+
+
+def test_a_field_named_in_a_body_is_not_a_skill_even_in_a_listed_section() -> None:
+    found = _names(
+        "Registered Nurse (RN), Texas Board of Nursing, License #123456, Active\n"
+        "BLS, American Heart Association",
+        "certifications",
+    )
+    assert "Nursing" not in found
+    assert "Basic Life Support" in found
+    assert "Computer science" not in _names("Teaching assistant, Department of Computer Science")
+
+
+def test_profile_names_on_a_contact_line_are_not_skills() -> None:
+    line = "tel:+44 20 7946 0000 | mailto:ana@example.org | LinkedIn | GitHub"
+    assert not _names(line, "other")
+
+
+def test_accents_set_apart_by_latex_fold_into_the_word() -> None:
+    text = "○ D´eveloppement d’outils de d´etection automatique d’anomalies sur les puces"
+    assert "Anomaly detection" in _names(text)
+    assert "Statistical modeling" in _names("Statistique, mod´elisation statistique, R", "skills")
+
+
+def test_a_stack_acronym_names_its_parts() -> None:
+    found = _skills("Full Stack Developer | Python | MERN", "experience")
+    assert {"MongoDB", "Express.js", "React", "Node.js"} <= set(found)
+    assert "MERN" in found["React"].snippet
+    assert "React" not in _names("We were a mern of people.")  # lower case: not the acronym
+
+
+def test_unknown_items_that_are_group_words_or_fragments_are_dropped() -> None:
+    text = (
+        "AI & No-Code Tools — ChatGPT, Claude, Midjourney\n"
+        "ChatGPT, Claude, Zorblex\n"
+        "Python, Java, Data, Open, Net\n"
+        "Développement mobile “cross platform” (React-native, Ionic Cordova)\n"
+        "Docker, Kubernetes, Zorblex, arithmétique\n"
+    )
+    names = {m.name for m in extract_skills(text, sections={"skills": text})}
+    assert "Zorblex" in names
+    for junk in ("No-Code Tools", "Data", "Open", "Net", "arithmétique"):
+        assert junk not in names, junk
+    assert not any("“" in n or "cross platform" in n for n in names)
+
+
+def test_more_names_in_other_languages_and_spellings() -> None:
+    assert "REST APIs" in _names("MySQL, API RESTful, Java, Python, Flask", "skills")
+    assert "C" in _names("程序设计基础(C语言)98, 数据结构94", "skills")
+    assert "Visual Studio" in _names("熟悉开发工具如VS2022并能熟练通过断点调试程序。", "skills")
+    assert "Object-oriented programming" in _names(
+        "Paradigmen: Objektorientiert, Funktional", "skills"
+    )
+    assert "Application security" in _names("Web application security testing with Burpsuite")
+
+
+def test_a_plus_between_two_names_separates_them() -> None:
+    found = _names("运用Claude+DeepSeek和GPT提升工作流", "summary")
+    assert {"Claude", "DeepSeek"} <= found
+    assert "C++" in _names("C++11/14/17, Qt", "skills")
+    assert "C#" in _names("Languages: C#, F#", "skills")
+
+
+def test_case_and_spelling_variants_of_tool_names() -> None:
+    assert "Sass" in _names("Wrote the Html, Css file and Scss file of the site.")
+    assert "RabbitMQ" in _names("Zookeeper, Rabbit-MQ, Kafka", "skills")
+    assert "Microsoft Teams" in _names("Canvas\nZoom / Teams", "skills")
+    assert "Microsoft Teams" not in _names("Led two teams of five engineers.")

@@ -23,9 +23,15 @@ from resumate.ai.schemas import Evidence, SkillMatch
 # Word characters except CJK ideographs and kana, which are tokens of one character each, so
 # "熟悉Java开发" and "kafka、flink" still yield "Java", "kafka" and "flink".
 _W = r"(?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])\w)"
+# LaTeX PDFs often carry accents as separate characters ("D´eveloppement", "Th`ese"): they
+# stay inside the word and fold away, so the word reads as "Développement" does. A "+" ends a
+# word ("C++", "C++11") unless a letter follows: "Claude+DeepSeek" is two names.
+_STRAY_ACCENTS = "´`¨ˆ˜"
 _TOKEN_RE = re.compile(
-    rf"(?<!\w)\.{_W}+|{_W}+(?:[.'’+#]{_W}+)*[+#]*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[/&]"
+    rf"(?<!\w)\.{_W}+|{_W}+(?:[.'’#{_STRAY_ACCENTS}]{_W}+)*(?:[+#]+(?![^\W\d_]))?"
+    r"|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[/&]"
 )
+_STRAY_TABLE = str.maketrans("", "", _STRAY_ACCENTS)
 _LIST_SEPARATORS = set(",;/|·•()[]&:、，；：（）。") | {"–", "-"}
 _LIST_WORDS = {"and", "or", "und", "oder", "et", "ou", "y", "o", "e", "en", "of"}
 _PROFICIENCY_RE = re.compile(
@@ -83,7 +89,7 @@ _IGNORED_SECTIONS = {"header", "contact", "references", "interests"}
 
 @lru_cache(maxsize=65536)
 def _fold(token: str) -> str:
-    low = token.lower().replace("’", "'")
+    low = token.lower().replace("’", "'").translate(_STRAY_TABLE)
     if low.isascii():
         return low
     return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
@@ -365,6 +371,10 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             continue
         if _in_link(text, start, end):
             continue
+        if _named_body(text, start):
+            continue  # "Texas Board of Nursing", "Department of Computer Science"
+        if _CONTACT_LINE_RE.search(text[ls:le]):
+            continue  # "tel: … | mailto: … | LinkedIn | GitHub": links, not skills
         if not listed and not skill.spoken_language:
             if skill.generic or alias.title:
                 continue
@@ -411,6 +421,22 @@ def _snippet(text: str, start: int, end: int, ls: int, le: int) -> str:
             hi = space if space != -1 else hi
     piece = " ".join(text[lo:hi].split()).strip(" •-–*·|")
     return ("…" if lo > ls else "") + piece + ("…" if hi < le else "")
+
+
+# "<Board> of <field>" names a body, wherever it stands: "Texas Board of Nursing".
+_BODY_OF_RE = re.compile(
+    r"\b(?:board|department|dept\.?|faculty|school|college|institute|ministry|academy|council|"
+    r"association|society|chamber|bureau|office|centre|center|journal|proceedings)\s+of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_CONTACT_LINE_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bmailto:|\btel:", re.IGNORECASE)
+
+
+def _named_body(text: str, start: int) -> bool:
+    return bool(_BODY_OF_RE.search(text[max(0, start - 40) : start]))
 
 
 def _organisation_name(text: str, start: int, end: int) -> bool:
@@ -502,6 +528,16 @@ _NOT_SKILL_WORDS = _wordset(
 )
 
 
+# Single words that head or fill a skills list without naming a skill.
+_GENERIC_ITEMS = _wordset(
+    """data open patient patients components variants protocols protocol assistant discovery
+    network networks design development management analysis research programming hardware
+    web mobile cloud security testing databases database office basics computer computers
+    internet email windows-based online digital applications application platforms platform
+    services service solutions methods methodologies concepts knowledge experience projects"""
+)
+
+
 def _clean_item(item: str) -> str:
     item = _LEVEL_RE.sub(" ", item)
     words = [w for w in item.split() if _fold(w).strip(".") not in _LEVEL_WORDS]
@@ -528,8 +564,20 @@ def _plausible_item(item: str) -> bool:
         return False  # "als auch die", "eu utilizei a": words of a sentence
     if len(words) == 1 and item.islower() and len(item) < 4:
         return False
+    if any(ch in item for ch in '"“”„«»'):
+        return False
+    last = folded[-1].strip(".")
+    if last in _NOT_SKILL_WORDS or last in _JOB_WORDS or last == "member":
+        return False  # "No-Code Tools", "Council Member": a group or a role, not a skill
+    if len(words) == 1:
+        if folded[0] in _GENERIC_ITEMS:
+            return False
+        if item.islower() and not item.isascii():
+            return False  # "graphes", "logique": a word of the CV's language, not a tool
+        if len(item) <= 3 and item[:1].isupper() and item[1:].islower():
+            return False  # "Net", "Pro": a cut-off word
     # "Greiner Bio-One GmbH": an organisation, not a tool.
-    return not (len(words) > 1 and _fold(words[-1]).strip(".") in _ORG_WORDS)
+    return not (len(words) > 1 and last in _ORG_WORDS)
 
 
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
@@ -617,6 +665,16 @@ def evidence_of(section: str) -> Evidence:
     return "other"
 
 
+# A stack named by its acronym names each of its parts: "MERN" is MongoDB, Express, React and
+# Node.js. Written in capitals only (the words are common otherwise).
+_STACKS = {
+    "MERN": ("MongoDB", "Express.js", "React", "Node.js"),
+    "MEAN": ("MongoDB", "Express.js", "Angular", "Node.js"),
+    "MEVN": ("MongoDB", "Express.js", "Vue.js", "Node.js"),
+}
+_STACK_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_STACKS) + r")(?![\w-])")
+
+
 def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list[SkillMatch]:
     """Skills found in a CV, ranked by evidence (skills section > experience > elsewhere).
 
@@ -642,6 +700,17 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
             order.setdefault(name, len(order))
             if name not in first or rank[ev] < first[name][0]:
                 first[name] = (rank[ev], occ)
+        for stack in _STACK_RE.finditer(body):
+            ls, le = _line_bounds(body, stack.start(), stack.end())
+            snippet = _snippet(body, stack.start(), stack.end(), ls, le)
+            for name in _STACKS[stack.group()]:
+                skill = get_taxonomy().skills[name]
+                occ = Occurrence(skill, section, stack.start(), stack.end(), snippet)
+                counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
+                counts[ev] += 1
+                order.setdefault(name, len(order))
+                if name not in first or rank[ev] < first[name][0]:
+                    first[name] = (rank[ev], occ)
         if section == "skills":
             covered = [(s, e) for _a, s, e in _match_tokens(_tokens(body), get_taxonomy())]
             for item, start, end in unlisted_skills(body, covered):
