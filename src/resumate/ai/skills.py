@@ -6,6 +6,8 @@ written ("Go", "R", "Excel", "SAP"); aliases flagged as ambiguous also need evid
 word means the skill: being listed in a skills section, sitting in a list next to other skills,
 or a context word on the same line ("Go" next to "Kubernetes", "Swift" next to "iOS").
 Spoken languages count only in a languages/skills section or next to a proficiency word.
+Items of a skills-section list that the taxonomy does not know are kept in the CV's own words
+(category "Other"); every skill carries the line it was read from as its evidence.
 """
 
 from __future__ import annotations
@@ -432,6 +434,8 @@ _BODY_OF_RE = re.compile(
 )
 
 
+# A line with an email address or a tel:/mailto: link is contact details: the "LinkedIn" or
+# "GitHub" on it names a profile, not a skill.
 _CONTACT_LINE_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bmailto:|\btel:", re.IGNORECASE)
 
 
@@ -595,11 +599,11 @@ def _whole_known(piece: str, body_start: int, covered: list[tuple[int, int]]) ->
 def unlisted_skills(text: str, covered: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """List items of a skills section that no taxonomy skill covers: (item, start, end).
 
-    A line counts as a list when it has two items or more and either names a known skill too
-    or opens with a group label ("Tools: …"); a line holding one short item counts when a
-    neighbouring line holds exactly one known skill (a bulleted column of skills). Most of a
-    line's items must look like skills, or the line is prose that happens to have commas.
-    Items in other scripts than Latin are left to the taxonomy (its aliases translate them).
+    A line counts as a list when it has two items or more and at least two of them (and 40 %)
+    are known skills; a line holding one short item counts when the lines above and below each
+    hold exactly one known skill (a bulleted column of skills). Most of a line's unknown items
+    must look like skills, or the line is prose that happens to have commas. Items in other
+    scripts than Latin are left to the taxonomy (its aliases translate them).
     """
     lines: list[tuple[int, str]] = []
     pos = 0
@@ -675,6 +679,17 @@ _STACKS = {
 _STACK_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_STACKS) + r")(?![\w-])")
 
 
+def _stack_occurrences(text: str, section: str) -> list[Occurrence]:
+    tax = get_taxonomy()
+    out: list[Occurrence] = []
+    for m in _STACK_RE.finditer(text):
+        ls, le = _line_bounds(text, m.start(), m.end())
+        snippet = _snippet(text, m.start(), m.end(), ls, le)
+        for name in _STACKS[m.group()]:
+            out.append(Occurrence(tax.skills[name], section, m.start(), m.end(), snippet))
+    return out
+
+
 def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list[SkillMatch]:
     """Skills found in a CV, ranked by evidence (skills section > experience > elsewhere).
 
@@ -692,25 +707,13 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
         if section in _IGNORED_SECTIONS or not body:
             continue
         ev = evidence_of(section)
-        occurrences = find_occurrences(body, section)
-        for occ in occurrences:
+        for occ in [*find_occurrences(body, section), *_stack_occurrences(body, section)]:
             name = occ.skill.name
             counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
             counts[ev] += 1
             order.setdefault(name, len(order))
             if name not in first or rank[ev] < first[name][0]:
                 first[name] = (rank[ev], occ)
-        for stack in _STACK_RE.finditer(body):
-            ls, le = _line_bounds(body, stack.start(), stack.end())
-            snippet = _snippet(body, stack.start(), stack.end(), ls, le)
-            for name in _STACKS[stack.group()]:
-                skill = get_taxonomy().skills[name]
-                occ = Occurrence(skill, section, stack.start(), stack.end(), snippet)
-                counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
-                counts[ev] += 1
-                order.setdefault(name, len(order))
-                if name not in first or rank[ev] < first[name][0]:
-                    first[name] = (rank[ev], occ)
         if section == "skills":
             covered = [(s, e) for _a, s, e in _match_tokens(_tokens(body), get_taxonomy())]
             for item, start, end in unlisted_skills(body, covered):
