@@ -216,3 +216,89 @@ def test_internship_headings_in_several_languages_are_experience() -> None:
         analysis = analyze_document(buf.getvalue(), "docx", today=TODAY)
         assert "experience" in analysis.sections, heading
         assert [w["startDate"] for w in analysis.parsed_content["work"]] == ["2020-09"], heading
+
+
+RIGHT_HAND_DATE_CELLS = """
+#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 11pt)
+#text(size: 22pt)[Amrita Mohanty] \\
+amrita\\@example.com | 7978529941
+#v(6pt)
+#text(size: 14pt, weight: "bold")[INTERNSHIPS]
+#grid(columns: (7cm, 2.5cm), row-gutter: 5pt,
+  [Legal Intern,], [Aug 2021-],
+  [World Cyber Security Forum], [Present],
+  [Human Resource,], [May - Jun],
+  [Aashman Foundation], [2021],
+)
+"""
+
+
+def test_a_range_broken_over_the_date_cells_of_two_lines() -> None:
+    work = _work(_pdf(RIGHT_HAND_DATE_CELLS))
+    assert [(s, e) for s, e, _ in work] == [("2021-08", None), ("2021-05", "2021-06")]
+    assert "World Cyber Security Forum" in work[0][2]
+    assert "Aashman Foundation" in work[1][2]
+
+
+def test_school_years_listed_among_jobs_are_not_positions_but_a_thesis_at_a_company_is() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 20pt)[Ravi Biswal] \\
+ravi\\@example.com
+== Experience
+Masterarbeit, Pro-micron GmbH #h(1fr) 10/2021 – 03/2022 \\
+Class XII, DAV Public School #h(1fr) 2015 – 2017 \\
+Data Analyst, Acme Ltd #h(1fr) 04/2022 – 05/2024
+"""
+    analysis = analyze_document(_pdf(source), "pdf", today=TODAY)
+    work = analysis.parsed_content["work"]
+    assert [w["startDate"] for w in work] == ["2021-10", "2022-04"]
+    assert analysis.total_experience_years == 2.2  # the thesis does not count as a job
+
+
+def test_chinese_dates() -> None:
+    document = docx.Document()
+    document.add_paragraph("张恩博")
+    document.add_paragraph("akb@example.com")
+    document.add_heading("工作经历", level=1)
+    document.add_paragraph("华为技术有限公司  研发工程师  2019年9月至今")
+    document.add_paragraph("腾讯科技  后端开发  2017年7月 - 2019年8月")
+    document.add_heading("经验", level=1)
+    document.add_paragraph("Forcast  初级全栈软件工程师  十一月 2024 – 四月 2025")
+    buf = io.BytesIO()
+    document.save(buf)
+    work = _work(buf.getvalue(), "docx")
+    assert [(s, e) for s, e, _ in work] == [
+        ("2019-09", None),
+        ("2017-07", "2019-08"),
+        ("2024-11", "2025-04"),
+    ]
+
+
+def test_location_under_an_address_label_and_beside_the_email_in_a_side_column() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 24pt)[Jürgen Buchner]
+== Persönliche Daten
+Anschrift: Mühlfeldstraße 16 \\
+4690 Schwanenstadt
+== Berufserfahrung
+Entwickler, TGW Logistics #h(1fr) 03/2018 – 07/2020
+"""
+    analysis = analyze_document(_pdf(source), "pdf", today=TODAY)
+    assert analysis.contact.location is not None
+    assert "Schwanenstadt" in analysis.contact.location
+    sidebar = """#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 10pt)
+#grid(columns: (2fr, 1fr), gutter: 1cm,
+[#text(size: 13pt)[Über mich]
+#lorem(60)
+#text(size: 13pt)[Jetzige Arbeit]
+Selbstständiger Grafikdesigner seit 08.2013. #lorem(30)],
+[Torstraße 100, 10119 Berlin \\
++49 157 30303827 \\
+hello\\@example.com \\
+#lorem(20)])
+"""
+    analysis = analyze_document(_pdf(sidebar), "pdf", today=TODAY)
+    assert analysis.contact.location is not None
+    assert "Berlin" in analysis.contact.location

@@ -14,6 +14,7 @@ from resumate.ai.documents import ExtractedText, TextLine, extract_text
 from resumate.ai.entries import (
     WorkEntry,
     fallback_ranges,
+    is_schooling,
     is_study_period,
     parse_education,
     parse_work,
@@ -89,10 +90,36 @@ def detect_language(text: str) -> str:
     return best if scores[best] >= 3 and scores[best] > scores["en"] * 1.1 else "en"
 
 
+# TeX fonts without T1 encoding draw an accent as a glyph of its own before the letter
+# ("H´ebert"): NFKC turns it into a space and a combining mark, which go back onto the letter.
+# A cedilla or ogonek follows its letter ("c¸"); an accent left at the end of a word, whose letter
+# cannot be told, is dropped.
+_ACCENT_BEFORE_RE = re.compile(r" ([\u0300-\u0326\u0329-\u036f]+)([^\W\d_])")
+_CEDILLA_BEFORE_RE = re.compile(r" (\u0327(?=[cCsStT])|\u0328(?=[aAeEiIuU]))(\w)")
+_ACCENT_AFTER_RE = re.compile(r"([cCsStT]) ([\u0327])")
+_ACCENT_DANGLING_RE = re.compile(r"(?<=[^\W\d_]) [\u0300-\u036f]+(?=\W|$)")
+
+
+_GRAVE_RE = re.compile(r"(?<=[^\W\d_])`([aeiouAEIOU])")
+
+
+def _join_accents(text: str) -> str:
+    if "`" in text:
+        text = _GRAVE_RE.sub("\\1\u0300", text)
+    if not any("\u0300" <= c <= "\u036f" for c in text):
+        return text
+    text = _ACCENT_BEFORE_RE.sub(r"\2\1", text)
+    text = _CEDILLA_BEFORE_RE.sub(r"\2\1", text)
+    text = _ACCENT_AFTER_RE.sub(r"\1\2", text)
+    text = _ACCENT_DANGLING_RE.sub("", text)
+    text = re.sub("[ıȷ](?=[\u0300-\u036f])", lambda m: "i" if m.group(0) == "ı" else "j", text)
+    return unicodedata.normalize("NFC", text)
+
+
 def _normalize_lines(lines: list[TextLine]) -> list[TextLine]:
     out: list[TextLine] = []
     for line in lines:
-        text = unicodedata.normalize("NFKC", line.text)
+        text = _join_accents(unicodedata.normalize("NFKC", line.text))
         text = _CONTROL_RE.sub("", text).replace("\u00a0", " ").strip()
         if text:
             out.append(replace(line, text=text))
@@ -170,6 +197,8 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         ranges = fallback_ranges(other_lines)
         if not work:
             work = parse_work(other_lines) if ranges else []
+    # A dated degree, school year or thesis is education, not a position.
+    work = [w for w in work if not is_schooling(w)]
     jobs = [w for w in work if w.dates is not None and not is_study_period(w)]
     if jobs:
         years = weighted_years([(w.dates, work_weight(w)) for w in jobs if w.dates], today)

@@ -223,7 +223,9 @@ def normalize_linkedin(match: re.Match[str]) -> str:
     return f"https://www.linkedin.com/in/{match.group(1).rstrip('/.')}"
 
 
-def _clean_name(text: str) -> str | None:
+def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
+    """`allowed`: words the person's email address spells ("alistair.senior@"), which are
+    their name even when they are also title words ("Senior", "Head")."""
     text = text.strip().strip(",;|")
     m = _NAME_LABEL_RE.match(text)
     if m:
@@ -236,9 +238,12 @@ def _clean_name(text: str) -> str | None:
     if not 2 <= len(tokens) <= 5:
         return None
     caps_words = 0
+    folded = [_fold(tok.strip(".,")) for tok in tokens]
+    # A title word is a name only beside another word of the name the email also spells.
+    vouched = any(f in allowed and f not in _NOT_NAME_WORDS for f in folded)
     for tok in tokens:
         low = _fold(tok.strip(".,"))
-        if low in _NOT_NAME_WORDS:
+        if low in _NOT_NAME_WORDS and not (vouched and low in allowed):
             return None
         if not _NAME_TOKEN_RE.match(tok):
             return None
@@ -320,19 +325,22 @@ def _cjk_name(lines: list[TextLine]) -> str | None:
 def _two_line_name(lines: list[TextLine]) -> str | None:
     """'Cristian' / 'González Guerrero': a first name alone on the top line, the rest below."""
     top = [ln for ln in lines[:4] if ln.text.strip()]
+    biggest = max((ln.font_size for ln in lines[:80] if ln.page == 0), default=0.0)
     for a, b in itertools.pairwise(top):
         one = a.text.strip()
         if len(one.split()) > 2 or not _NAME_TOKEN_RE.match(one.split()[0]):
             continue
         if len(one.split()) == 2 and _clean_name(one) is None:
             continue
-        if _is_skill_or_term(one) or match_heading(one) is not None:
+        if _is_skill_or_term(one) or match_heading(one) is not None or looks_like_location(one):
             continue
         two = b.text.strip()
         if len(two.split()) > 3 or (len(two.split()) >= 2 and _clean_name(two) is None):
             continue
         if a.font_size and b.font_size and abs(a.font_size - b.font_size) > 1.0:
             continue
+        if a.font_size and a.font_size < biggest - 0.5:
+            continue  # larger type above or below holds the name
         joined = _clean_name(f"{one} {b.text.strip()}")
         if joined and len(joined.split()) <= 5:
             return joined
@@ -364,30 +372,73 @@ def unspace_letters(text: str) -> str:
     return " ".join("".join(word.split()) for word in re.split(r"\s{2,}", text.strip()))
 
 
-def _unspaced(lines: list[TextLine]) -> list[TextLine]:
+def split_run_together(word: str, vocabulary: set[str]) -> str | None:
+    """'BUSAMOKOENA' -> 'BUSA MOKOENA' when the CV spells those words elsewhere (a letter-spaced
+    display name whose word gap the PDF lost): the split into the fewest known words."""
+    low = _fold(word)
+    n = len(low)
+    if n < 5 or n > 40:
+        return None
+    best: list[list[int] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        path = best[i]
+        if path is None or len(path) >= 4:
+            continue
+        for j in range(i + 2, n + 1):
+            known = best[j]
+            if low[i:j] in vocabulary and (known is None or len(known) > len(path) + 1):
+                best[j] = [*path, j]
+    cuts = best[n]
+    if not cuts or len(cuts) < 2:
+        return None
+    parts, start = [], 0
+    for cut in cuts:
+        parts.append(word[start:cut])
+        start = cut
+    return " ".join(parts)
+
+
+def _unspaced(lines: list[TextLine], vocabulary: set[str] | None = None) -> list[TextLine]:
     out = []
     for ln in lines:
         text = unspace_letters(ln.text)
+        if text != ln.text and vocabulary and " " not in text:
+            text = split_run_together(text, vocabulary) or text
         out.append(ln if text == ln.text else dataclasses.replace(ln, text=text))
     return out
 
 
-def find_name(lines: list[TextLine]) -> str | None:
-    """The person's name: a short capitalised line near the top, preferring large type."""
+def _email_words(email: str | None) -> frozenset[str]:
+    if not email:
+        return frozenset()
+    local = email.split("@", 1)[0]
+    return frozenset(_fold(w) for w in re.split(r"[\W\d_]+", local) if len(w) >= 3)
+
+
+def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
+    """The person's name: a short capitalised line near the top, preferring large type.
+    The largest type on the first page counts wherever it is (a Word file's text boxes and
+    tables come in an order that is not the page's)."""
     if not lines:
         return None
+    allowed = _email_words(email)
     first_page = [ln for ln in lines if ln.page == 0] or lines
     tops = [ln.top for ln in first_page if ln.top]
     limit = (max(tops) * 0.3) if tops else 0.0
+    sizes = [ln.font_size for ln in first_page[:80] if ln.font_size]
+    biggest = max(sizes) if sizes else 0.0
+    body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
     scored: list[tuple[float, int, str]] = []
-    for order, line in enumerate(first_page[:60]):
+    for order, line in enumerate(first_page[:80]):
         near_top = order < 8 or (limit and line.top <= limit) or line.source == "header"
-        if not near_top:
+        largest = biggest >= 1.5 * body > 0 and line.font_size >= biggest - 0.5
+        if not (near_top and order < 60) and not largest:
             continue
         for piece in [line.text, *(_SPLIT_RE.split(line.text))][:4]:
-            name = _clean_name(piece) or _name_prefix(piece)
+            name = _clean_name(piece, allowed) or _name_prefix(piece)
             if name:
-                score = line.font_size * 2 + (3 if line.bold else 0) - order * 0.5
+                score = line.font_size * 2 + (3 if line.bold else 0) - min(order, 20) * 0.5
                 if piece != line.text:
                     score -= 2
                 scored.append((score, -order, name))
@@ -396,6 +447,22 @@ def find_name(lines: list[TextLine]) -> str | None:
         return None
     scored.sort(reverse=True)
     return scored[0][2]
+
+
+def _lowercase_name(lines: list[TextLine]) -> str | None:
+    """'jhonny ferreira dos santos': a name typed in lower case, accepted only as the first
+    line of the CV set in its largest type, made of plain words that name nothing else."""
+    top = [ln for ln in lines[:8] if ln.text.strip()]
+    if not top or not top[0].font_size or match_heading(top[0].text) is not None:
+        return None
+    line = top[0]
+    if line.font_size < max(ln.font_size for ln in top) or line.text != line.text.lower():
+        return None
+    tokens = line.text.split()
+    if not 2 <= len(tokens) <= 5 or not all(t.isalpha() for t in tokens):
+        return None
+    titled = " ".join(t if t in _PARTICLES else t.capitalize() for t in tokens)
+    return _clean_name(titled)
 
 
 def _header_pieces(lines: list[TextLine]) -> list[str]:
@@ -408,8 +475,11 @@ def _header_pieces(lines: list[TextLine]) -> list[str]:
     return pieces
 
 
+_POSTCODE_CITY_RE = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_][^\d,;|@]{1,40}$")
+
+
 def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | None:
-    for line in all_lines[:80]:
+    for i, line in enumerate(all_lines[:80]):
         m = re.match(
             r"^\s*(?:address|location|adresse|anschrift|wohnort|dirección|direccion|endereço|"
             r"indirizzo|adres|residence|based in|domicile|city)\s*[:：]\s*(.+)$",
@@ -418,6 +488,9 @@ def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | No
         )
         if m:
             value = m.group(1).strip()
+            following = all_lines[i + 1].text.strip() if i + 1 < len(all_lines) else ""
+            if country_of(value) is None and _POSTCODE_CITY_RE.match(following):
+                return _tidy_location(following)  # "Anschrift: Mühlfeldstraße 16" / "4690 Ort"
             return _tidy_location(value)
     for piece in _header_pieces(header):
         piece = _LABEL_RE.sub("", piece)
@@ -427,6 +500,19 @@ def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | No
             continue
         if looks_like_location(piece):
             return _tidy_location(piece)
+    # The contact block may sit in a side column, away from the header: the lines around the
+    # email address or phone number.
+    for i, line in enumerate(all_lines[:120]):
+        if not (EMAIL_RE.search(line.text) or _PHONE_LABEL_RE.search(line.text)):
+            continue
+        near = all_lines[max(0, i - 3) : i + 4]
+        for piece in _header_pieces(near):
+            piece = _LABEL_RE.sub("", piece)
+            if EMAIL_RE.search(piece) or (URL_RE.search(piece) and "." in piece):
+                continue
+            if looks_like_location(piece):
+                return _tidy_location(piece)
+        break
     return None
 
 
@@ -438,11 +524,34 @@ def _tidy_location(value: str) -> str:
     return ", ".join(parts)[:80]
 
 
+_OB_DOT = r"\s?[\[({]\s?(?:dot|punto|point|punkt|\.)\s?[\])}]\s?"
+_OB_AT = r"\s?[\[({]\s?(?:at|@|arroba|chez|ät)\s?[\])}]\s?"
+_OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])([A-Za-z0-9][\w+-]*(?:(?:{_OB_DOT}|\.)[\w+-]+)*){_OB_AT}"
+    rf"([A-Za-z0-9-]+(?:(?:{_OB_DOT}|\.)[A-Za-z0-9-]+)+)",
+    re.I,
+)
+
+
+def find_obfuscated_email(text: str) -> str | None:
+    """'florian[.]hebert[at]gmail.com', 'ana (at) uni (dot) es': the address it spells."""
+    for m in _OBFUSCATED_EMAIL_RE.finditer(text):
+        local = re.sub(_OB_DOT, ".", m.group(1), flags=re.I)
+        domain = re.sub(_OB_DOT, ".", m.group(2), flags=re.I)
+        address = f"{local}@{domain}"
+        if EMAIL_RE.fullmatch(address):
+            return address.lower()
+    return None
+
+
 def extract_contact(
     lines: list[TextLine], header: list[TextLine], text: str, language: str | None = None
 ) -> Contact:
     contact = Contact()
     emails = EMAIL_RE.findall("\n".join(ln.text for ln in header)) or EMAIL_RE.findall(text)
+    if not emails:
+        hidden = find_obfuscated_email(text)
+        emails = [hidden] if hidden else []
     if emails:
         contact.email = emails[0].rstrip(".").lower()
     li = LINKEDIN_RE.search(text)
@@ -468,13 +577,30 @@ def extract_contact(
     if contact.phone is None:
         contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines], region)
     contact.website = _find_website(header + lines[:40], contact)
-    header, lines = _unspaced(header), _unspaced(lines)  # "I g n a c i o": a display name
+    vocabulary = {
+        _fold(w) for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper() or len(w) > 3
+    } - {"and", "the", "of", "in", "at", "for"}
+    vocabulary |= set(_email_words(contact.email))
+    # "I g n a c i o": a display name; "B U S A M O K O E N A": one split by words seen elsewhere
+    header, lines = _unspaced(header, vocabulary), _unspaced(lines, vocabulary)
+    page_one = [ln for ln in lines if ln.page == 0][:80]
+    sizes = sorted(ln.font_size for ln in page_one if ln.font_size)
+    # The top of the first page and its largest type, wherever that is, may hold the name too.
+    display = [
+        ln
+        for i, ln in enumerate(page_one)
+        if ln not in header
+        and (
+            i < 8 or (sizes and ln.font_size >= max(1.5 * sizes[len(sizes) // 2], sizes[-1] - 0.5))
+        )
+    ]
     contact.name = (
         _labelled_name(lines)
         or _two_line_name(header or lines)
-        or find_name(header or lines)
-        or find_name(lines)
+        or find_name((header + display) if header else lines, contact.email)
+        or find_name(lines, contact.email)
         or _cjk_name(lines)
+        or _lowercase_name(header or lines)
     )
     return contact
 

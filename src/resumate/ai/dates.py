@@ -40,6 +40,8 @@ _add_months(
     "|november nov novembre noviembre novembro"
     "|december dec dezember dez décembre decembre déc diciembre dic dezembro dicembre"
 )
+# zh: 一月 ... 十二月 ("四月 2025"); "2019年9月" is its own pattern below.
+_add_months("一月|二月|三月|四月|五月|六月|七月|八月|九月|十月|十一月|十二月")
 _SEASONS = {
     "spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1,
     "frühling": 3, "frühjahr": 3, "sommer": 6, "herbst": 9,
@@ -87,6 +89,7 @@ _DATE_RE = re.compile(
   | (?P<num>(?<![\d.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
   | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>1[0-2]|0?[1-9])(?![\d]))
   | (?P<short>(?<![\d./])(?P<m7>0[1-9]|1[0-2])/(?P<y7>\d{{2}})(?![\d/]))
+  | (?P<cjk>(?<!\d)(?P<y9>{_YEAR})\s?年\s?(?P<m9>1[0-2]|0?[1-9])\s?月)
   | (?P<year>(?<![\d.,])(?P<y8>{_YEAR})(?![\d]))
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -96,7 +99,10 @@ _YEAR_MONTHS_RE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_ONLY_RE = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\b\.?", re.IGNORECASE)
-_PRESENT_RE = re.compile(rf"(?<![\w])(?:{_PRESENT_ALT})(?![\w])", re.IGNORECASE)
+# Word boundaries, except that Han characters do not separate words ("2019年9月至今").
+_PRESENT_RE = re.compile(
+    rf"(?<![^\W\u3400-\u9fff])(?:{_PRESENT_ALT})(?![^\W\u3400-\u9fff])", re.IGNORECASE
+)
 _SEP_RE = re.compile(
     r"\s*(?:[-–—‑‒~→>\u00ad\u2212～〜至]+|to|till|until|thru|through|bis|au|à|a|al|hasta|até|"
     r"ate|fino\s+al?|tot|t/m|-\s*to|по|до)\s*(?:the\s+)?",
@@ -160,6 +166,8 @@ def _match_to_date(m: re.Match[str]) -> PartialDate | None:
             return PartialDate(int(g["y6"]), int(g["m6"]), "iso")
         if g["short"]:
             return PartialDate(_two_digit_year(g["y7"]), int(g["m7"]), "numeric")
+        if g["cjk"]:
+            return PartialDate(int(g["y9"]), int(g["m9"]), "numeric")
         if g["year"]:
             return PartialDate(int(g["y8"]), None, "year")
     except (KeyError, ValueError):
@@ -200,6 +208,8 @@ def find_date_ranges(text: str) -> list[DateRange]:
                     used.update((i, i + 1))
                     continue
             pres = next((p for p in presents if e < p[0] <= after), None)
+            if pres is None and text[e : e + 1] == "至":  # "2019年9月至今": 至 is "to"
+                pres = next((p for p in presents if p[0] == e), None)
             if pres is not None and not _is_weak_present(text, pres):
                 ranges.append(DateRange(d, None, (s, pres[1])))
                 used.add(i)

@@ -638,7 +638,17 @@ def _find_columns(runs: list[_Run], width: float) -> tuple[float, int, int] | No
     for share, side in zip(shares, (left, right), strict=True):
         if share >= 0.75 and _density(side) < 0.6:
             return None
+        if share >= 0.9 and _mostly_dates(side):
+            return None  # a column of dates, each beside its entry: rows, not a sidebar
     return gutter, a, b
+
+
+def _mostly_dates(side: list[_Run]) -> bool:
+    from resumate.ai.dates import find_dates
+
+    lines = [" ".join(r.text for r in ln) for ln in _group_lines(side)]
+    dated = sum(1 for text in lines if find_dates(text))
+    return len(lines) >= 2 and dated >= 0.6 * len(lines)
 
 
 def _layout_page(

@@ -55,7 +55,7 @@ consultor consultora asistente enfermera enfermero profesor profesora contador c
 técnico técnica becario engenheiro engenheira desenvolvedor coordenador coordenadora
 enfermeiro estagiário estagiária ingegnere sviluppatore impiegato impiegata infermiere
 infermiera insegnante tecnico stagista ontwikkelaar medewerker verpleegkundige docent
-adviseur beheerder
+adviseur beheerder demonstrator reader postdoctoral
 """
 )
 _COMPANY_WORDS = _wordset(
@@ -209,6 +209,8 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
 
 
 def _is_header_like(text: str) -> bool:
+    if "@" in text or "://" in text:
+        return False  # a referee's or the person's contact line, not a title or employer
     return 0 < len(text) <= 90 and not text.endswith((".", ";")) and len(text.split()) <= 12
 
 
@@ -249,6 +251,7 @@ def _stacked_range(prev: str, text: str) -> str | None:
     return f"{first} – {last}  {rest}".rstrip()
 
 
+_MONTH_START_RE = re.compile(r"^[^\W\d_]{3,9}\.?\s*[-–—]\s*[^\W\d_]{3,9}\.?$")
 _DASH_AFTER_RE = re.compile(r"\s*[-–—‑‒~\u2212]+\s*")
 
 
@@ -265,6 +268,31 @@ def _open_start(text: str) -> tuple[str, str] | None:
     if m is None or m.end() >= len(text):
         return None
     return text[: dates[0][2]], text[m.end() :].strip()
+
+
+def _tail(text: str) -> tuple[str, str]:
+    """(head, the cell after the last wide gap): "Legal Intern,  Aug 2021-" -> the date cell."""
+    head, sep, tail = text.rpartition("  ")
+    return (head.rstrip(), tail.strip()) if sep else ("", text.strip())
+
+
+def _split_tail_range(prev: str, text: str) -> tuple[str, str] | None:
+    """A date range broken over the right-hand cells of two lines ("Legal Intern,  Aug 2021-" /
+    "Law Dexter  Present", "Human Resource,  May - Jun" / "Aashman Foundation  2021"): the whole
+    range goes on the first line, the second keeps its text."""
+    head1, tail1 = _tail(prev)
+    head2, tail2 = _tail(text)
+    if not (head1 and head2 and tail1 and tail2) or len(tail1) > 24 or len(tail2) > 24:
+        return None
+    if find_date_ranges(tail1) or find_date_ranges(tail2):
+        return None
+    if not (find_dates(tail1) or _MONTH_START_RE.match(tail1)):
+        return None
+    joined = f"{tail1} {tail2}"
+    ranges = find_date_ranges(joined)
+    if not ranges or ranges[0].span[0] > 0 or ranges[0].span[1] < len(joined) - 1:
+        return None
+    return f"{head1}  {joined}", head2
 
 
 @dataclass
@@ -321,6 +349,13 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
                 pending = None
                 stack_ok = False
                 continue
+        if out and not bullet and not out[-1].bullet:
+            split = _split_tail_range(out[-1].text, text)
+            if split is not None:
+                out[-1] = _Item(split[0], False, out[-1].line)
+                text = split[1]
+                if not text:
+                    continue
         if out and not bullet and not out[-1].bullet:
             opened = _open_start(out[-1].text)
             if opened is not None:
@@ -383,6 +418,9 @@ def _single_date(text: str) -> DateRange | None:
     rest = text[e:].strip(" ,;:|–—-")
     if rest and (len(rest.split()) > 16 or rest[:1].islower()):
         return None
+    dash = _DASH_AFTER_RE.match(text, e)
+    if dash is not None and dash.group(0).strip():
+        return DateRange(d, None, (s, dash.end()))  # "06/2022 – Engineer": open, still there
     return DateRange(d, d, (s, e), explicit_end=False)
 
 
@@ -420,8 +458,19 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
     starts: list[int] = []
     for idx in anchors:
         start = idx
-        # Header lines just above the date line (title / company on their own lines).
-        for back in (1, 2):
+        # Header lines just above the date line (title / company on their own lines), unless
+        # the section's first entry opens with its date line: then the lines under a date
+        # line are its title and employer, not the next entry's.
+        first = anchors[0]
+        date_first = (
+            bool(starts)
+            and starts[0] == first == 0
+            and first + 1 < len(items)
+            and first + 1 not in anchors
+            and not items[first + 1][1]
+            and _is_header_like(items[first + 1][0])
+        )
+        for back in () if date_first else (1, 2):
             j = idx - back
             if j < 0 or j in claimed or j in anchors or items[j][1]:
                 break
@@ -609,6 +658,20 @@ def is_study_period(entry: WorkEntry) -> bool:
     if _is_title(text):
         return False
     return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text))
+
+
+_THESIS_RE = re.compile(
+    r"\b(?:thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
+    r"tesis|tesi|tese|scriptie|毕业设计|论文)",
+    re.IGNORECASE,
+)
+
+
+def is_schooling(entry: WorkEntry) -> bool:
+    """A dated degree or school year listed among jobs ("Class XI, DAV Public School 2015 -
+    2017"): education, not a position. A thesis written at a company or lab stays a position
+    (it is work there), though it does not count toward years of experience."""
+    return is_study_period(entry) and not _THESIS_RE.search(" ".join(entry.header or []))
 
 
 def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:
