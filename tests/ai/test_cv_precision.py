@@ -146,8 +146,10 @@ EDUCATION
 BSc Nursing, University of Hamburg 2020 - 2024
 """
     a = analyze_text(ExtractedText.from_plain_text(text), today=TODAY)
-    # 1 year as a nurse, plus 4 years of part-time and internship work at half weight.
-    assert a.total_experience_years == pytest.approx(3.0, abs=0.1)
+    # 1 year as a nurse. The internship and the part-time job were held while studying
+    # (2020-2024): a recruiter does not count them (issue 10: "a 1-year nurse"), so they add
+    # nothing; outside studies they would count half (test_cv_years.py).
+    assert a.total_experience_years == pytest.approx(1.0, abs=0.1)
 
 
 def test_overlapping_full_time_job_counts_once() -> None:

@@ -9,13 +9,20 @@ from datetime import date
 from typing import Any
 
 from resumate.ai.contact import EMAIL_RE, extract_contact
-from resumate.ai.dates import total_years, weighted_years
+from resumate.ai.dates import (
+    DateRange,
+    interval_months,
+    merge_intervals,
+    total_years,
+    weighted_years,
+)
 from resumate.ai.documents import ExtractedText, TextLine, extract_text
 from resumate.ai.entries import (
     WorkEntry,
     fallback_ranges,
     is_schooling,
     is_study_period,
+    is_work_study,
     parse_education,
     parse_work,
     strip_bullet,
@@ -198,15 +205,20 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         if not work:
             work = parse_work(other_lines) if ranges else []
     # A dated degree, school year or thesis is education, not a position.
+    studies = [w.dates for w in work if w.dates is not None and is_study_period(w)]
     work = [w for w in work if not is_schooling(w)]
     jobs = [w for w in work if w.dates is not None and not is_study_period(w)]
+    edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
+    education = parse_education(edu_lines)
+    studies += [
+        DateRange(e.start, e.end, (0, 0)) for e in education if e.start is not None and e.end
+    ]
     if jobs:
-        years = weighted_years([(w.dates, work_weight(w)) for w in jobs if w.dates], today)
+        weighted = [(w.dates, _weight(w, studies, today)) for w in jobs if w.dates]
+        years = weighted_years(weighted, today)
     else:
         years = total_years(ranges, today)
     _attach_positions(skills, work)
-    edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
-    education = parse_education(edu_lines)
 
     bullets, prose = _bullets_and_prose(sections)
     languages = _spoken_languages(texts.get("languages", ""), skills)
@@ -246,6 +258,23 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         warnings=warnings,
         extraction=extraction,
     )
+
+
+def _weight(entry: WorkEntry, studies: list[DateRange], today: date) -> float:
+    """A position's weight toward years of experience: an internship, student or part-time
+    job held while studying (mostly inside a dated degree) counts nothing, elsewhere half;
+    full-time positions count in full, studies or not."""
+    weight = work_weight(entry)
+    if weight >= 1.0 or entry.dates is None or not studies or is_work_study(entry):
+        return weight
+    start, end = interval_months(entry.dates, today)
+    if end <= start:
+        return weight
+    covered = merge_intervals(
+        [(max(start, s), min(end, e)) for s, e in (interval_months(r, today) for r in studies)]
+    )
+    inside = sum(e - s for s, e in covered if e > s)
+    return 0.0 if inside >= 0.5 * (end - start) else weight
 
 
 def _attach_positions(skills: list[SkillMatch], work: list[WorkEntry]) -> None:

@@ -619,9 +619,25 @@ _INTERNSHIP_RE = re.compile(
 _PART_TIME_RE = re.compile(
     r"\b(?:part[- ]time|teilzeit|temps partiel|medio tiempo|media jornada|tempo parziale|"
     r"meio per[ií]odo|deeltijd|minijob|freelance|freiberuflich|volunteer\w*|ehrenamt\w*|"
-    r"b[eé]n[eé]vol\w*|voluntari[oa]|seasonal|weekend|summer job|兼职)(?!\w)",
+    r"b[eé]n[eé]vol\w*|voluntari[oa]|seasonal|weekend|summer job|兼职|aushilfe\w*|nebenjob|"
+    r"studentische hilfskraft|hilfskraft|per diem|prn|job [eé]tudiant|jobs? d'[eé]t[eé]|"
+    r"trabajo de verano)(?!\w)",
     re.IGNORECASE,
 )
+
+
+_WORK_STUDY_RE = re.compile(
+    r"\b(?:apprentice\w*|apprentissage|alternan(?:ce|t|te)|ausbildung|auszubildende\w*|"
+    r"dual\w* (?:student|studium)|duales studium|work[- ]study|contrat pro\w*|formaci[oó]n dual)",
+    re.IGNORECASE,
+)
+
+
+def is_work_study(entry: WorkEntry) -> bool:
+    """An apprenticeship or work-study contract (alternance, Ausbildung): employment alongside
+    school, which counts as experience even though the person is studying."""
+    text = " ".join([*(entry.header or []), entry.title or "", entry.company or ""])
+    return bool(_WORK_STUDY_RE.search(text))
 
 
 def work_weight(entry: WorkEntry) -> float:
