@@ -302,3 +302,30 @@ hello\\@example.com \\
     analysis = analyze_document(_pdf(sidebar), "pdf", today=TODAY)
     assert analysis.contact.location is not None
     assert "Berlin" in analysis.contact.location
+
+
+def test_a_skills_line_under_each_job_does_not_end_the_experience_section() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 11pt)
+#text(size: 26pt)[Stefan Haas] \\
+stefan\\@example.com
+
+#text(size: 20pt)[Berufserfahrung]
+
+*Software Entwickler – Hermes Software GmbH* \\
+2020, Jul-Okt. Fiskalsoftware für Kassensysteme im europäischen Raum entwickelt.
+
+#h(2em) Schlagworte: C\\#, Kubernetes, SQL
+
+*Praktikum – Greiner Bio-One GmbH* \\
+2018, Jul-Aug. Umstieg aller Rechner des Hauptsitzes auf Windows 10 begleitet.
+
+#h(2em) Schlagworte: Windows, PowerShell
+"""
+    analysis = analyze_document(_pdf(source), "pdf", today=TODAY)
+    work = analysis.parsed_content["work"]
+    assert [(w["startDate"], w["endDate"]) for w in work] == [
+        ("2020-07", "2020-10"),
+        ("2018-07", "2018-08"),
+    ]
+    names = {s.name for s in analysis.skills}
+    assert {"Kubernetes", "PowerShell"} <= names

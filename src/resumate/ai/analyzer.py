@@ -37,7 +37,13 @@ from resumate.ai.scoring import (
     image_only_result,
     score_cv,
 )
-from resumate.ai.sections import CANONICAL_ORDER, Section, section_texts, split_sections
+from resumate.ai.sections import (
+    CANONICAL_ORDER,
+    Section,
+    inline_skill_lists,
+    section_texts,
+    split_sections,
+)
 from resumate.ai.skills import extract_skills, find_occurrences
 
 ANALYZER_VERSION = "resumate-offline-1"
@@ -193,6 +199,10 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         rest = "\n".join(ln.text for ln in body)
     if rest.strip():
         skill_texts["other"] = f"{skill_texts['other']}\n{rest}" if "other" in skill_texts else rest
+    listed = inline_skill_lists(sections)
+    if listed:
+        known = skill_texts.get("skills")
+        skill_texts["skills"] = f"{known}\n{listed}" if known else listed
     skills = extract_skills(text, sections=skill_texts)
 
     exp_lines = [ln for s in sections if s.name == "experience" for ln in s.lines]

@@ -316,6 +316,9 @@ def _cue(line: TextLine, body_size: float) -> bool:
     )
 
 
+_ENTRY_SECTIONS = frozenset({"experience", "projects", "volunteer"})
+
+
 def _continues(prev: TextLine, line: TextLine) -> bool:
     """`line` wraps `prev`: same page, column and type, set at the line pitch right below it."""
     if not (prev.font_size and line.font_size and prev.x1 and line.x1):
@@ -393,6 +396,18 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
                     continue  # the wrapped end of a bold entry line ("..., Beck &" / "GmbH")
                 decisions.append((i, "other", text.rstrip(":： "), None))
     decisions.sort()
+    # "Technologies: Python, SQL" or "Schlagworte: C#, .NET" under a job, with more dated
+    # entries after it, is part of that job: not a skills section ending the experience.
+    kept: list[tuple[int, str, str, str | None]] = []
+    current = "header"
+    for n, dec in enumerate(decisions):
+        if dec[3] is not None and current in _ENTRY_SECTIONS and dec[1] in ("skills", "courses"):
+            stop = decisions[n + 1][0] if n + 1 < len(decisions) else len(lines)
+            if any(find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : stop]):
+                continue
+        kept.append(dec)
+        current = dec[1]
+    decisions = kept
 
     by_index = {d[0]: d for d in decisions}
     for i, line in enumerate(lines):
@@ -417,6 +432,22 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             )
         sections.append(section)
     return sections
+
+
+def inline_skill_lists(sections: list[Section]) -> str:
+    """The items of "Technologies: Python, SQL" lines inside jobs and projects: skill lists,
+    although they stay part of the entry they describe."""
+    out = []
+    for section in sections:
+        if section.name not in _ENTRY_SECTIONS:
+            continue
+        for line in section.lines:
+            m = _INLINE_RE.match(line.text.strip())
+            if m and m.group(2).strip():
+                hit = match_heading(m.group(1))
+                if hit and hit[0] == "skills" and not hit[1]:
+                    out.append(m.group(2).strip())
+    return "\n".join(out)
 
 
 def section_texts(sections: list[Section]) -> dict[str, str]:
