@@ -329,3 +329,35 @@ stefan\\@example.com
     ]
     names = {s.name for s in analysis.skills}
     assert {"Kubernetes", "PowerShell"} <= names
+
+
+LABEL_COLUMN = """
+#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 22pt)[Pablo Manuel López Ruiz] \\
+pablo\\@example.com
+#v(10pt)
+#grid(columns: (4cm, 1fr), column-gutter: 1cm, row-gutter: 14pt,
+  text(size: 12pt)[Educación],
+  [Graduado en Biología \\ Universidad de Murcia, 2020-24 \\ Trabajo de fin de grado sobre
+   taxonomía bayesiana y aprendizaje automático. \\ Tutores: Diego Rivera y José Palazón.],
+  text(size: 12pt)[Experiencia laboral],
+  [CEBAS-CSIC \\ Prácticas en laboratorio: qPCR y cultivos \\ Feb2024 - Abr2024 \\
+   I2SysBio \\ Beca de colaboración con el grupo de bioinformática \\ Dic2024 - Jul2025 \\
+   Universidad de Murcia \\ Alumno interno en ecología \\ 2022 - 2024],
+  text(size: 12pt)[Idiomas],
+  [Inglés: nivel intermedio \\ Chino: nivel básico HSK1],
+)
+"""
+
+
+def test_headings_in_a_label_column_head_the_content_beside_them() -> None:
+    analysis = analyze_document(_pdf(LABEL_COLUMN), "pdf", today=TODAY)
+    assert analysis.sections[:2] == ["experience", "education"] or {
+        "experience",
+        "education",
+    } <= set(analysis.sections)
+    work = analysis.parsed_content["work"]
+    starts = [w["startDate"] for w in work]
+    assert "2024-02" in starts and "2024-12" in starts  # "Feb2024": OCR and tight kerning
+    assert not any("Biología" in str(w) for w in work)  # the degree stays in education

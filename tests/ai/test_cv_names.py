@@ -135,3 +135,23 @@ def test_the_largest_type_names_the_person_even_after_tables_and_text_boxes() ->
     run.bold = True
     analysis = analyze_document(_docx(document), "docx", today=TODAY)
     assert analysis.contact.name == "Amrita Mohanty"
+
+
+def test_a_scanned_display_name_over_two_lines_of_different_heights() -> None:
+    # OCR measures type by its box: "Pablo Manuel" over a larger "López Ruiz" is one name.
+    from tests.ai.test_ocr import _page_image, _scanned_pdf, needs_ocr
+
+    if needs_ocr.args[0]:
+        import pytest
+
+        pytest.skip("OCR engine not installed")
+    source = """#set page(paper: "a5", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 11pt)
+#text(size: 22pt)[Pablo Manuel] \\
+#text(size: 27pt)[López Ruiz] \\
+Graduado en Biología \\
+pablo.lopez\\@example.com
+"""
+    analysis = analyze_document(_scanned_pdf(_page_image(source)), "pdf", today=TODAY)
+    assert analysis.extraction.method == "ocr"
+    assert analysis.contact.name in ("Pablo Manuel López Ruiz", "Pablo Manuel Lopez Ruiz")

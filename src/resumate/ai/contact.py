@@ -337,9 +337,11 @@ def _two_line_name(lines: list[TextLine]) -> str | None:
         two = b.text.strip()
         if len(two.split()) > 3 or (len(two.split()) >= 2 and _clean_name(two) is None):
             continue
-        if a.font_size and b.font_size and abs(a.font_size - b.font_size) > 1.0:
+        # OCR sizes come from box heights: a few points apart on the same display name.
+        tol = 0.3 * max(a.font_size, b.font_size) if a.source == "ocr" else 1.0
+        if a.font_size and b.font_size and abs(a.font_size - b.font_size) > tol:
             continue
-        if a.font_size and a.font_size < biggest - 0.5:
+        if a.font_size and max(a.font_size, b.font_size) < biggest - max(0.5, tol):
             continue  # larger type above or below holds the name
         joined = _clean_name(f"{one} {b.text.strip()}")
         if joined and len(joined.split()) <= 5:

@@ -83,8 +83,8 @@ _DATE_RE = re.compile(
     rf"""
     (?P<dmy>\b(?P<d1>[0-3]?\d)[./](?P<m1>[01]?\d)[./](?P<y1>{_YEAR})\b)
   | (?P<ymd>\b(?P<y2>{_YEAR})-(?P<m2>[01]\d)-[0-3]\d\b)
-  | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})\b\.?,?\s*(?:de\s+|of\s+)?
-        (?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
+  | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})(?:\b|(?={_YEAR}))\.?,?\s*
+        (?:de\s+|of\s+)?(?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
   | (?P<season>\b(?P<sea>{_SEASON_ALT})\s+(?:de\s+)?(?P<y4>{_YEAR})\b)
   | (?P<num>(?<![\d.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
   | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>1[0-2]|0?[1-9])(?![\d]))

@@ -643,6 +643,17 @@ def _find_columns(runs: list[_Run], width: float) -> tuple[float, int, int] | No
     return gutter, a, b
 
 
+def _label_column(left: list[TextLine], right: list[TextLine], runs: list[_Run]) -> bool:
+    """A left column of a few section headings spaced out beside the content they head."""
+    from resumate.ai.sections import match_heading
+
+    if not 2 <= len(left) <= 12 or len(right) < 2 * len(left):
+        return False
+    if any(len(ln.text.split()) > 4 for ln in left) or _density(runs) >= 0.35:
+        return False
+    return sum(1 for ln in left if match_heading(ln.text)) >= 0.5 * len(left)
+
+
 def _mostly_dates(side: list[_Run]) -> bool:
     from resumate.ai.dates import find_dates
 
@@ -675,8 +686,18 @@ def _layout_page(
         out.extend(lines)
     left = [r for r in middle if r.x1 <= x + 1.0]
     right = [r for r in middle if r.x0 >= x - 1.0]
-    out.extend(_make_line(ln, page, 1) for ln in _group_lines(left))
-    out.extend(_make_line(ln, page, 2) for ln in _group_lines(right))
+    left_lines = [_make_line(ln, page, 1) for ln in _group_lines(left)]
+    right_lines = [_make_line(ln, page, 2) for ln in _group_lines(right)]
+    if _label_column(left_lines, right_lines, left):
+        # Section headings in a left column, each beside its content: one flow, top to bottom.
+        merged = sorted(
+            [(ln.top - 0.5 * ln.font_size, 0, i, ln) for i, ln in enumerate(left_lines)]
+            + [(ln.top, 1, i, ln) for i, ln in enumerate(right_lines)]
+        )
+        out.extend(item[3] for item in merged)
+    else:
+        out.extend(left_lines)
+        out.extend(right_lines)
     if below:
         lines, _ = _layout_page(below, width, page, depth + 1)
         out.extend(lines)
