@@ -361,3 +361,24 @@ def test_headings_in_a_label_column_head_the_content_beside_them() -> None:
     starts = [w["startDate"] for w in work]
     assert "2024-02" in starts and "2024-12" in starts  # "Feb2024": OCR and tight kerning
     assert not any("Biología" in str(w) for w in work)  # the degree stays in education
+
+
+def test_an_entry_line_ending_with_a_dash_and_one_date() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 9pt)
+#text(size: 20pt, weight: "bold")[Ramzi Bani Saad] \\
+ramzi\\@example.com
+
+#text(size: 12pt)[PRAKTIKA]
+
+ELEKTRONIKER, MICHAEL KORN, 25548 KELLINGHUSEN – 09.2021
+- Steckdosen-Einbau und Kabel-Verwaltung.
+
+ELEKTRONIKER, STADTWERKE NEUMÜNSTER, 24534 NEUMÜNSTER – 05.2023
+- Glasfasern spleißen, installieren und verfolgen – 2023
+
+#text(size: 12pt)[BILDUNG]
+
+Wilhelm Käber Schule in Hohenlockstedt, 2018 - 2023
+"""
+    work = _work(_pdf(source))
+    assert [(s, e) for s, e, _ in work] == [("2021-09", "2021-09"), ("2023-05", "2023-05")]

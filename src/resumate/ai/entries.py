@@ -424,6 +424,25 @@ def _single_date(text: str) -> DateRange | None:
     return DateRange(d, d, (s, e), explicit_end=False)
 
 
+_TRAILING_DASH_RE = re.compile(r"\s[-–—]\s*$")
+
+
+def _trailing_date(text: str) -> DateRange | None:
+    """An entry line that ends with a dash and one date ("Elektroniker, Stadtwerke Neumünster,
+    24534 Neumünster – 05.2023"): a position of that month or year alone."""
+    if find_date_ranges(text) or not _is_header_like(text):
+        return None
+    dates = find_dates(text)
+    if not dates:
+        return None
+    d, s, e = dates[-1]
+    if text[e:].strip(" .)") or not _TRAILING_DASH_RE.search(text[:s]):
+        return None
+    if len(text[:s].split()) < 2:
+        return None
+    return DateRange(d, d, (s, e), explicit_end=False)
+
+
 def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[WorkEntry]:
     """Split an experience section into entries anchored on their date ranges.
     With `single_dates`, a line that opens with a lone date ("2018 Acme, Engineer") anchors an
@@ -441,6 +460,10 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
     # the same way (a moderncv column "2018 - 2021" / "2018"), never on their own.
     kinds = {(r[0].start.month is None) for r in found if r and r[0].span[0] <= 1}
     for item, ranges in zip(joined, found, strict=True):
+        if not ranges and single_dates and not item.bullet:
+            ending = _trailing_date(item.text)
+            if ending is not None:
+                ranges = [ending]
         if not ranges and single_dates and kinds:
             lone = _single_date(item.text)
             if (
