@@ -382,3 +382,23 @@ Wilhelm Käber Schule in Hohenlockstedt, 2018 - 2023
 """
     work = _work(_pdf(source))
     assert [(s, e) for s, e, _ in work] == [("2021-09", "2021-09"), ("2023-05", "2023-05")]
+
+
+def test_a_range_left_open_at_the_end_of_the_line_runs_to_today() -> None:
+    # awesome-cv: "Oct. 2014 –" with nothing after the dash; French "Fév." abbreviations.
+    source = """#set text(font: "DejaVu Sans", size: 9pt)
+#text(size: 20pt)[Mathieu Gaborit] \\
+mathieu\\@example.com
+
+#text(size: 13pt)[Expérience Professionnelle]
+
+*Auto-entrepreneur* #h(1fr) Le Mans, France \\
+CONSULTANT #h(1fr) Oct. 2014 –
+- Architecture et traitement de données.
+
+*Makershop* #h(1fr) Le Mans, France \\
+PRESTATAIRE TECHNIQUE POUR L'IMPRESSION 3D #h(1fr) Oct. 2014 – Fév. 2016
+- Test et réparation de machines.
+"""
+    work = _work(_pdf(source))
+    assert [(s, e) for s, e, _ in work] == [("2014-10", None), ("2014-10", "2016-02")]

@@ -28,7 +28,8 @@ def _add_months(names: str) -> None:
 # en, de, fr, es, pt, it, nl (accent-free forms are added automatically below)
 _add_months(
     "january jan janv januar jänner janner janvier enero ene janeiro gennaio gen januari"
-    "|february feb febr februar février fevrier févr fevr febrero fevereiro fev febbraio februari"
+    "|february feb febr februar février fevrier févr fevr fév febrero fevereiro fev febbraio"
+    " februari"
     "|march mar märz maerz marz mär mars marzo março marco maart mrt"
     "|april apr avril avr abril abr aprile"
     "|may mai mayo maio maggio mag mei"

@@ -214,7 +214,7 @@ def _is_header_like(text: str) -> bool:
     return 0 < len(text) <= 90 and not text.endswith((".", ";")) and len(text.split()) <= 12
 
 
-_OPEN_END_RE = re.compile(r"[-–—‑‒~\u00ad\u2212]\s*$")
+_OPEN_END_RE = re.compile(r"\s*[-–—‑‒~\u00ad\u2212]\s*$")
 
 
 def _leading_date(text: str) -> tuple[PartialDate | None, int] | None:
@@ -436,6 +436,8 @@ def _trailing_date(text: str) -> DateRange | None:
     if not dates:
         return None
     d, s, e = dates[-1]
+    if _OPEN_END_RE.fullmatch(text[e:]):
+        return DateRange(d, None, (s, len(text)))  # "Consultant  Oct. 2014 –": still there
     if text[e:].strip(" .)") or not _TRAILING_DASH_RE.search(text[:s]):
         return None
     if len(text[:s].split()) < 2:
