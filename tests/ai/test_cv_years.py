@@ -74,3 +74,27 @@ def test_a_full_time_job_held_while_studying_counts_in_full() -> None:
         ("Education", ["Part-time MBA, Open University  Jan 2020 - Dec 2022"]),
     )
     assert years == pytest.approx(2.0, abs=0.1)
+
+
+def test_time_spent_finishing_a_degree_is_not_a_position_in_spanish_or_chinese() -> None:
+    years = _years(
+        (
+            "Experiencia",
+            [
+                "Forcast — Desarrollador Full-Stack  Nov 2024 - Abr 2025",
+                "Enfocado en completar la carrera de ingeniería  Abr 2022 - Nov 2024",
+                "Cuatro Coigües — Desarrollador Web  Sep 2019 - Abr 2022",
+            ],
+        ),
+    )
+    assert years == pytest.approx(3.1, abs=0.15)
+    years = _years(
+        (
+            "经验",
+            [
+                "Forcast  初级全栈软件工程师  2024年11月 - 2025年4月",
+                "专注于完成工程学位  2022年4月 - 2024年11月",
+            ],
+        ),
+    )
+    assert years == pytest.approx(0.5, abs=0.1)

@@ -84,7 +84,7 @@ _DEGREE_RE = re.compile(
     r"a-levels?|gcse\w*|hnd|hnc|btec|baccalaur\w*|bac\b|licence|licenciatura|licenciado|"
     r"grado|laurea|magistrale|staatsexamen|ausbildung|apprenticeship|nvq|vocational|"
     r"bootcamp|degree|postgraduate|undergraduate|graduate diploma|mestrado|maestría|"
-    r"doutorado|doctorado|dottorato|máster)(?!\w)",
+    r"doutorado|doctorado|dottorato|máster|carrera universitaria|carrera de|graduação)(?!\w)",
     re.IGNORECASE,
 )
 _SCORE_RE = re.compile(
@@ -693,12 +693,17 @@ _NOT_A_DEGREE_RE = re.compile(
 )
 
 
+# Han text has no word boundaries: these are matched anywhere (degree, bachelor, master's
+# student, high school, middle school).
+_CJK_STUDY_RE = re.compile(r"学位|学士|本科|硕士|博士在读|高中|中学|毕业设计")
+
+
 def is_study_period(entry: WorkEntry) -> bool:
     """A dated entry that is a degree or school, not a job ("BSc Economics, Bristol 2014-2017")."""
     text = _NOT_A_DEGREE_RE.sub(" ", " ".join(entry.header or []))
     if _is_title(text):
         return False
-    return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text))
+    return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text) or _CJK_STUDY_RE.search(text))
 
 
 _THESIS_RE = re.compile(
