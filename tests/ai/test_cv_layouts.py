@@ -402,3 +402,50 @@ PRESTATAIRE TECHNIQUE POUR L'IMPRESSION 3D #h(1fr) Oct. 2014 – Fév. 2016
 """
     work = _work(_pdf(source))
     assert [(s, e) for s, e, _ in work] == [("2014-10", None), ("2014-10", "2016-02")]
+
+
+BOLD_ITEMS_AND_TITLES = """
+#set page(paper: "a4", margin: 1.5cm)
+#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 22pt)[Jana Wünsch] \\
+jana\\@example.com
+
+#text(size: 14pt, weight: "bold")[Skills]
+
+#text(size: 11pt, weight: "bold")[Fachliche Kompetenzen]
+
+#text(size: 11pt, weight: "bold")[Projektmanagement]
+
+#text(size: 11pt, weight: "bold")[Jira]
+
+#text(size: 11pt, weight: "bold")[Power BI]
+
+#text(size: 14pt, weight: "bold")[Berufserfahrung]
+
+#text(size: 11pt, weight: "bold")[Weiterbildung zur KI-Managerin (IHK)]
+
+10/2022 – 06/2025 \\
+Stellvertretende kaufmännische Leitung, Muster GmbH, Redwitz
+
+#text(size: 11pt, weight: "bold")[Realisierung von Planerlösen]
+
+07/2020 – 10/2022 \\
+Kaufmännische Angestellte, JCL Logistics, Redwitz
+
+#text(size: 14pt, weight: "bold")[Auszeichnungen]
+
+#text(size: 14pt, weight: "bold")[Stipendien]
+
+09/2021 – 03/2022 \\
+Deutschlandstipendium der Hochschule
+"""
+
+
+def test_bold_list_items_and_entry_titles_in_heading_type_are_not_sections() -> None:
+    analysis = analyze_document(_pdf(BOLD_ITEMS_AND_TITLES), "pdf", today=TODAY)
+    work = analysis.parsed_content["work"]
+    assert [(w["startDate"], w["endDate"]) for w in work] == [
+        ("2022-10", "2025-06"),
+        ("2020-07", "2022-10"),
+    ]
+    assert "Jira" in {s.name for s in analysis.skills}

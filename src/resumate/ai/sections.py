@@ -398,12 +398,36 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
     decisions.sort()
     # "Technologies: Python, SQL" or "Schlagworte: C#, .NET" under a job, with more dated
     # entries after it, is part of that job: not a skills section ending the experience.
+    # An unlisted heading-like line inside a section of dated entries, with a date range right
+    # under it, is an entry's title ("Weiterbildung zur KI-Managerin (IHK)" / "10/2022 – ...").
+    # Unlisted heading-like lines one after another, with nothing under them, are list items
+    # set in bold ("Business Cases", "KPIs", "Reporting"), not sections.
+    starts = {dec[0] for dec in decisions}
+    top_size = max(
+        (lines[dec[0]].font_size for dec in decisions if dec[1] != "other" and dec[3] is None),
+        default=0.0,
+    )
     kept: list[tuple[int, str, str, str | None]] = []
     current = "header"
     for n, dec in enumerate(decisions):
-        if dec[3] is not None and current in _ENTRY_SECTIONS and dec[1] in ("skills", "courses"):
-            stop = decisions[n + 1][0] if n + 1 < len(decisions) else len(lines)
-            if any(find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : stop]):
+        stop = decisions[n + 1][0] if n + 1 < len(decisions) else len(lines)
+        inline_list = dec[3] is not None and dec[1] in ("skills", "courses")
+        dated_after = any(find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : stop])
+        if inline_list and current in _ENTRY_SECTIONS and dated_after:
+            continue
+        if dec[1] == "other" and dec[3] is None:
+            line = lines[dec[0]]
+            minor = bool(line.font_size) and line.font_size < top_size - 1.0
+            if (
+                minor
+                and current in _ENTRY_SECTIONS | {"education"}
+                and any(
+                    find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : min(stop, dec[0] + 3)]
+                )
+            ):
+                continue
+            if dec[0] + 1 in starts or (n > 0 and kept and kept[-1][0] == dec[0] - 1
+                                        and kept[-1][1] == "other"):  # fmt: skip
                 continue
         kept.append(dec)
         current = dec[1]
