@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.ai.test_cv_real_set import RESERVED
+from tests.ai.test_cv_real_set import RESERVED, assert_label_well_formed
 
 ROOT = Path(__file__).resolve().parents[2]
 UNSEEN = ROOT / "benchmarks" / "cv_unseen"
 DEV = ROOT / "benchmarks" / "cv_real"
-DATE = re.compile(r"^\d{4}(-\d{2})?$")
 
 
 def _load(name: str, path: Path):
@@ -62,16 +61,7 @@ def test_unseen_manifest_is_complete() -> None:
 
 @pytest.mark.parametrize("doc_id", [d["id"] for d in MANIFEST])
 def test_unseen_label_is_well_formed(doc_id: str) -> None:
-    label = ev.load_label(UNSEEN, doc_id)
-    assert "name" in label and "email" in label and "phone" in label
-    for pos in label.get("positions") or []:
-        assert pos.get("title") or pos.get("company"), pos
-        for key in ("start", "end"):
-            value = pos.get(key)
-            if value is None or (key == "end" and ev.is_present(value)):
-                continue
-            assert DATE.match(str(value)), (doc_id, key, value)
-    assert isinstance(label.get("skills") or [], list)
+    assert_label_well_formed(doc_id, ev.load_label(UNSEEN, doc_id))
 
 
 def test_the_evaluation_knows_both_sets(tmp_path: Path, monkeypatch) -> None:

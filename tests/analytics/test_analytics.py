@@ -12,6 +12,7 @@ from sqlalchemy import text
 from resumate.core.queue import queue
 from resumate.modules.analytics import service as analytics_service
 from resumate.modules.analytics.schemas import Summary
+from resumate.registry import import_all_tasks
 from tests.auth.test_admin import make_admin
 from tests.factories import new_user_headers
 
@@ -168,6 +169,9 @@ async def test_rollups_keep_counts_when_raw_events_are_pruned(
 
 
 async def test_rollup_job_is_periodic() -> None:
+    # What a worker registers at start-up (it passed only when another test had imported the
+    # analytics tasks first).
+    import_all_tasks()
     assert "analytics_rollup" in queue.tasks
     periodic = [t.periodic_id for t in queue.periodic_registry.periodic_tasks.values()]
     assert "analytics_rollup" in periodic
