@@ -221,6 +221,13 @@ def hostile_docx() -> bytes:
         document.add_paragraph(cleaned)
     document.add_paragraph("Senior Platform Engineer — Nordic Cloud AS, 2019 – 2024")
     document.add_paragraph("Kubernetes, Go, Python, Terraform")
+    # Items of a skills list that no taxonomy knows are kept in the CV's own words: hostile ones
+    # (emoji, RTL override, Cyrillic, Arabic, CJK, a 100,000-character item) go there too.
+    document.add_heading("Skills", level=1)
+    document.add_paragraph(
+        "🚀 Rocketry, Кириллица, العربية, \u202eevil\u202c, 履歴書, Zoë's 𝐛𝐨𝐥𝐝 tool, "
+        + "a" * 100_000
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -248,6 +255,9 @@ async def test_real_files_with_hostile_text_end_to_end(
     await run_pending_jobs(session, "analyze_cv")
     cv = (await client.get(f"/api/v1/cvs/{cv_id}", headers=headers)).json()["data"]
     assert cv["status"] == "ready", cv["error"]
+    if kind == "docx":
+        skills = [k for group in cv["parsed_content"]["skills"] for k in group["keywords"]]
+        assert "Kubernetes" in skills and all(len(name) < 1000 for name in skills)
     original = await client.get(f"/api/v1/cvs/{cv_id}/file", headers=headers)
     assert original.status_code == 200 and original.content == data
     resume = await client.post(f"/api/v1/cvs/{cv_id}/to-resume", headers=headers)
