@@ -101,6 +101,36 @@ def _tokens(text: str) -> list[tuple[str, str, int, int]]:
     return [(_fold(m.group()), m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
+def _text_tokens(text: str, vocab: frozenset[str]) -> list[tuple[str, str, int, int]]:
+    """Tokens of a CV text, with words wrapped onto the next line joined again: "Deep Lear" /
+    "ning" and "Trans-" / "formers" read as one word when the whole word is one the taxonomy
+    uses and neither part is."""
+    toks = _tokens(text)
+    if "\n" not in text:
+        return toks
+    out: list[tuple[str, str, int, int]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        tok = toks[i]
+        if i + 1 < n:
+            nxt = toks[i + 1]
+            gap = text[tok[3] : nxt[2]]
+            if (
+                gap in ("\n", "-\n", "\u00ad\n")
+                and nxt[1][:1].islower()
+                and tok[1][-1:].isalpha()
+                and tok[0] not in vocab
+                and nxt[0] not in vocab
+                and tok[0] + nxt[0] in vocab
+            ):
+                out.append((tok[0] + nxt[0], tok[1] + nxt[1], tok[2], nxt[3]))
+                i += 2
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Skill:
     name: str
@@ -123,6 +153,9 @@ class _Alias:
     skill: Skill
     title: bool = False
     """The alias names a job ("software engineer", "accountant"), not a skill."""
+    generic: bool = False
+    """An everyday word for the skill ("collaboration", "algorithms", "consulting"): it counts
+    where the CV lists skills, not in prose, where it usually means something broader."""
 
 
 @dataclass
@@ -133,6 +166,8 @@ class Taxonomy:
     lookup_ci: dict[str, str] = field(default_factory=dict)
     first: dict[str, list[_Alias]] = field(default_factory=dict)
     related: dict[str, set[str]] = field(default_factory=dict)
+    vocab: frozenset[str] = frozenset()
+    """Every word of every name and alias, folded."""
 
     def __len__(self) -> int:
         return len(self.skills)
@@ -184,6 +219,7 @@ def get_taxonomy() -> Taxonomy:
         tax.skills[skill.name] = skill
         cs_forms = set(entry.get("case_sensitive", []))
         amb_forms = set(entry.get("ambiguous", []))
+        generic_forms = set(entry.get("generic_aliases", []))
         for form in (skill.name, *skill.aliases):
             cs = form in cs_forms
             if cs:
@@ -195,7 +231,9 @@ def get_taxonomy() -> Taxonomy:
             for n, variant in enumerate(_alias_variants(form, cs, skill.spoken_language)):
                 if n and " ".join(_fold(t) for t in variant) in base_forms:
                     continue
-                alias = _Alias(variant, cs, form in amb_forms, skill, is_title)
+                alias = _Alias(
+                    variant, cs, form in amb_forms, skill, is_title, form in generic_forms
+                )
                 first[_fold(variant[0])].append(alias)
         for other in skill.related:
             related[skill.name].add(other)
@@ -205,6 +243,8 @@ def get_taxonomy() -> Taxonomy:
         aliases.sort(key=lambda a: (-len(a.tokens), not a.case_sensitive))
         tax.first[key] = aliases
     tax.related = dict(related)
+    tax.vocab = frozenset(t for aliases in first.values() for a in aliases for t in a.tokens)
+    tax.vocab |= frozenset(_fold(t) for t in tax.vocab)
     return tax
 
 
@@ -351,7 +391,7 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
     field rather than a skill ("in insurance, retail and media").
     """
     tax = get_taxonomy()
-    toks = _tokens(text)
+    toks = _text_tokens(text, tax.vocab)
     found = _match_tokens(toks, tax)
     plain_by_line: dict[int, int] = defaultdict(int)
     for alias, start, _end in found:
@@ -377,8 +417,23 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             continue  # "Texas Board of Nursing", "Department of Computer Science"
         if _CONTACT_LINE_RE.search(text[ls:le]):
             continue  # "tel: … | mailto: … | LinkedIn | GitHub": links, not skills
+        if _author_name(text, start, end):
+            continue  # "Cox, M., Ledger, W., Gilchrist, S.": people in a reference, not skills
+        if _CONSENT_RE.search(text[max(0, ls - 200) : le]):
+            continue  # "Autorizzo il trattamento dei miei dati personali … GDPR": a formality
+        if alias.case_sensitive and _spelled_out_otherwise(text, start, end, skill):
+            continue  # "Agent-Based Model - ABM" is not Account-based marketing
+        if (
+            skill.category == CERTIFICATION_CATEGORY
+            and alias.case_sensitive
+            and text[start:end].isupper()
+            and section not in _SKILL_SECTIONS
+            and plain_by_line[ls - 1] < 2
+            and not _CERTIFIED_RE.search(line)
+        ):
+            continue  # "CFP proposals", "CFA/VISHNO": an acronym alone in prose is no certificate
         if not listed and not skill.spoken_language:
-            if skill.generic or alias.title:
+            if skill.generic or alias.title or alias.generic:
                 continue
             if _organisation_name(text, start, end):
                 continue
@@ -388,6 +443,105 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
                 continue  # "NWU RAG ANNUAL CHARITY BASH": a title in capitals, not a skill list
         out.append(Occurrence(skill, section, start, end, _snippet(text, start, end, ls, le)))
     return out
+
+
+CERTIFICATION_CATEGORY = "Certifications"
+_CERTIFIED_RE = re.compile(
+    r"certifi|certificat|zertifi|credential|charter|licen[cs]|exam|accredit|diplom", re.I
+)
+# A consent to the processing of personal data, which many European CVs end with.
+_CONSENT_RE = re.compile(
+    r"trattamento dei (?:miei )?dati|dati personali|przetwarzanie (?:moich )?danych|"
+    r"danych osobowych|données personnelles|datos personales|dados pessoais|"
+    r"personenbezogenen daten|processing of (?:my )?personal data|persoonsgegevens",
+    re.IGNORECASE,
+)
+# A surname in an author list: "Ledger, W." or "C.B. Adams", on a line that names two
+# authors or more that way ("Cox, M., Ledger, W., Gilchrist, R.").
+_INITIALS_AFTER_RE = re.compile(r",\s*(?:[A-Z]\.\s?-?){1,3}(?=[\s,;&]|$)")
+_INITIALS_BEFORE_RE = re.compile(r"(?:^|[,;&(]\s*|\band\s+)(?:[A-Z]\.\s?-?){1,3}\s*$")
+_AUTHOR_RE = re.compile(r"[A-Z][\w'’-]+,\s*(?:[A-Z]\.\s?-?){1,3}(?=[\s,;&]|$)")
+
+
+def _author_name(text: str, start: int, end: int) -> bool:
+    if not text[start : start + 1].isupper():
+        return False
+    if not (
+        _INITIALS_AFTER_RE.match(text, end)
+        or _INITIALS_BEFORE_RE.search(text[max(0, start - 12) : start])
+    ):
+        return False
+    ls, le = _line_bounds(text, start, end)
+    return len(_AUTHOR_RE.findall(text, ls, le)) >= 2
+
+
+_ACRONYM_FILLERS = _wordset("of and for the in on to de des du la le et y e di del der und")
+
+
+def _spelled_out_otherwise(text: str, start: int, end: int, skill: Skill) -> bool:
+    """An acronym the CV spells out as something other than the skill: "Agent-Based Model -
+    ABM", "Chip Card & Security (CCS)". The words just before it (or just after it) whose
+    initials spell it, small words aside, are what it stands for here."""
+    acronym = text[start:end]
+    if not (2 <= len(acronym) <= 6 and acronym.isalpha() and acronym.isupper()):
+        return False
+    ls, le = _line_bounds(text, start, end)
+    before = re.findall(r"[^\W\d_]+", text[max(ls, start - 80) : start])
+    after = re.findall(r"[^\W\d_]+", text[end : min(le, end + 80)])
+    for words in (before[::-1], after):
+        span = _initial_words(words, len(acronym))
+        if words is not after:
+            span = span[::-1]
+        initials = "".join(w[0] for w in span if _fold(w) not in _ACRONYM_FILLERS)
+        if initials.upper() == acronym and not _same_thing(" ".join(span), skill):
+            return True
+    return False
+
+
+def _initial_words(words: list[str], n: int) -> list[str]:
+    """The first words up to and including the n-th word that is not a small word."""
+    taken = 0
+    for i, word in enumerate(words):
+        if _fold(word) not in _ACRONYM_FILLERS:
+            taken += 1
+            if taken == n:
+                return words[: i + 1]
+    return []
+
+
+def _same_thing(spelled: str, skill: Skill) -> bool:
+    """The words an acronym was spelled out with name this skill (or nothing else we know)."""
+    known = canonical_skill(spelled)
+    if known is not None:
+        return known == skill.name
+    words = {_fold(w) for w in re.findall(r"[^\W\d_]{3,}", spelled)} - _ACRONYM_FILLERS
+    for form in (skill.name, *skill.aliases):
+        theirs = {_fold(w).rstrip("s") for w in re.findall(r"[^\W\d_]{3,}", form)}
+        if theirs and len({w.rstrip("s") for w in words} & theirs) * 2 >= len(words):
+            return True
+    return False
+
+
+def _span_back(words: list[str], n: int) -> int:
+    count = taken = 0
+    for w in reversed(words):
+        count += 1
+        if _fold(w) not in _ACRONYM_FILLERS:
+            taken += 1
+            if taken == n:
+                break
+    return count
+
+
+def _span_forward(words: list[str], n: int) -> int:
+    count = taken = 0
+    for w in words:
+        count += 1
+        if _fold(w) not in _ACRONYM_FILLERS:
+            taken += 1
+            if taken == n:
+                break
+    return count
 
 
 _SNIPPET_CHARS = 140
@@ -715,7 +869,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
             if name not in first or rank[ev] < first[name][0]:
                 first[name] = (rank[ev], occ)
         if section == "skills":
-            covered = [(s, e) for _a, s, e in _match_tokens(_tokens(body), get_taxonomy())]
+            tax = get_taxonomy()
+            covered = [(s, e) for _a, s, e in _match_tokens(_text_tokens(body, tax.vocab), tax)]
             for item, start, end in unlisted_skills(body, covered):
                 key = _fold(item)
                 if key in unlisted or canonical_skill(item):

@@ -1,0 +1,126 @@
+"""Which mentions are evidence of a skill (issue 10, third skills round): everyday words in
+prose, people in a reference list, consent clauses, acronyms a CV spells out as something else,
+certificate acronyms in prose, and words wrapped onto the next line.
+
+Each case is text written here in the shape found on real CVs; none is copied from one.
+"""
+
+from __future__ import annotations
+
+from resumate.ai.skills import extract_skills
+
+
+def _skills(text: str, section: str = "experience") -> dict[str, object]:
+    return {m.name: m for m in extract_skills(text, sections={section: text})}
+
+
+def _names(text: str, section: str = "experience") -> set[str]:
+    return set(_skills(text, section))
+
+
+# --- Everyday words: a skill where the CV lists skills, not in its prose ---------------------
+
+
+def test_everyday_words_in_prose_are_not_skills() -> None:
+    assert "Teamwork" not in _names("Worked in close collaboration with the chip design team.")
+    assert "Data structures" not in _names("Used machine learning algorithms to rank players.")
+    assert "Customer segmentation" not in _names("Détection et segmentation de câbles optiques.")
+    assert "Coaching" not in _names("Reduced falls on the ward and mentoring new staff.", "summary")
+    assert "Management consulting" not in _names("Technical advisory and consulting for startups.")
+    assert "Translation" not in _names("APIs: speech to text, translator, visual recognition.")
+    assert "Commissioning" not in _names("Logros: puesta en marcha de nuevas campañas de ventas.")
+
+
+def test_the_same_words_count_in_a_skills_list() -> None:
+    listed = _names("Collaboration, Mentoring, Algorithms, Python", "skills")
+    assert {"Teamwork", "Coaching", "Data structures", "Python"} <= listed
+
+
+def test_specific_names_still_count_in_prose() -> None:
+    found = _names(
+        "Cross-functional collaboration with product teams; ran the Inbetriebnahme von Anlagen; "
+        "designed data structures and algorithms for the search index."
+    )
+    assert {"Teamwork", "Commissioning", "Data structures"} <= found
+
+
+# --- People in a reference list ---------------------------------------------------------------
+
+
+def test_author_surnames_in_a_reference_are_not_skills() -> None:
+    ref = "Smith, J.A., Ledger, W., Cox, M. & Gilchrist, R. 2017. Diet and ageing. Cell 5: 1-9."
+    assert "General ledger" not in _names(ref, "publications")
+    # A list of tools that ends with a one-letter language is not an author list.
+    assert {"Python", "C"} <= _names("Programming: Python, C.", "skills")
+    # A driving-licence class before a soft skill is not an initial.
+    assert "Teamwork" in _names("Permiso de conducir B. Trabajo en equipo.", "education")
+
+
+# --- Consent clauses ------------------------------------------------------------------------
+
+
+def test_a_consent_clause_is_not_evidence() -> None:
+    clause = (
+        "Autorizzo il trattamento dei miei dati personali ai sensi del GDPR (Regolamento UE "
+        "2016/679)."
+    )
+    assert "GDPR" not in _names(clause, "other")
+    assert "GDPR" not in _names(
+        "I consent to the processing of my personal data\nunder the GDPR.", "other"
+    )
+    assert "GDPR" in _names("Led the GDPR compliance programme for the CRM.")
+
+
+# --- Acronyms -------------------------------------------------------------------------------
+
+
+def test_an_acronym_spelled_out_as_something_else_is_not_that_skill() -> None:
+    assert "Account-based marketing" not in _names("Agent-Based Model - ABM", "other")
+    assert "Account-based marketing" not in _names("Built an ABM (Agent Based Model) in Python.")
+    assert "Account-based marketing" in _names("Ran ABM campaigns with HubSpot for B2B accounts.")
+    assert "Account-based marketing" in _names("ABM, HubSpot, Salesforce", "skills")
+
+
+def test_an_acronym_spelled_out_as_the_skill_still_counts() -> None:
+    found = _names("Advanced Cardiovascular Life Support (ACLS), AHA, 2026", "certifications")
+    assert "Advanced Cardiac Life Support" in found
+    jwt = _names("Login: JSON Web Token (JWT) for sessions.")
+    assert "JWT" in jwt
+    assert "JSON" not in jwt  # the token format, not JSON itself
+
+
+def test_a_certificate_acronym_alone_in_prose_is_not_the_certificate() -> None:
+    assert "CFP" not in _names("Co-authored several CFP proposals for conferences.")
+    assert "CFA" not in _names("Proceedings, CFA/VISHNO. Le Mans, France.", "publications")
+    assert "CFP" in _names("CFP certified financial planner since 2019.", "summary")
+    assert "CFA" in _names("CFA Level II", "certifications")
+    assert "CFA" in _names("Passed the CFA exam in 2020.")
+
+
+# --- Words wrapped onto the next line -------------------------------------------------------
+
+
+def test_a_word_wrapped_onto_the_next_line_is_read_whole() -> None:
+    text = "Intelligenza Artificiale: Computer Vision, NLP, Deep Lear\nning, ML.\nPython, SQL"
+    skills = _skills(text, "skills")
+    assert "Deep learning" in skills
+    assert "Deep Lear" not in skills  # no half word kept as an unknown item
+    assert "Deep Lear" in skills["Deep learning"].snippet  # evidence shows what the CV says
+    assert "Kubernetes" in _names("Deployed services on Kuber-\nnetes clusters.")
+
+
+def test_words_on_two_lines_stay_two_words() -> None:
+    # Both halves are words of their own: nothing is joined ("Java" + "script" stays apart).
+    found = _names("Built tools in Java\nscript generators for Go", "experience")
+    assert "JavaScript" not in found
+
+
+def test_odd_unicode_around_wrapped_words_is_safe() -> None:
+    for text in (
+        "Lear\n\u00adning",
+        "\ud800\nning",
+        "Deep Lear\u00ad\nning 😀",
+        "\x00\n\x00",
+        "\n",
+    ):
+        extract_skills(text, sections={"skills": text})
