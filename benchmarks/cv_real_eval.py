@@ -1,7 +1,7 @@
 """Evaluate the offline CV analyzer on the real-CV development set (benchmarks/cv_real/).
 
-    .venv/bin/python benchmarks/cv_real_eval.py [--set real|unseen] [--cache DIR] [--only ID ...]
-        [-v] [--json OUT]
+    .venv/bin/python benchmarks/cv_real_eval.py [--set real|unseen|holdout] [--cache DIR]
+        [--only ID ...] [-v] [--json OUT]
 
 The set is public CVs collected from public repositories and labelled by hand (see
 benchmarks/cv_real/README.md). The CV files themselves are not in git: they live in a cache
@@ -18,6 +18,9 @@ place, other); per-file failures with reasons; p50/p95 analysis time per documen
 `--set unseen` scores the held-out set in benchmarks/cv_unseen/ instead (same manifest and label
 format; cache benchmarks/.cache/cv_unseen/ or $RESUMATE_CV_UNSEEN_DIR). No accuracy decision is
 taken on it: it says whether the development-set figures hold on CVs nobody tuned for.
+`--set holdout` scores benchmarks/cv_holdout/ (cache benchmarks/.cache/cv_holdout/ or
+$RESUMATE_CV_HOLDOUT_DIR): a second held-out set, for measuring only, built once the unseen set had
+been looked at while tuning.
 
 Importable: `evaluate()` returns a plain dict, `format_report()` renders it.
 """
@@ -48,6 +51,7 @@ DEFAULT_CACHE = HERE / ".cache" / "cv_real"
 SETS = {
     "real": (SET_DIR, DEFAULT_CACHE, "RESUMATE_CV_REAL_DIR"),
     "unseen": (HERE / "cv_unseen", HERE / ".cache" / "cv_unseen", "RESUMATE_CV_UNSEEN_DIR"),
+    "holdout": (HERE / "cv_holdout", HERE / ".cache" / "cv_holdout", "RESUMATE_CV_HOLDOUT_DIR"),
 }
 
 # A recruiter reads "about N years": within one year, or 15 % on long careers, is the same answer.

@@ -1,6 +1,7 @@
-"""Re-collect the real-CV development set (or the unseen set) into the cache from local git mirrors.
+"""Re-collect the real-CV development set (or a held-out set) into the cache from local git mirrors.
 
-    .venv/bin/python benchmarks/cv_real/collect.py [--set real|unseen] [--mirror DIR] [--cache DIR]
+    .venv/bin/python benchmarks/cv_real/collect.py [--set real|unseen|holdout] [--mirror DIR]
+        [--cache DIR]
 
 The CV files are not in git (most of them carry no licence that allows it). Each manifest
 entry names the public repository, the path and the commit it came from, plus the file's
@@ -10,7 +11,9 @@ cache and checks the hash. Entries whose mirror is absent are listed and skipped
 
 `--set unseen` reads `benchmarks/cv_unseen/manifest.yaml` instead: the held-out real CVs that
 no accuracy decision is taken on (see benchmarks/cv_unseen/README.md); its default cache is
-`benchmarks/.cache/cv_unseen/`.
+`benchmarks/.cache/cv_unseen/`. `--set holdout` reads `benchmarks/cv_holdout/manifest.yaml`, the
+second held-out set, built after the unseen set had been looked at while tuning (see
+benchmarks/cv_holdout/README.md); its default cache is `benchmarks/.cache/cv_holdout/`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ DEFAULT_CACHE = HERE.parent / ".cache" / "cv_real"
 SETS = {
     "real": (HERE, DEFAULT_CACHE),
     "unseen": (HERE.parent / "cv_unseen", HERE.parent / ".cache" / "cv_unseen"),
+    "holdout": (HERE.parent / "cv_holdout", HERE.parent / ".cache" / "cv_holdout"),
 }
 DEFAULT_MIRROR = Path(os.environ.get("RESUMATE_MIRROR_DIR", "/work/.mirror"))
 

@@ -1,8 +1,10 @@
-"""The held-out real-CV set (benchmarks/cv_unseen/) is well formed and really held out.
+"""The held-out real-CV sets (benchmarks/cv_unseen/, benchmarks/cv_holdout/) are well formed and held out.
 
-Its CVs must come from repositories that are neither in the development set nor reserved for
-independent evaluation, and both the collector and the evaluation must be able to run on it.
-The accuracy figures come from running the benchmark, not from tests.
+Their CVs must come from repositories that are neither in the development set nor reserved for
+independent evaluation (and the holdout set's from none of the unseen set's either: it was built
+because the unseen set had been looked at while tuning), and both the collector and the evaluation
+must be able to run on each of them. The accuracy figures come from running the benchmark, not
+from tests.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from tests.ai.test_cv_real_set import RESERVED, assert_label_well_formed
 
 ROOT = Path(__file__).resolve().parents[2]
 UNSEEN = ROOT / "benchmarks" / "cv_unseen"
+HOLDOUT = ROOT / "benchmarks" / "cv_holdout"
 DEV = ROOT / "benchmarks" / "cv_real"
+# Each held-out set, and the sets (besides the development set) it must not share a repository with.
+HELD_OUT = {"unseen": (UNSEEN, ()), "holdout": (HOLDOUT, (UNSEEN,))}
 
 
 def _load(name: str, path: Path):
@@ -34,43 +39,72 @@ def _load(name: str, path: Path):
 
 ev = _load("cv_real_eval_unseen", ROOT / "benchmarks" / "cv_real_eval.py")
 collect = _load("cv_real_collect", DEV / "collect.py")
-MANIFEST = yaml.safe_load((UNSEEN / "manifest.yaml").read_text("utf-8"))["documents"]
 
 
-def test_unseen_repositories_are_disjoint_from_the_development_set_and_reserved() -> None:
-    dev = yaml.safe_load((DEV / "manifest.yaml").read_text("utf-8"))["documents"]
-    dev_repos = {d["source"]["repo"].lower() for d in dev}
-    for d in MANIFEST:
+def _manifest(set_dir: Path) -> list[dict]:
+    return yaml.safe_load((set_dir / "manifest.yaml").read_text("utf-8"))["documents"]
+
+
+def _repos(set_dir: Path) -> set[str]:
+    return {d["source"]["repo"].lower() for d in _manifest(set_dir)}
+
+
+@pytest.mark.parametrize("set_name", sorted(HELD_OUT))
+def test_held_out_repositories_are_disjoint_from_other_sets_and_reserved(set_name: str) -> None:
+    set_dir, others = HELD_OUT[set_name]
+    seen = _repos(DEV).union(*(_repos(o) for o in others))
+    for d in _manifest(set_dir):
         repo = d["source"]["repo"].lower()
-        assert repo not in dev_repos, d["id"]
+        assert repo not in seen, d["id"]
         assert repo not in RESERVED, d["id"]
 
 
-def test_unseen_manifest_is_complete() -> None:
-    ids = [d["id"] for d in MANIFEST]
+@pytest.mark.parametrize("set_name", sorted(HELD_OUT))
+def test_held_out_manifest_is_complete(set_name: str) -> None:
+    set_dir, _ = HELD_OUT[set_name]
+    manifest = _manifest(set_dir)
+    ids = [d["id"] for d in manifest]
     assert len(ids) == len(set(ids)) >= 20
-    assert {d["kind"] for d in MANIFEST} == {"pdf", "docx"}
-    assert len({d["language"] for d in MANIFEST}) >= 5
-    for d in MANIFEST:
+    assert {d["kind"] for d in manifest} == {"pdf", "docx"}
+    assert len({d["language"] for d in manifest}) >= 5
+    for d in manifest:
         for key in ("file", "kind", "sha256", "licence", "profession", "language", "layout"):
             assert d.get(key), (d["id"], key)
         assert re.fullmatch(r"[0-9a-f]{64}", d["sha256"])
         assert re.fullmatch(r"[0-9a-f]{40}", d["source"]["commit"]), d["id"]
-        assert (UNSEEN / "labels" / f"{d['id']}.yaml").is_file(), d["id"]
+        assert isinstance(d["redistributable"], bool)
+        assert (set_dir / "labels" / f"{d['id']}.yaml").is_file(), d["id"]
+    # No stray label without a manifest entry.
+    assert {p.stem for p in (set_dir / "labels").glob("*.yaml")} == set(ids)
 
 
-@pytest.mark.parametrize("doc_id", [d["id"] for d in MANIFEST])
-def test_unseen_label_is_well_formed(doc_id: str) -> None:
-    assert_label_well_formed(doc_id, ev.load_label(UNSEEN, doc_id))
+@pytest.mark.parametrize(
+    ("set_name", "doc_id"),
+    [
+        (name, d["id"])
+        for name, (set_dir, _) in sorted(HELD_OUT.items())
+        for d in _manifest(set_dir)
+    ],
+)
+def test_held_out_label_is_well_formed(set_name: str, doc_id: str) -> None:
+    assert_label_well_formed(doc_id, ev.load_label(HELD_OUT[set_name][0], doc_id))
 
 
-def test_the_evaluation_knows_both_sets(tmp_path: Path, monkeypatch) -> None:
-    assert ev.SETS["unseen"][0] == UNSEEN
-    monkeypatch.setenv("RESUMATE_CV_UNSEEN_DIR", str(tmp_path))
-    assert ev.cache_dir_default("unseen") == tmp_path
+@pytest.mark.parametrize(
+    ("set_name", "variable"),
+    [("unseen", "RESUMATE_CV_UNSEEN_DIR"), ("holdout", "RESUMATE_CV_HOLDOUT_DIR")],
+)
+def test_the_evaluation_knows_the_held_out_sets(
+    set_name: str, variable: str, tmp_path: Path, monkeypatch
+) -> None:
+    set_dir = HELD_OUT[set_name][0]
+    assert ev.SETS[set_name][0] == set_dir
+    monkeypatch.setenv(variable, str(tmp_path))
+    assert ev.cache_dir_default(set_name) == tmp_path
     # An empty cache: every CV is counted as missing, nothing crashes.
-    result = ev.evaluate(tmp_path, set_dir=UNSEEN)
+    result = ev.evaluate(tmp_path, set_dir=set_dir)
     assert result["cvs_evaluated"] == 0
+    assert len(result["cvs_missing"]) == len(_manifest(set_dir))
 
 
 def test_collect_reads_the_chosen_manifest(tmp_path: Path) -> None:
@@ -104,3 +138,4 @@ def test_collect_reads_the_chosen_manifest(tmp_path: Path) -> None:
     assert (cache / "x.pdf").read_bytes() == data
     assert collect.collect(mirror, cache, set_dir) == (1, 0, [])  # already there
     assert collect.SETS["unseen"][0] == UNSEEN
+    assert collect.SETS["holdout"][0] == HOLDOUT
