@@ -83,6 +83,7 @@ _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DATE_RE = re.compile(
     rf"""
     (?P<dmy>\b(?P<d1>[0-3]?\d)[./](?P<m1>[01]?\d)[./](?P<y1>{_YEAR})\b)
+  | (?P<dmy2>(?<![\w.,/])(?P<d10>[0-3]\d)\.(?P<m10>[01]\d)\.(?P<y10>\d{{2}})(?![\w.,/]))
   | (?P<ymd>\b(?P<y2>{_YEAR})-(?P<m2>[01]\d)-[0-3]\d\b)
   | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})(?:\b|(?={_YEAR}))\.?,?\s*
         (?:de\s+|of\s+)?(?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
@@ -109,9 +110,16 @@ _SEP_RE = re.compile(
     r"ate|fino\s+al?|tot|t/m|-\s*to|по|до)\s*(?:the\s+)?",
     re.IGNORECASE,
 )
+# "since 2020", "seit ca. 2011", "desde aprox. 2015": an open range from that date.
 _SINCE_RE = re.compile(
-    r"(?:" + "|".join(_SINCE_WORDS) + r")\s*$",
+    r"(?<!\w)(?:" + "|".join(_SINCE_WORDS) + r")\s*"
+    r"(?:(?:ca|approx|aprox|env|etwa|circa|about|around|environ)\.?\s*)?$",
     re.IGNORECASE,
+)
+# Year-only ranges before 1950 ("1869–1879"): accepted as a pair only, never as a lone year,
+# where a four-digit number is more often a count or a code than a date.
+_OLD_RANGE_RE = re.compile(
+    r"(?<![\w.,/])(?P<a>1[89]\d\d)\s*[-–—‑‒\u2212]\s*(?P<b>1[89]\d\d|19[5-9]\d|20[0-4]\d)(?![\w.,/])"
 )
 
 
@@ -152,6 +160,11 @@ def _match_to_date(m: re.Match[str]) -> PartialDate | None:
             a, b = int(g["d1"]), int(g["m1"])
             month = b if 1 <= b <= 12 else (a if 1 <= a <= 12 else None)
             return PartialDate(int(g["y1"]), month, "full")
+        if g["dmy2"]:  # "10.07.21": day, month, two-digit year (German short form)
+            day, month = int(g["d10"]), int(g["m10"])
+            if not (1 <= day <= 31 and 1 <= month <= 12):
+                return None
+            return PartialDate(_two_digit_year(g["y10"]), month, "full")
         if g["ymd"]:
             return PartialDate(int(g["y2"]), int(g["m2"]), "iso")
         if g["name"]:
@@ -224,8 +237,9 @@ def find_date_ranges(text: str) -> list[DateRange]:
             continue
         # "Jan - Mar 2019": the first month borrows the year of the second date.
         # "since 2020", "seit 03/2019"
-        if _SINCE_RE.search(text[max(0, s - 12) : s]):
-            ranges.append(DateRange(d, None, (s, e)))
+        since = _SINCE_RE.search(text[max(0, s - 20) : s])
+        if since:  # the span takes the word in: "Seit 2018" is all date, no title
+            ranges.append(DateRange(d, None, (max(0, s - 20) + since.start(), e)))
             used.add(i)
             continue
     # Month without year before a dated end: "Jan – Mar 2019", "Juni - August 2020".
@@ -243,6 +257,13 @@ def find_date_ranges(text: str) -> list[DateRange]:
                     ranges.append(DateRange(PartialDate(d2.year, mon, d2.fmt), d2, (m.start(), e2)))
                     used.add(j)
                 break
+    for m in _OLD_RANGE_RE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a >= 1950 or not 0 <= b - a < 60:
+            continue
+        if any(r.span[0] < m.end() and m.start() < r.span[1] for r in ranges):
+            continue
+        ranges.append(DateRange(PartialDate(a), PartialDate(b), (m.start(), m.end())))
     # Year first, then a month range: "2020, Jul-Okt.", "2019 Mar – Jun".
     for m in _YEAR_MONTHS_RE.finditer(text):
         if any(r.span[0] < m.end() and m.start() < r.span[1] for r in ranges):
