@@ -209,7 +209,11 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     work = parse_work(exp_lines, single_dates=True)
     ranges = work_ranges(work)
     if not ranges and "experience" not in texts:
-        skip = {"education", "courses", "certifications", "awards", "publications"}
+        # Sections whose dated lines are never jobs: studies, courses, lists, hobbies.
+        skip = {
+            "education", "courses", "certifications", "awards", "publications", "interests",
+            "languages", "skills", "references", "contact", "projects",
+        }  # fmt: skip
         other_lines = [ln for s in sections if s.name not in skip for ln in s.lines]
         ranges = fallback_ranges(other_lines)
         if not work:

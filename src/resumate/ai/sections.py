@@ -57,6 +57,7 @@ HEADINGS: dict[str, list[str]] = {
         "praktische erfahrung", "stages", "~stage", "expérience de stage", "prácticas",
         "experiencia práctica", "estágios", "~estágio", "tirocini", "~tirocinio", "stages en werk",
         "stageervaring", "经验", "实践经历", "实习", "work and internship experience",
+        "praktische erfahrungen", "praxiserfahrungen",
     ],
     "education": [
         "education", "academic background", "education and training", "academic history",
@@ -340,6 +341,19 @@ def _looks_like_heading_line(line: TextLine) -> bool:
     return not find_date_ranges(text)
 
 
+def _wraps_bullet(prev: TextLine, line: TextLine) -> bool:
+    """`line` is the wrapped end of the bullet item `prev`: right below it at the line pitch,
+    in the same type, indented past the bullet sign (a hanging indent)."""
+    if not (prev.bullet and not line.bullet and prev.font_size and line.font_size):
+        return False
+    if prev.page != line.page or prev.column != line.column:
+        return False
+    if abs(prev.font_size - line.font_size) > 0.5 or prev.text.rstrip().endswith((".", "!", "?")):
+        return False
+    pitch = line.top - prev.top
+    return 0 < pitch <= 1.6 * line.font_size and 0 < line.x0 - prev.x0 <= 3.0 * line.font_size
+
+
 def split_sections(lines: list[TextLine]) -> list[Section]:
     """Split lines into sections; inline headings ("Skills: Python, SQL") keep their content."""
     sizes = Counter(round(ln.font_size) for ln in lines if ln.font_size and len(ln.text) > 30)
@@ -394,6 +408,8 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
                     continue
                 if i > 0 and _continues(lines[i - 1], line) and i - 1 not in decided:
                     continue  # the wrapped end of a bold entry line ("..., Beck &" / "GmbH")
+                if i > 0 and _wraps_bullet(lines[i - 1], line):
+                    continue  # "• Optimierung einer Abteilung zur" / "Effizienzsteigerung"
                 decisions.append((i, "other", text.rstrip(":： "), None))
     decisions.sort()
     # "Technologies: Python, SQL" or "Schlagworte: C#, .NET" under a job, with more dated

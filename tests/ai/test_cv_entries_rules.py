@@ -1,0 +1,123 @@
+"""Work entries and years on CV shapes real CVs use: German short dates, 'seit' ranges,
+historical year ranges, bullets wrapped under a hanging indent, hobbies with dates. Every
+test builds its own text or document."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import docx
+import pytest
+
+from resumate.ai.analyzer import analyze_document
+from resumate.ai.dates import find_date_ranges, find_dates
+from resumate.ai.documents import TextLine
+from resumate.ai.sections import match_heading, split_sections
+
+TODAY = date(2025, 6, 1)
+
+
+def _ranges(text: str) -> list[tuple[str, str | None, str]]:
+    return [
+        (r.start.iso(), r.end.iso() if r.end else None, text[r.span[0] : r.span[1]])
+        for r in find_date_ranges(text)
+    ]
+
+
+def _analyze(*blocks: tuple[str | None, list[str]]) -> object:
+    document = docx.Document()
+    document.add_paragraph("Lena Vogt")
+    document.add_paragraph("lena.vogt@example.com")
+    for heading, paragraphs in blocks:
+        if heading:
+            document.add_heading(heading, level=1)
+        for text in paragraphs:
+            document.add_paragraph(text)
+    buf = io.BytesIO()
+    document.save(buf)
+    return analyze_document(buf.getvalue(), "docx", today=TODAY)
+
+
+# ------------------------------------------------------------------------------------------
+# Dates
+
+
+def test_german_short_dates_with_two_digit_years() -> None:
+    assert _ranges("01.08.2020 - 10.07.21  Jahrespraktikum") == [
+        ("2020-08", "2021-07", "01.08.2020 - 10.07.21")
+    ]
+    assert _ranges("01.09.19 – 31.03.22 Elektroniker") == [
+        ("2019-09", "2022-03", "01.09.19 – 31.03.22")
+    ]
+
+
+@pytest.mark.parametrize("text", ["Python 3.10.12", "v1.2.21", "IP 10.07.21.4", "32.13.21"])
+def test_version_numbers_and_addresses_are_not_short_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "span"),
+    [
+        ("Seit 2018  Mitarbeit bei der Technik", "2018", "Seit 2018"),
+        ("Seit ca. 2011  Feuerwehr", "2011", "Seit ca. 2011"),
+        ("desde aprox. 2015 Voluntaria", "2015", "desde aprox. 2015"),
+        ("Engineer since 03/2020", "2020-03", "since 03/2020"),
+    ],
+)
+def test_since_opens_a_range_and_the_word_is_part_of_it(text: str, start: str, span: str) -> None:
+    assert _ranges(text) == [(start, None, span)]
+
+
+def test_year_ranges_before_1950_are_dates_but_lone_old_years_are_not() -> None:
+    assert _ranges("1869—1879  Universität Basel") == [("1869", "1879", "1869—1879")]
+    assert _ranges("1912 - 1931 Professor of Logic") == [("1912", "1931", "1912 - 1931")]
+    assert find_dates("Founded in 1897, 1200 staff") == []
+    assert _ranges("1879–1780 backwards") == []
+
+
+# ------------------------------------------------------------------------------------------
+# Sections
+
+
+@pytest.mark.parametrize("heading", ["Praktische Erfahrungen", "Praxiserfahrungen"])
+def test_german_practical_experience_headings(heading: str) -> None:
+    hit = match_heading(heading)
+    assert hit is not None and hit[0] == "experience"
+
+
+def test_the_wrapped_end_of_a_bullet_is_not_a_section() -> None:
+    def line(text: str, top: float, x0: float = 40.0, bullet: bool = False) -> TextLine:
+        return TextLine(text, x0=x0, x1=400.0, top=top, font_size=11.0, bold=True, bullet=bullet)
+
+    # Every line is set in bold (as some templates do), so only the indent tells the wrapped
+    # end of a bullet from a heading.
+    lines = [
+        line("Berufserfahrung", 100),
+        line("10/2022 – 06/2025", 120),
+        line("Kaufmännische Leitung • JCL • Lichtenfels", 134),
+        line("• Aufbau einer Controlling-Abteilung zur", 148, bullet=True),
+        line("Effizienzsteigerung administrativer Abläufe", 161, x0=58.0),
+        line("07/2020 – 10/2022", 180),
+        line("Kaufmännische Angestellte • JCL • Redwitz", 194),
+        line("Sprachen", 220),
+        TextLine("Deutsch, Englisch", x0=40.0, x1=400.0, top=234, font_size=11.0),
+    ]
+    sections = split_sections(lines)
+    assert [s.name for s in sections] == ["header", "experience", "languages"]
+
+
+# ------------------------------------------------------------------------------------------
+# The CV as a whole
+
+
+def test_dated_hobbies_are_no_jobs_when_there_is_no_experience_heading() -> None:
+    result = _analyze(
+        ("Schulbildung", ["2016 - 2022  Goethe-Gymnasium, Abitur"]),
+        ("Was ich mache", ["Seit 2019  Aushilfe im Supermarkt Rewe"]),
+        ("Hobbys", ["Seit ca. 2011  Feuerwehr", "Seit 2015  Klavier"]),
+    )
+    work = result.parsed_content["work"]  # type: ignore[attr-defined]
+    assert [w.get("startDate") for w in work] == ["2019"]
+    assert "Klavier" not in str(work) and "Feuerwehr" not in str(work)
