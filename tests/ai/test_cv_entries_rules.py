@@ -121,3 +121,124 @@ def test_dated_hobbies_are_no_jobs_when_there_is_no_experience_heading() -> None
     work = result.parsed_content["work"]  # type: ignore[attr-defined]
     assert [w.get("startDate") for w in work] == ["2019"]
     assert "Klavier" not in str(work) and "Feuerwehr" not in str(work)
+
+
+# ------------------------------------------------------------------------------------------
+# What an entry is, and what it counts
+
+
+def _work(result: object) -> list[dict[str, str]]:
+    return result.parsed_content["work"]  # type: ignore[attr-defined, no-any-return]
+
+
+def test_courses_and_further_training_among_jobs_are_not_positions() -> None:
+    result = _analyze(
+        (
+            "Berufserfahrung",
+            [
+                "12/2024 – aktuell  Intensivierungskurs: Power BI Data Analyst",
+                "06/2024 – 12/2024  Weiterbildung zur KI-Managerin (IHK)",
+                "10/2021 – 06/2024  Kaufmännische Leiterin, Müller Logistik GmbH",
+                "01/2020 – 09/2021  Kursleiterin, Volkshochschule Bamberg",
+            ],
+        ),
+    )
+    titles = [w.get("position") for w in _work(result)]
+    assert titles == ["Kaufmännische Leiterin", "Kursleiterin"]
+    assert result.total_experience_years == pytest.approx(4.4, abs=0.15)  # type: ignore[attr-defined]
+
+
+def test_a_doctorate_listed_among_jobs_counts_but_a_masters_thesis_does_not() -> None:
+    doctorate = _analyze(
+        (
+            "Expérience professionnelle",
+            [
+                "11/2019 – 06/2022  Data Scientist, Microbs, Rennes",
+                "2016 – 2019  Thèse de doctorat, Agrocampus Ouest, Rennes",
+            ],
+        ),
+        ("Formation", ["2014 – 2016  Master Statistique, Université Rennes 2"]),
+    )
+    assert doctorate.total_experience_years == pytest.approx(5.6, abs=0.15)  # type: ignore[attr-defined]
+    masters = _analyze(
+        (
+            "Experience",
+            [
+                "11/2019 – 06/2022  Data Scientist, Microbs, Rennes",
+                "2018 – 2019  Master's thesis, Agrocampus Ouest, Rennes",
+            ],
+        ),
+    )
+    assert masters.total_experience_years == pytest.approx(2.7, abs=0.15)  # type: ignore[attr-defined]
+
+
+def test_student_assistant_jobs_during_an_ongoing_degree_count_nothing() -> None:
+    result = _analyze(
+        (
+            "Ausbildung",
+            [
+                "Master – Economics  10/2022 – laufend",
+                "Universität Innsbruck",
+            ],
+        ),
+        (
+            "Berufserfahrung",
+            [
+                "Studentischer Mitarbeiter – Institut für Finanzwissenschaft  04/2023 – 02/2025",
+                "Universität Innsbruck",
+            ],
+        ),
+    )
+    assert len(_work(result)) == 1
+    assert result.total_experience_years == pytest.approx(0.0, abs=0.05)  # type: ignore[attr-defined]
+
+
+def test_a_job_title_that_also_reads_as_a_company_is_still_the_title() -> None:
+    result = _analyze(
+        ("Experience", ["Forcast — Junior Full-Stack Software Engineer  Nov 2024 – Apr 2025"]),
+    )
+    (entry,) = _work(result)
+    assert entry["position"] == "Junior Full-Stack Software Engineer"
+    assert entry["name"] == "Forcast"
+
+
+def test_a_phone_number_or_a_bare_number_is_neither_title_nor_employer() -> None:
+    result = _analyze(
+        ("Experience", ["8447753719 | Security Engineer | Sequretek  Mar 2021 – Present"]),
+    )
+    (entry,) = _work(result)
+    assert (entry["position"], entry["name"]) == ("Security Engineer", "Sequretek")
+
+
+def test_in_a_date_column_the_lines_above_a_date_belong_to_the_entry_before() -> None:
+    result = _analyze(
+        (
+            "Work Experience",
+            [
+                "May 2016 – Aug 2016 Computer Technician,",
+                "Gruppo Sistema, Cesena (Italy), http://grupposistema.example/.",
+                "Main activities",
+                "Users training",
+                "June 2015 – July 2015 Stage,",
+                "Gruppo Sistema, Cesena (Italy), http://grupposistema.example/.",
+                "Server configuration",
+            ],
+        ),
+    )
+    titles = [w.get("position") for w in _work(result)]
+    assert titles == ["Computer Technician", "Stage"]
+
+
+def test_a_course_word_over_a_job_with_an_employer_under_its_date_stays_a_position() -> None:
+    result = _analyze(
+        (
+            "Berufserfahrung",
+            [
+                "Weiterbildung zur Fachwirtin (IHK)",
+                "03/2019 – 05/2021",
+                "Teamleiterin Einkauf, Muster GmbH, Bamberg",
+                "Einkauf und Lieferantenpflege für 40 Filialen.",
+            ],
+        ),
+    )
+    assert [w.get("startDate") for w in _work(result)] == ["2019-03"]

@@ -20,6 +20,8 @@ from resumate.ai.documents import ExtractedText, TextLine, extract_text
 from resumate.ai.entries import (
     WorkEntry,
     fallback_ranges,
+    is_course,
+    is_doctorate,
     is_schooling,
     is_study_period,
     is_work_study,
@@ -219,14 +221,16 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         if not work:
             work = parse_work(other_lines) if ranges else []
     # A dated degree, school year or thesis is education, not a position.
-    studies = [w.dates for w in work if w.dates is not None and is_study_period(w)]
-    work = [w for w in work if not is_schooling(w)]
-    jobs = [w for w in work if w.dates is not None and not is_study_period(w)]
+    # A dated course or certificate is learning; a doctorate among jobs is research work.
+    studies = [
+        w.dates for w in work if w.dates is not None and is_study_period(w) and not is_doctorate(w)
+    ]
+    work = [w for w in work if not is_schooling(w) and not is_course(w)]
+    jobs = [w for w in work if w.dates is not None and (not is_study_period(w) or is_doctorate(w))]
     edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
     education = parse_education(edu_lines)
-    studies += [
-        DateRange(e.start, e.end, (0, 0)) for e in education if e.start is not None and e.end
-    ]
+    # Studies still under way ("10/2024 – laufend") run to today.
+    studies += [DateRange(e.start, e.end, (0, 0)) for e in education if e.start is not None]
     if jobs:
         weighted = [(w.dates, _weight(w, studies, today)) for w in jobs if w.dates]
         years = weighted_years(weighted, today)

@@ -113,6 +113,9 @@ class WorkEntry:
     summary: list[str] = field(default_factory=list)
     highlights: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    below: str | None = None
+    """The line right under the date line when it is no bullet, even if the next entry took
+    it as its own header: what an entry says it is may be written there."""
 
     def to_json_resume(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -181,7 +184,8 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
     for piece in pieces:
         for part in _SPLIT_RE.split(piece):
             part = _clean_piece(part)
-            if part and len(part) > 1:
+            # A phone number or a bare date ("8447753719", "10.07.21") names nobody.
+            if part and len(part) > 1 and _LETTERS_RE.search(part):
                 parts.append(part)
     rest: list[str] = []
     for part in parts:
@@ -195,6 +199,12 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
             entry.title = part
         elif entry.company is None and _is_company(part) and not _is_title(part):
             entry.company = part
+    if entry.title is None:
+        # A piece with a job noun that also reads as an employer ("Junior Full-Stack Software
+        # Engineer": "software" is a company word) is still the title next to a plain name.
+        titled = [p for p in rest if p != entry.company and _is_title(p)]
+        if titled:
+            entry.title = titled[0]
     leftovers = [p for p in rest if p not in (entry.title, entry.company)]
     for part in leftovers:
         if entry.title is None:
@@ -424,6 +434,7 @@ def _single_date(text: str) -> DateRange | None:
     return DateRange(d, d, (s, e), explicit_end=False)
 
 
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 _TRAILING_DASH_RE = re.compile(r"\s[-–—]\s*$")
 
 
@@ -481,6 +492,13 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
     entries: list[WorkEntry] = []
     claimed: set[int] = set()
     starts: list[int] = []
+    # Every date line opens with its date and goes on with the entry's words ("May 2016 -
+    # Aug 2016 Computer Technician,"): a date column; lines above a date belong to the entry
+    # before it.
+    opens_with_date = all(
+        items[i][2][0].span[0] == 0 and _LETTERS_RE.search(items[i][0][items[i][2][0].span[1] :])
+        for i in anchors
+    )
     for idx in anchors:
         start = idx
         # Header lines just above the date line (title / company on their own lines), unless
@@ -490,10 +508,15 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
         date_first = (
             bool(starts)
             and starts[0] == first == 0
-            and first + 1 < len(items)
-            and first + 1 not in anchors
-            and not items[first + 1][1]
-            and _is_header_like(items[first + 1][0])
+            and (
+                (
+                    first + 1 < len(items)
+                    and first + 1 not in anchors
+                    and not items[first + 1][1]
+                    and _is_header_like(items[first + 1][0])
+                )
+                or opens_with_date
+            )
         )
         for back in () if date_first else (1, 2):
             j = idx - back
@@ -519,6 +542,8 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
         if remainder:
             header.append(remainder)
         body_start = idx + 1
+        if body_start < len(items) and not items[body_start][1] and body_start not in anchors:
+            entry.below = items[body_start][0]
         # Title/company lines right below the date line.
         while body_start < end and len(header) < 3 and not items[body_start][1]:
             cand = items[body_start][0]
@@ -646,7 +671,9 @@ _PART_TIME_RE = re.compile(
     r"meio per[ií]odo|deeltijd|minijob|freelance|freiberuflich|volunteer\w*|ehrenamt\w*|"
     r"b[eé]n[eé]vol\w*|voluntari[oa]|seasonal|weekend|summer job|兼职|aushilfe\w*|nebenjob|"
     r"studentische hilfskraft|hilfskraft|per diem|prn|job [eé]tudiant|jobs? d'[eé]t[eé]|"
-    r"trabajo de verano)(?!\w)",
+    r"trabajo de verano|studentische[rn]? (?:mitarbeiter\w*|aushilfe|kraft)|hiwi|"
+    r"student (?:worker|employee|job)|studentenjob|fsj|fö?j|bfd|freiwilligendienst|"
+    r"freiwilliges (?:soziales|ökologisches) jahr|bundesfreiwilligendienst|service civique)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -718,6 +745,46 @@ def is_schooling(entry: WorkEntry) -> bool:
     2017"): education, not a position. A thesis written at a company or lab stays a position
     (it is work there), though it does not count toward years of experience."""
     return is_study_period(entry) and not _THESIS_RE.search(" ".join(entry.header or []))
+
+
+_COURSE_RE = re.compile(
+    r"(?<![^\W\d_])(?:\w*kurs|\w*kurse|weiterbildung\w*|fortbildung\w*|umschulung|lehrgang|"
+    r"\w*zertifikat|courses?|curso|cursos|cours|corso|certificat\w*|certificado|bootcamp|mooc|"
+    r"online training)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def is_course(entry: WorkEntry) -> bool:
+    """A dated course, further training or certificate listed among jobs ("Weiterbildung zur
+    KI-Managerin (IHK)", "Intensivierungskurs: Power BI Data Analyst", "Curso de Inglés"):
+    learning, not a position. A course word opens the entry's title, or the title has no job
+    noun ("Course Instructor" and "Kursleiterin" stay jobs), and nothing else in the entry
+    names a job or an employer other than a school ("..., Muster GmbH" is a job)."""
+    title = entry.title or (entry.header[0] if entry.header else "")
+    m = _COURSE_RE.search(title)
+    if m is None or not (m.start() == 0 or not _is_title(title)):
+        return False
+    lines = [*entry.header, *([entry.below] if entry.below else [])]
+    pieces = {_clean_piece(p) for line in lines for p in _SPLIT_RE.split(line)}
+    pieces = {p for p in pieces if p and not _COURSE_RE.search(p)}
+    return not any(
+        _is_title(p) or (_is_company(p) and not _INSTITUTION_RE.search(p)) for p in pieces
+    )
+
+
+def is_doctorate(entry: WorkEntry) -> bool:
+    """A doctorate listed among jobs ("Thèse de doctorat, Agrocampus Ouest"): a research
+    position (often a doctoral contract), counted as experience, unlike a bachelor's or
+    master's thesis."""
+    return bool(_DOCTORATE_RE.search(" ".join(entry.header or [])))
+
+
+_DOCTORATE_RE = re.compile(
+    r"(?<![^\W\d_])(?:th[eè]se de doctorat|doctora(?:l|te|do)|ph\.?\s?d\.?|dottorato|doutorado|"
+    r"doktorarbeit|promotion(?:sstudium)?|doktorand\w*|dissertation)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:
