@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import select
 import threading
 import time
 import uuid
@@ -324,14 +325,58 @@ class FairAsyncPool(AsyncAdaptedQueuePool):
         return record
 
     def _do_return_conn(self, record: ConnectionPoolEntry) -> None:
+        now = time.monotonic()
+        record.info[_RETURNED_AT] = now
         taken = self._out.pop(id(record), None)
         if taken is not None:
             holder, since = taken
-            held = time.monotonic() - since
+            held = now - since
             POOL_METRICS.observe_hold(holder, held)
             if held > self.hold_warn_seconds:
                 log.warning("database connection held long", holder=holder, held_s=round(held, 3))
         super()._do_return_conn(record)
+
+
+# ---- is a pooled connection still alive? ---------------------------------------------------
+# ``pool_pre_ping`` sends a query on every checkout: a round trip (and SQLAlchemy's cursor work)
+# before each request's first statement, for connections that were in use milliseconds ago.
+# PostgreSQL tells its clients when it ends their sessions (server restart or shutdown,
+# ``pg_terminate_backend``, ``idle_session_timeout``): it sends a FATAL error and closes the
+# socket, which makes an idle connection's socket readable. So a checkout looks at the socket
+# first (a zero-timeout poll, no round trip), and pings only when something arrived while the
+# connection sat idle or when it sat idle longer than ``IDLE_PING_SECONDS`` (a peer that went
+# away without a word). A failed check invalidates every connection older than it, as a
+# failed pre-ping did, and the pool hands out a new connection instead.
+IDLE_PING_SECONDS = 10.0
+_RETURNED_AT = "resumate_returned_at"
+
+
+def _socket_readable(fileno: int) -> bool:
+    try:
+        readable, _, _ = select.select([fileno], [], [], 0)
+    except (OSError, ValueError):
+        return True  # a closed or odd descriptor: let the ping decide
+    return bool(readable)
+
+
+def check_connection(dialect: Any, dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    """The checkout check (see above): raises ``InvalidatePoolError`` for a dead connection."""
+    driver = dbapi_connection.driver_connection
+    if driver is None or driver.closed or driver.broken:
+        raise sa_exc.InvalidatePoolError("the connection is closed")
+    returned = record.info.get(_RETURNED_AT)
+    if (
+        returned is not None
+        and time.monotonic() - returned <= IDLE_PING_SECONDS
+        and not _socket_readable(driver.pgconn.socket)
+    ):
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as exc:
+        if dialect.is_disconnect(exc, dbapi_connection, None):
+            raise sa_exc.InvalidatePoolError(f"the connection failed its ping: {exc}") from exc
+        raise
 
 
 def default_pool_size(cores: int | None = None) -> int:
@@ -358,12 +403,24 @@ class Database:
             poolclass=FairAsyncPool,
             pool_size=size,
             max_overflow=max_overflow if max_overflow is not None else size,
-            pool_pre_ping=True,
+            # Liveness is checked on checkout by ``check_connection`` (no round trip for a
+            # connection just returned), not by a ping per checkout.
+            pool_pre_ping=False,
             # Under a burst requests queue for a connection (first come, first served) rather
             # than fail at once; past the timeout they get a retryable 503.
             pool_timeout=pool_timeout,
             connect_args={"connect_timeout": max(1, int(connect_timeout))},
         )
+        dialect = self.engine.dialect
+
+        @event.listens_for(self.engine.sync_engine.pool, "connect")
+        def _connected(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+            record.info[_RETURNED_AT] = time.monotonic()  # just connected: alive
+
+        @event.listens_for(self.engine.sync_engine.pool, "checkout")
+        def _check(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+            check_connection(dialect, dbapi_connection, record)
+
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
