@@ -346,3 +346,73 @@ async def test_render_queue_full_is_503_with_retry_after(
         assert preview.status_code == 503
     finally:
         full.close()
+
+
+async def _pdf_events(db_conn: Any, resume_id: str) -> list[dict[str, Any]]:
+    from sqlalchemy import text
+
+    rows = await db_conn.execute(
+        text(
+            "SELECT meta FROM analytics_events WHERE resource_id = :r AND event = 'pdf_rendered'"
+            " ORDER BY id"
+        ),
+        {"r": resume_id},
+    )
+    return [row.meta for row in rows]
+
+
+async def test_pdf_rendered_event_once_per_new_pdf(
+    client: httpx.AsyncClient, headers: dict[str, str], db_conn: Any
+) -> None:
+    """The row and its event go in together: one event with the page count per new PDF, none
+    for a reused one."""
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    made = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert (await client.post(f"{url}/pdf", headers=headers)).json()["data"]["reused"] is True
+    assert await _pdf_events(db_conn, created["id"]) == [{"pages": made["pages"]}]
+    changed = document()
+    changed["basics"]["label"] = "Ünïcode 🚀 لقب"
+    await client.patch(url, json={"data": changed}, headers=headers)
+    newer = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert newer["reused"] is False
+    events = await _pdf_events(db_conn, created["id"])
+    assert events == [{"pages": made["pages"]}, {"pages": newer["pages"]}]
+
+
+async def test_pdf_refused_by_the_quota_after_its_render_leaves_no_file(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    db_conn: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The file is written while the quota is counted: when the count refuses, the file goes,
+    and neither a row nor an event is written."""
+    from sqlalchemy import func, select
+
+    from resumate.core.errors import QuotaExceeded
+    from resumate.core.storage import get_storage
+    from resumate.modules.billing import service as billing_service
+    from resumate.modules.resumes.models import ResumePdf
+
+    def stored_files() -> set[str]:
+        root = get_storage().root  # type: ignore[attr-defined]
+        return {str(p) for p in root.joinpath("pdfs").rglob("*") if p.is_file()}
+
+    async def refuse(*args: Any, **kwargs: Any) -> None:
+        raise QuotaExceeded("Your plan allows 0 pdf renders", details={"quota": "pdf_renders"})
+
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    monkeypatch.setattr(billing_service, "enforce_quota", refuse)
+    before = stored_files()
+    refused = await client.post(f"{url}/pdf", headers=headers)
+    assert refused.status_code == 402, refused.text
+    assert stored_files() == before
+    rows = (
+        await db_conn.execute(
+            select(func.count()).select_from(ResumePdf).where(ResumePdf.resume_id == created["id"])
+        )
+    ).scalar_one()
+    assert rows == 0
+    assert await _pdf_events(db_conn, created["id"]) == []

@@ -14,8 +14,10 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import text
+from sqlalchemy import Insert, insert, literal, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import FromClause
 
 from resumate.core import usercache
 from resumate.core.errors import ValidationFailed
@@ -98,6 +100,30 @@ async def record_event(
     )
     usercache.touch(session, owner_id)
     await session.flush()
+
+
+def event_per_row(
+    rows: FromClause,
+    *,
+    owner_id: uuid.UUID | None,
+    resource_type: str,
+    resource_id: uuid.UUID,
+    event: str,
+    meta: dict[str, Any] | None = None,
+) -> Insert:
+    """The INSERT of the event ``record_event`` appends, once per row of ``rows`` (a CTE of
+    the caller's own write): a write and its event in one statement, the event only if the
+    write happened. The caller runs it in its transaction and calls ``usercache.touch``."""
+    return insert(AnalyticsEvent).from_select(
+        ["owner_id", "resource_type", "resource_id", "event", "meta"],
+        select(
+            literal(owner_id, AnalyticsEvent.owner_id.type),
+            literal(resource_type, AnalyticsEvent.resource_type.type),
+            literal(resource_id, AnalyticsEvent.resource_id.type),
+            literal(event, AnalyticsEvent.event.type),
+            literal(_safe_meta(meta), JSONB),
+        ).select_from(rows),
+    )
 
 
 async def _rolled_until(session: AsyncSession) -> date:

@@ -4,6 +4,7 @@ previews and public sharing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import hashlib
 import json
@@ -352,42 +353,33 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
         ) from exc
     except rendering.TemplateError as exc:
         raise ValidationFailed(f"The template failed to render this resume: {exc}") from exc
-    await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
+    # The file is written (a thread: write, fsync, rename) while the quota is counted and the
+    # row goes in, so the disk and the database work at the same time. The row is only visible
+    # once the request's transaction commits, after both; a file whose row never commits is
+    # removed here when the request fails, else by the storage sweep.
     key = new_key("pdfs", ".pdf")
-    if existing is not None:  # the row survived but its file did not: point it at the new one
-        await storage.put(key, bytes_stream(rendered.pdf))
-        existing.storage_key, existing.sha256 = key, rendered.sha256
-        existing.size_bytes, existing.pages = rendered.size_bytes, rendered.pages
-        await session.flush()
-        await _record(session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages})
-        return existing, False
-    # The file is written while the row goes in (one statement, no savepoint): the row is only
-    # visible once the request's transaction commits, after both. A file whose row never
-    # commits is removed by the storage sweep.
-    insert_row = (
-        pg_insert(ResumePdf)
-        .values(
-            id=uuid.uuid4(),
-            resume_id=resume.id,
-            template_id=template.id,
-            template_version=template.version,
-            template_digest=source.digest,
-            data_sha256=digest,
-            sha256=rendered.sha256,
-            size_bytes=rendered.size_bytes,
-            pages=rendered.pages,
-            storage_key=key,
-        )
-        .on_conflict_do_nothing(index_elements=["resume_id", "template_digest", "data_sha256"])
-        .returning(ResumePdf)
-    )
     put = asyncio.ensure_future(storage.put(key, bytes_stream(rendered.pdf)))
     try:
+        await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
+        if existing is not None:  # the row survived but its file did not: point it at the new one
+            await put
+            existing.storage_key, existing.sha256 = key, rendered.sha256
+            existing.size_bytes, existing.pages = rendered.size_bytes, rendered.pages
+            await session.flush()
+            await _record(
+                session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages}
+            )
+            return existing, False
         record = (
-            await session.execute(insert_row, execution_options={"populate_existing": True})
+            await session.execute(
+                _insert_pdf(resume, template, source.digest, digest, rendered, key),
+                execution_options={"populate_existing": True},
+            )
         ).scalar_one_or_none()
-    finally:
         await put  # a failed upload raises here, and the transaction is rolled back
+    except BaseException:
+        await _discard(put, key)
+        raise
     if record is None:
         # A concurrent render of the same document won: use its row, drop our file.
         await storage.delete(key)
@@ -401,8 +393,56 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
             )
         ).scalar_one()
         return winner, True
-    await _record(session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages})
+    usercache.touch(session, resume.user_id)  # what ``_record`` does besides the event
     return record, False
+
+
+def _insert_pdf(
+    resume: Resume,
+    template: Template,
+    template_digest: str,
+    data_sha256: str,
+    rendered: rendering.RenderedPdf,
+    key: str,
+) -> Any:
+    """One statement for the new PDF's row and its ``pdf_rendered`` event: the row goes in
+    unless a concurrent render of the same document got there first (then neither is written
+    and no row comes back), else the event is appended for it (what ``_record`` adds)."""
+    row = (
+        pg_insert(ResumePdf)
+        .values(
+            id=uuid.uuid4(),
+            resume_id=resume.id,
+            template_id=template.id,
+            template_version=template.version,
+            template_digest=template_digest,
+            data_sha256=data_sha256,
+            sha256=rendered.sha256,
+            size_bytes=rendered.size_bytes,
+            pages=rendered.pages,
+            storage_key=key,
+        )
+        .on_conflict_do_nothing(index_elements=["resume_id", "template_digest", "data_sha256"])
+        .returning(*ResumePdf.__table__.c)
+        .cte("new_pdf")
+    )
+    event = analytics_service.event_per_row(
+        row,
+        owner_id=resume.user_id,
+        resource_type=RESOURCE,
+        resource_id=resume.id,
+        event=analytics_service.PDF_RENDERED,
+        meta={"pages": rendered.pages},
+    ).cte("new_event")
+    return select(ResumePdf).from_statement(select(row).add_cte(event))
+
+
+async def _discard(put: asyncio.Future[int], key: str) -> None:
+    """After a failed request: let the file write finish, then remove the file."""
+    with contextlib.suppress(Exception):
+        await put
+    with contextlib.suppress(Exception):
+        await get_storage().delete(key)
 
 
 async def latest_pdf(session: AsyncSession, *, resume: Resume) -> ResumePdf:
