@@ -209,6 +209,41 @@ async def test_pdf_render_holds_no_connection(
     assert [q["used"] for q in counted] == [1]  # the render is still counted, once
 
 
+async def test_pdf_transaction_alone_commits_without_waiting_for_its_wal_flush(
+    app: Any, one_connection: db_module.Database
+) -> None:
+    """The transaction that stores a new PDF (row, event, quota count) sets
+    synchronous_commit off for itself only: the next transaction on the same pooled
+    connection commits synchronously again."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = one_connection.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with _client(app) as client:
+            await _sign_in(client, app, one_connection)
+            made = await client.post(
+                f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Zoë 李"}}}
+            )
+            resume_id = made.json()["data"]["id"]
+            statements.clear()
+            first = await client.post(f"{API}/resumes/{resume_id}/pdf")
+            assert first.status_code == 201, first.text
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    setting = statements.index("SET LOCAL synchronous_commit = off")
+    stored = next(i for i, s in enumerate(statements) if "INSERT INTO resume_pdfs" in s)
+    assert setting < stored  # in the transaction that stores the PDF
+    async with one_connection.sessionmaker() as session:
+        shown = (await session.execute(text("SHOW synchronous_commit"))).scalar_one()
+    assert shown == "on"
+
+
 async def test_cv_upload_stores_the_file_with_no_connection_held(
     app: Any,
     one_connection: db_module.Database,
