@@ -1,7 +1,8 @@
 """Before/after of `POST /resumes/{id}/pdf` after a change, interleaved in one run (issue 12).
 
 Two real `resumate serve` processes, each on its own embedded PostgreSQL: "before" runs the
-`src` directory given with --before (e.g. a `git worktree` of main), "after" this checkout's.
+`src` directory given with --before (e.g. `git archive main src migrations` unpacked), "after"
+this checkout's (or --after's).
 Rounds alternate which server goes first; in each round each server gets --per PATCH + POST
 pairs (PATCH untimed). Reported per server: wall p50/p95 of the POSTs, and CPU per POST of the
 server process and of its render processes (psutil, read around the POSTs only), plus the
@@ -62,6 +63,7 @@ class Side:
         self.walls: list[float] = []
         self.cpu_server = self.cpu_render = self.cpu_pg = 0.0
         self.posts = 0
+        self.rounds: list[float] = []  # wall p50 of each round
 
     def prepare(self) -> None:
         email = f"ab-{self.name}@example.com"
@@ -107,6 +109,7 @@ class Side:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", required=True, help="the src directory of the 'before' code")
+    parser.add_argument("--after", help="the src directory of the 'after' code (default: this one)")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--per", type=int, default=20)
     args = parser.parse_args()
@@ -115,7 +118,7 @@ def main() -> None:
         work = Path(tmp)
         sides: list[Side] = []
         try:
-            for name, src in (("before", args.before), ("after", None)):
+            for name, src in (("before", args.before), ("after", args.after)):
                 env = dict(BENCH_ENV)
                 if src:
                     env["PYTHONPATH"] = str(Path(src).resolve())
@@ -128,8 +131,10 @@ def main() -> None:
             for round_ in range(args.rounds):
                 order = sides if round_ % 2 == 0 else sides[::-1]
                 for side in order:
+                    start = len(side.walls)
                     for _ in range(args.per):
                         side.one()
+                    side.rounds.append(statistics.median(side.walls[start:]))
         except Exception:
             for side in sides:
                 print(side.server.tail(), file=sys.stderr)
@@ -151,6 +156,13 @@ def main() -> None:
             f"{pct(side.walls, 95) * 1000:.1f} | {side.cpu_server / n * 1000:.2f} | "
             f"{side.cpu_render / n * 1000:.2f} | {side.cpu_pg / n * 1000:.2f} |"
         )
+    before, after = sides
+    ratios = [a / b for a, b in zip(after.rounds, before.rounds, strict=True)]
+    print(
+        "after / before, wall p50 of each round: "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + f"; median {statistics.median(ratios):.2f}"
+    )
 
 
 if __name__ == "__main__":

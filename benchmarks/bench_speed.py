@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _serve import fmt_table, start_resumate
@@ -84,7 +85,20 @@ def chromium_page_pdf(url: str, runs: int) -> list[float] | None:
     return times
 
 
-async def run(base: str, pdfs: int, lists: int, cvs: int) -> None:
+def cpu_seconds(process: psutil.Process, *, children: bool = False) -> float:
+    """CPU time (user + system) of ``process``, or of its child processes (the renderers)."""
+    total = 0.0
+    for proc in process.children(recursive=True) if children else [process]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def run(base: str, pdfs: int, lists: int, cvs: int, server_pid: int) -> None:
+    server = psutil.Process(server_pid)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await ok(
             await client.post(
@@ -111,12 +125,16 @@ async def run(base: str, pdfs: int, lists: int, cvs: int) -> None:
         url = f"/api/v1/resumes/{resume_id}"
         cold = await timed(client, "POST", f"{url}/pdf", headers=headers)
         fresh = []
+        server_cpu = render_cpu = 0.0
         for i in range(pdfs):
             document["basics"]["summary"] = f"Revision {i}. " + sample_resume()["basics"].get(
                 "summary", ""
             )
             await ok(await client.patch(url, json={"data": document}, headers=headers))
+            cpu0, render0 = cpu_seconds(server), cpu_seconds(server, children=True)
             fresh.append(await timed(client, "POST", f"{url}/pdf", headers=headers))
+            server_cpu += cpu_seconds(server) - cpu0
+            render_cpu += cpu_seconds(server, children=True) - render0
         share = await ok(await client.post(f"{url}/share", json={"enabled": True}, headers=headers))
         public = share.json()["data"]["public_url"]
         public_path = public[public.index("/r/") :]
@@ -218,6 +236,10 @@ async def run(base: str, pdfs: int, lists: int, cvs: int) -> None:
         ],
     ]
     print(fmt_table(["measure", "p50 ms", "p95 ms"], rows))
+    print(
+        f"\nCPU per POST /pdf after a change: server process {server_cpu / pdfs * 1000:.1f} ms, "
+        f"render processes {render_cpu / pdfs * 1000:.1f} ms (psutil, read around each POST)"
+    )
     if chromium:
         ratio = statistics.median(chromium) / fresh_p50
         print(f"\nChromium page / Resumate, p50: {ratio:.1f}x (goal >= 5x)")
@@ -251,7 +273,7 @@ def main() -> None:
         server = start_resumate(work / "data", work, env=BENCH_ENV)
         try:
             server.wait_for("/health/ready")
-            asyncio.run(run(server.base, args.pdfs, args.lists, args.cvs))
+            asyncio.run(run(server.base, args.pdfs, args.lists, args.cvs, server.process.pid))
         except Exception:
             print(server.tail(), file=sys.stderr)
             raise
