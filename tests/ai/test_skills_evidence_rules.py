@@ -124,3 +124,61 @@ def test_odd_unicode_around_wrapped_words_is_safe() -> None:
         "\n",
     ):
         extract_skills(text, sections={"skills": text})
+
+
+# --- Tools, translations and soft skills the taxonomy learnt ----------------------------------
+
+
+def test_well_known_tools_in_skills_lists() -> None:
+    found = _names(
+        "PyTorch  JAX  Python  OpenCV\nDocker  Linux  Git  OpenGL  WebGPU\n"
+        "Stack: Ruby on Rails, Puma, PostgreSQL\nC++, openFrameworks, Kinect, Spektral\n"
+        "StyleGAN2, GAN, VAE, Unity ML-Agents, OpenAI Gym",
+        "skills",
+    )
+    assert {"JAX", "WebGPU", "Puma", "openFrameworks", "Kinect", "Spektral"} <= found
+    assert {"StyleGAN", "Generative adversarial networks", "Variational autoencoders"} <= found
+    assert {"Unity", "OpenAI Gym"} <= found
+
+
+def test_a_brand_that_is_also_a_tool_needs_its_context() -> None:
+    assert "Puma" not in _names("Sold Puma and Adidas trainers in a sports shop.")
+    thesis = "Thesis: pruning of vision transformers and neural architecture search (NAS)."
+    assert "Storage systems" not in _names(thesis)
+    assert "Neural architecture search" in _names(thesis)
+    assert "Storage systems" in _names("Configured NAS backups with RAID for the office.")
+
+
+def test_customer_service_work_described_in_spanish() -> None:
+    found = _names(
+        "Funciones: recepción de llamadas, resolución de incidencias y reclamaciones · emisión "
+        "de llamadas para promoción y venta · agente de apoyo administrativo en back-office · "
+        "retención y fidelización de clientes · gestión de recobros a clientes"
+    )
+    assert {"Complaint handling", "Telemarketing", "Back office"} <= found
+    assert {"Customer retention", "Debt collection"} <= found
+
+
+def test_model_work_described_in_chinese() -> None:
+    found = _names("掌握基础模型部署工作，具备本地部署AI大模型能力。", "skills")
+    assert {"Model deployment", "Large language models"} <= found
+
+
+def test_a_quality_has_no_plural() -> None:
+    # "initiatives" are projects, "leaderships" is no word: a soft skill is read in the singular.
+    assert "Self-motivation" not in _names("Led the self-starters programme.", "skills")
+    assert "Self-motivation" in _names("Self-starter, Python, SQL", "skills")
+    assert "Problem solving" in _names("Problem solving, Python", "skills")
+
+
+def test_label_spellings_map_to_the_taxonomy_name() -> None:
+    from resumate.ai.skills import canonical_skill
+
+    assert canonical_skill("Single-page applications") == "Single Page Applications"
+    assert canonical_skill("PL-SQL") == "PL/SQL"
+
+
+def test_a_hyphenated_context_word_counts() -> None:
+    # "front-end" is two tokens; it still tells that "Bootstrap" is the CSS framework.
+    assert "Bootstrap" in _names("Styled the front-end with Bootstrap.")
+    assert "Bootstrap" not in _names("Helped Bootstrap the charity in 2019.")

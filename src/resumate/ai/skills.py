@@ -173,14 +173,14 @@ class Taxonomy:
         return len(self.skills)
 
 
-def _alias_variants(alias: str, case_sensitive: bool, spoken: bool) -> list[tuple[str, ...]]:
+def _alias_variants(alias: str, case_sensitive: bool, singular: bool) -> list[tuple[str, ...]]:
     toks = _tokens(alias)
     if not toks:
         return []
     base = tuple(t[1] if case_sensitive else t[0] for t in toks)
     out = [base]
     last = base[-1]
-    if not case_sensitive and not spoken and len(last) >= 3 and last.isalpha():
+    if not case_sensitive and not singular and len(last) >= 3 and last.isalpha():
         if not last.endswith("s"):
             out.append((*base[:-1], last + "s"))
         if last.endswith("y") and len(last) > 4:
@@ -210,8 +210,9 @@ def get_taxonomy() -> Taxonomy:
             category=entry["category"],
             aliases=tuple(entry.get("aliases", [])),
             related=tuple(entry.get("related", [])),
-            context=frozenset(c for c in context if " " not in c),
-            context_phrases=tuple(c for c in context if " " in c),
+            # "front-end", "ml-agents" are two tokens: they are looked for as phrases.
+            context=frozenset(c for c in context if " " not in c and "-" not in c),
+            context_phrases=tuple(c for c in context if " " in c or "-" in c),
             exclude=tuple(_fold(x) for x in entry.get("exclude", [])),
             spoken_language=bool(entry.get("spoken_language")),
             generic=bool(entry.get("generic")),
@@ -228,7 +229,9 @@ def get_taxonomy() -> Taxonomy:
             else:
                 tax.lookup.setdefault(" ".join(t[0] for t in _tokens(form)), skill.name)
             is_title = _fold(form.split()[-1]) in _JOB_WORDS and form != skill.name
-            for n, variant in enumerate(_alias_variants(form, cs, skill.spoken_language)):
+            # A quality has no plural: "initiatives" are projects, not "Initiative".
+            singular = skill.spoken_language or skill.category == "Soft skills"
+            for n, variant in enumerate(_alias_variants(form, cs, singular)):
                 if n and " ".join(_fold(t) for t in variant) in base_forms:
                     continue
                 alias = _Alias(
