@@ -242,3 +242,45 @@ def test_a_course_word_over_a_job_with_an_employer_under_its_date_stays_a_positi
         ),
     )
     assert [w.get("startDate") for w in _work(result)] == ["2019-03"]
+
+
+def test_clinical_rotations_and_practicums_are_courses_not_positions() -> None:
+    result = _analyze(
+        (
+            "Clinical Experience",
+            [
+                "Senior Nursing Practicum, Methodist Medical Center  Jan 2025 - May 2025",
+                "ICU Clinical Rotation, Parkland Hospital  Sep 2024 - Dec 2024",
+                "Patient Care Technician, Baylor Hospital  Jun 2023 - Present",
+                "Graduate Rotation Programme Analyst, Barclays Bank  Sep 2021 - May 2023",
+            ],
+        ),
+    )
+    titles = [w.get("position") for w in _work(result)]
+    assert titles == ["Patient Care Technician", "Graduate Rotation Programme Analyst"]
+
+
+def test_without_an_experience_section_dates_that_name_no_job_make_no_position() -> None:
+    # A two-column page read out of order: the degree's years sit under its town, a
+    # project under an unlisted heading; nothing names a job or an employer.
+    result = _analyze(
+        (None, ["Results-driven computer science student."]),
+        ("Studies and more", ["Engineering", "Jalandhar, Punjab", "2018 - 2022"]),
+        ("PROJECT WORK", ["PGLife", "May 2023 – Jun 2023", "A website for paying guests."]),
+    )
+    assert _work(result) == []
+    assert result.total_experience_years == 0.0  # type: ignore[attr-defined]
+
+
+def test_without_an_experience_section_a_dated_job_is_still_found() -> None:
+    result = _analyze(
+        (
+            None,
+            [
+                "Legal Intern, Law Dexter  Sep 2020 - Oct 2020",
+                "Associate, Gurugram District Court  Jul 2021 - Present",
+            ],
+        ),
+    )
+    assert [w.get("name") for w in _work(result)] == ["Law Dexter", "Gurugram District Court"]
+    assert result.total_experience_years > 3.5  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from resumate.ai.entries import (
     is_schooling,
     is_study_period,
     is_work_study,
+    names_role,
     parse_education,
     parse_work,
     strip_bullet,
@@ -219,7 +220,12 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
         other_lines = [ln for s in sections if s.name not in skip for ln in s.lines]
         ranges = fallback_ranges(other_lines)
         if not work:
-            work = parse_work(other_lines) if ranges else []
+            # No experience section: a dated line makes a position only where the entry names
+            # a job or an employer (an undated degree's years, a project's dates do not).
+            found = parse_work(other_lines) if ranges else []
+            work = [w for w in found if names_role(w)]
+            if found:  # the dates were read as entries: only those that are jobs count
+                ranges = []
     # A dated degree, school year or thesis is education, not a position.
     # A dated course or certificate is learning; a doctorate among jobs is research work.
     studies = [

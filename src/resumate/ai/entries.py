@@ -55,7 +55,9 @@ consultor consultora asistente enfermera enfermero profesor profesora contador c
 técnico técnica becario engenheiro engenheira desenvolvedor coordenador coordenadora
 enfermeiro estagiário estagiária ingegnere sviluppatore impiegato impiegata infermiere
 infermiera insegnante tecnico stagista ontwikkelaar medewerker verpleegkundige docent
-adviseur beheerder demonstrator reader postdoctoral
+adviseur beheerder demonstrator reader postdoctoral advocate aushilfe helfer helferin
+verkäufer verkäuferin kassierer kassiererin kellner kellnerin monteur monteurin elektroniker
+mechatroniker erzieher erzieherin fahrer fahrerin
 """
 )
 _COMPANY_WORDS = _wordset(
@@ -66,7 +68,7 @@ technology solutions systems labs bank hospital clinic university school college
 agency services foundation council ministry department restaurant hotel café cafe store
 studio klinikum universität krankenhaus hôpital clínica banco grupo limited trust nhs
 authority county city academy center centre associates consultancy industries
-international software enterprises
+international software enterprises court tribunal commission chambers firm
 """
 )
 _INSTITUTION_RE = re.compile(
@@ -740,10 +742,22 @@ _THESIS_RE = re.compile(
 )
 
 
+# Clinical rotations and practicums are courses of a nursing or medical degree, taken in turn
+# on the wards ("ICU Clinical Rotation, Parkland Hospital", "Senior Nursing Practicum").
+_ROTATION_RE = re.compile(
+    r"\b(?:clinical rotations?|rotation|practicum|clinical placement|famulatur|"
+    r"stage hospitalier|pr[aá]cticas cl[ií]nicas)\b(?!\s*(?:program|programme|scheme))",
+    re.IGNORECASE,
+)
+
+
 def is_schooling(entry: WorkEntry) -> bool:
     """A dated degree or school year listed among jobs ("Class XI, DAV Public School 2015 -
     2017"): education, not a position. A thesis written at a company or lab stays a position
     (it is work there), though it does not count toward years of experience."""
+    title = entry.title or (entry.header[0] if entry.header else "")
+    if _ROTATION_RE.search(title):
+        return True
     return is_study_period(entry) and not _THESIS_RE.search(" ".join(entry.header or []))
 
 
@@ -785,6 +799,13 @@ _DOCTORATE_RE = re.compile(
     r"doktorarbeit|promotion(?:sstudium)?|doktorand\w*|dissertation)(?![^\W\d_])",
     re.IGNORECASE,
 )
+
+
+def names_role(entry: WorkEntry) -> bool:
+    """The entry names a job ("Legal Intern") or an employer ("LNS Associates", "District
+    Court") somewhere in its header lines."""
+    pieces = [_clean_piece(p) for line in entry.header for p in _SPLIT_RE.split(line)]
+    return any(p and (_is_title(p) or _is_company(p)) for p in pieces)
 
 
 def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:
