@@ -32,8 +32,20 @@ from resumate.rendering.pdf import sample_resume
 
 
 def _cpu(proc: psutil.Process) -> float:
-    times = proc.cpu_times()
-    return times.user + times.system
+    """CPU seconds of ``proc``'s live threads, from the scheduler's nanosecond counters
+    (``/proc/<pid>/task/<tid>/schedstat``; psutil's figures move in 10 ms ticks)."""
+    total = 0
+    try:
+        tids = os.listdir(f"/proc/{proc.pid}/task")
+    except FileNotFoundError:
+        return 0.0
+    for tid in tids:
+        try:
+            with open(f"/proc/{proc.pid}/task/{tid}/schedstat") as handle:
+                total += int(handle.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 1e9
 
 
 def _children_cpu(proc: psutil.Process, name_has: str | None = None) -> float:

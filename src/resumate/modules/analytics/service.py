@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Insert, insert, literal, select, text
+from sqlalchemy import Insert, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import FromClause
@@ -102,28 +102,39 @@ async def record_event(
     await session.flush()
 
 
-def event_per_row(
-    rows: FromClause,
+def event_per_row(rows: FromClause) -> Insert:
+    """The INSERT of the event ``record_event`` appends, once per row of ``rows`` (a CTE of
+    the caller's own write): a write and its event in one statement, the event only if the
+    write happened. Build it once; ``event_params`` gives its parameters for each execution.
+    The caller runs it in its transaction and calls ``usercache.touch``."""
+    return insert(AnalyticsEvent).from_select(
+        ["owner_id", "resource_type", "resource_id", "event", "meta"],
+        select(
+            bindparam("event_owner_id", type_=AnalyticsEvent.owner_id.type),
+            bindparam("event_resource_type", type_=AnalyticsEvent.resource_type.type),
+            bindparam("event_resource_id", type_=AnalyticsEvent.resource_id.type),
+            bindparam("event_name", type_=AnalyticsEvent.event.type),
+            bindparam("event_meta", type_=JSONB),
+        ).select_from(rows),
+    )
+
+
+def event_params(
     *,
     owner_id: uuid.UUID | None,
     resource_type: str,
     resource_id: uuid.UUID,
     event: str,
     meta: dict[str, Any] | None = None,
-) -> Insert:
-    """The INSERT of the event ``record_event`` appends, once per row of ``rows`` (a CTE of
-    the caller's own write): a write and its event in one statement, the event only if the
-    write happened. The caller runs it in its transaction and calls ``usercache.touch``."""
-    return insert(AnalyticsEvent).from_select(
-        ["owner_id", "resource_type", "resource_id", "event", "meta"],
-        select(
-            literal(owner_id, AnalyticsEvent.owner_id.type),
-            literal(resource_type, AnalyticsEvent.resource_type.type),
-            literal(resource_id, AnalyticsEvent.resource_id.type),
-            literal(event, AnalyticsEvent.event.type),
-            literal(_safe_meta(meta), JSONB),
-        ).select_from(rows),
-    )
+) -> dict[str, Any]:
+    """The parameters of an ``event_per_row`` statement (``meta`` filtered as recorded)."""
+    return {
+        "event_owner_id": owner_id,
+        "event_resource_type": resource_type,
+        "event_resource_id": resource_id,
+        "event_name": event,
+        "event_meta": _safe_meta(meta),
+    }
 
 
 async def _rolled_until(session: AsyncSession) -> date:

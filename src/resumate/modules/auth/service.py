@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -248,6 +248,14 @@ async def refresh(session: AsyncSession, *, refresh_token: str) -> IssuedTokens:
     return await _issue(session, user=user, auth_session=auth_session)
 
 
+# Every authenticated request runs this: built once (SQLAlchemy keeps its cache key).
+_PRINCIPAL = (
+    select(User, AuthSession)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(AuthSession.id == bindparam("session_id"), User.id == bindparam("user_id"))
+)
+
+
 async def load_principal(
     session: AsyncSession, *, claims: security.AccessClaims
 ) -> tuple[User, AuthSession]:
@@ -255,9 +263,7 @@ async def load_principal(
     lose access at once (checked on every request)."""
     row = (
         await session.execute(
-            select(User, AuthSession)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+            _PRINCIPAL, {"session_id": claims.session_id, "user_id": claims.user_id}
         )
     ).one_or_none()
     if row is None:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -373,21 +373,38 @@ async def refuse_if_used_up(session: AsyncSession, *, user_id: uuid.UUID, quota:
             raise _over(quota, limit, used, None)
 
 
+def _bump_statement(*, limited: bool) -> Any:
+    insert = pg_insert(UsageCounter).values(
+        user_id=bindparam("user_id", type_=UsageCounter.user_id.type),
+        quota=bindparam("quota", type_=UsageCounter.quota.type),
+        period_start=bindparam("period_start", type_=UsageCounter.period_start.type),
+        used=1,
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[UsageCounter.user_id, UsageCounter.quota, UsageCounter.period_start],
+        set_={"used": UsageCounter.used + 1},
+        where=(UsageCounter.used < bindparam("limit", type_=UsageCounter.used.type))
+        if limited
+        else None,
+    ).returning(UsageCounter.used)
+
+
+# Built once: every counted action runs one of these (SQLAlchemy keeps their cache keys).
+_BUMP = _bump_statement(limited=False)
+_BUMP_UNDER_LIMIT = _bump_statement(limited=True)
+
+
 async def _bump(
     session: AsyncSession, user_id: uuid.UUID, quota: str, period: datetime, *, limit: int | None
 ) -> int | None:
     """used + 1 when under ``limit`` (one conditional upsert); the new count, or None."""
     if limit is not None and limit <= 0:
         return None
-    insert = pg_insert(UsageCounter).values(
-        user_id=user_id, quota=quota, period_start=period, used=1
-    )
-    stmt = insert.on_conflict_do_update(
-        index_elements=[UsageCounter.user_id, UsageCounter.quota, UsageCounter.period_start],
-        set_={"used": UsageCounter.used + 1},
-        where=(UsageCounter.used < limit) if limit is not None else None,
-    ).returning(UsageCounter.used)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    params: dict[str, Any] = {"user_id": user_id, "quota": quota, "period_start": period}
+    if limit is None:
+        return (await session.execute(_BUMP, params)).scalar_one_or_none()
+    params["limit"] = limit
+    return (await session.execute(_BUMP_UNDER_LIMIT, params)).scalar_one_or_none()
 
 
 async def _counter(session: AsyncSession, user_id: uuid.UUID, quota: str, period: datetime) -> int:

@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -203,11 +203,15 @@ async def import_resume(session: AsyncSession, *, user_id: uuid.UUID, data: obje
     )
 
 
+# Every request on one resume loads it with this (built once: SQLAlchemy keeps its cache key).
+_OWNED = select(Resume).where(
+    Resume.id == bindparam("resume_id"), Resume.user_id == bindparam("user_id")
+)
+
+
 async def get_owned(session: AsyncSession, *, user_id: uuid.UUID, resume_id: uuid.UUID) -> Resume:
     resume = (
-        await session.execute(
-            select(Resume).where(Resume.id == resume_id, Resume.user_id == user_id)
-        )
+        await session.execute(_OWNED, {"resume_id": resume_id, "user_id": user_id})
     ).scalar_one_or_none()
     if resume is None:
         raise NotFound("Resume not found")
@@ -321,6 +325,14 @@ async def _template_for(session: AsyncSession, resume: Resume) -> Template:
     return await template_service.default_template(session)
 
 
+# The stored PDF of one document and template (built once, see ``_insert_pdf_statement``).
+_PDF_FOR = select(ResumePdf).where(
+    ResumePdf.resume_id == bindparam("resume_id"),
+    ResumePdf.template_digest == bindparam("template_digest"),
+    ResumePdf.data_sha256 == bindparam("data_sha256"),
+)
+
+
 async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[ResumePdf, bool]:
     """The stored PDF for the resume's current data and template; rendered and stored only
     when that combination was never rendered before. Returns (pdf, reused)."""
@@ -329,11 +341,8 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     digest = data_digest(resume.data)
     existing = (
         await session.execute(
-            select(ResumePdf).where(
-                ResumePdf.resume_id == resume.id,
-                ResumePdf.template_digest == source.digest,
-                ResumePdf.data_sha256 == digest,
-            )
+            _PDF_FOR,
+            {"resume_id": resume.id, "template_digest": source.digest, "data_sha256": digest},
         )
     ).scalar_one_or_none()
     storage = get_storage()
@@ -378,7 +387,8 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
             return existing, False
         record = (
             await session.execute(
-                _insert_pdf(resume, template, source.digest, digest, rendered, key),
+                _INSERT_PDF,
+                _insert_pdf_params(resume, template, source.digest, digest, rendered, key),
                 execution_options={"populate_existing": True},
             )
         ).scalar_one_or_none()
@@ -391,11 +401,8 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
         await storage.delete(key)
         winner = (
             await session.execute(
-                select(ResumePdf).where(
-                    ResumePdf.resume_id == resume.id,
-                    ResumePdf.template_digest == source.digest,
-                    ResumePdf.data_sha256 == digest,
-                )
+                _PDF_FOR,
+                {"resume_id": resume.id, "template_digest": source.digest, "data_sha256": digest},
             )
         ).scalar_one()
         return winner, True
@@ -403,44 +410,69 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     return record, False
 
 
-def _insert_pdf(
+def _insert_pdf_statement() -> Any:
+    """One statement for a new PDF's row and its ``pdf_rendered`` event: the row goes in
+    unless a concurrent render of the same document got there first (then neither is written
+    and no row comes back), else the event is appended for it (what ``_record`` adds). Built
+    once (SQLAlchemy keeps its cache key; a statement built per call pays for it each time)."""
+    columns = ResumePdf.__table__.c
+    row = (
+        pg_insert(ResumePdf)
+        .values(
+            {
+                column.name: bindparam(f"pdf_{column.name}", type_=column.type)
+                for column in (
+                    columns.id,
+                    columns.resume_id,
+                    columns.template_id,
+                    columns.template_version,
+                    columns.template_digest,
+                    columns.data_sha256,
+                    columns.sha256,
+                    columns.size_bytes,
+                    columns.pages,
+                    columns.storage_key,
+                )
+            }
+        )
+        .on_conflict_do_nothing(index_elements=["resume_id", "template_digest", "data_sha256"])
+        .returning(*columns)
+        .cte("new_pdf")
+    )
+    event = analytics_service.event_per_row(row).cte("new_event")
+    return select(ResumePdf).from_statement(select(row).add_cte(event))
+
+
+_INSERT_PDF = _insert_pdf_statement()
+
+
+def _insert_pdf_params(
     resume: Resume,
     template: Template,
     template_digest: str,
     data_sha256: str,
     rendered: rendering.RenderedPdf,
     key: str,
-) -> Any:
-    """One statement for the new PDF's row and its ``pdf_rendered`` event: the row goes in
-    unless a concurrent render of the same document got there first (then neither is written
-    and no row comes back), else the event is appended for it (what ``_record`` adds)."""
-    row = (
-        pg_insert(ResumePdf)
-        .values(
-            id=uuid.uuid4(),
-            resume_id=resume.id,
-            template_id=template.id,
-            template_version=template.version,
-            template_digest=template_digest,
-            data_sha256=data_sha256,
-            sha256=rendered.sha256,
-            size_bytes=rendered.size_bytes,
-            pages=rendered.pages,
-            storage_key=key,
-        )
-        .on_conflict_do_nothing(index_elements=["resume_id", "template_digest", "data_sha256"])
-        .returning(*ResumePdf.__table__.c)
-        .cte("new_pdf")
-    )
-    event = analytics_service.event_per_row(
-        row,
-        owner_id=resume.user_id,
-        resource_type=RESOURCE,
-        resource_id=resume.id,
-        event=analytics_service.PDF_RENDERED,
-        meta={"pages": rendered.pages},
-    ).cte("new_event")
-    return select(ResumePdf).from_statement(select(row).add_cte(event))
+) -> dict[str, Any]:
+    return {
+        "pdf_id": uuid.uuid4(),
+        "pdf_resume_id": resume.id,
+        "pdf_template_id": template.id,
+        "pdf_template_version": template.version,
+        "pdf_template_digest": template_digest,
+        "pdf_data_sha256": data_sha256,
+        "pdf_sha256": rendered.sha256,
+        "pdf_size_bytes": rendered.size_bytes,
+        "pdf_pages": rendered.pages,
+        "pdf_storage_key": key,
+        **analytics_service.event_params(
+            owner_id=resume.user_id,
+            resource_type=RESOURCE,
+            resource_id=resume.id,
+            event=analytics_service.PDF_RENDERED,
+            meta={"pages": rendered.pages},
+        ),
+    }
 
 
 async def _discard(put: asyncio.Future[int], key: str) -> None:
