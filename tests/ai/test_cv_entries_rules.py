@@ -284,3 +284,51 @@ def test_without_an_experience_section_a_dated_job_is_still_found() -> None:
     )
     assert [w.get("name") for w in _work(result)] == ["Law Dexter", "Gurugram District Court"]
     assert result.total_experience_years > 3.5  # type: ignore[attr-defined]
+
+
+def test_in_progress_ends_a_range_at_today() -> None:
+    assert _ranges("Feb 2015 – In progress Youngster educator,") == [
+        ("2015-02", None, "Feb 2015 – In progress")
+    ]
+
+
+def test_a_lone_year_before_an_employer_in_lower_case_is_an_entry() -> None:
+    result = _analyze(
+        (
+            "Experiencia Laboral",
+            [
+                "2018 – 2021 Real-Time Innovations, Ingeniero Software, Granada.",
+                "2016 Infineon Technologies AG, Ingeniero en prácticas, Múnich.",
+                "2016 eesy-innovations GmbH, Ingeniero en prácticas, Múnich.",
+                "2015 invoices were checked twice a month by the team.",
+            ],
+        ),
+    )
+    names = [w.get("name") for w in _work(result)]
+    assert names == ["Real-Time Innovations", "Infineon Technologies AG", "eesy-innovations GmbH"]
+
+
+def test_side_activities_while_at_secondary_school_are_no_experience() -> None:
+    result = _analyze(
+        (
+            "Schulbildung",
+            ["2020 - 2023  Fachabitur, Konrad-Adenauer-Schule, Kriftel", "2014 - 2020  Realschule"],
+        ),
+        (
+            "Praktische Erfahrungen",
+            [
+                "Seit 2018  Mitarbeit bei der Bühnentechnik, Stadthalle Kriftel",
+                "2019 - 2020  Zeitungsausträger, Kreisblatt Verlag GmbH",
+            ],
+        ),
+    )
+    # Only the months after school (Jan 2023 - Jun 2025) count.
+    assert result.total_experience_years == pytest.approx(2.4, abs=0.15)  # type: ignore[attr-defined]
+
+
+def test_a_job_after_high_school_counts_in_full() -> None:
+    result = _analyze(
+        ("Education", ["2008 - 2012  Lincoln High School, Omaha"]),
+        ("Experience", ["Warehouse Supervisor, Acme Logistics Inc  Jun 2012 - May 2025"]),
+    )
+    assert result.total_experience_years == pytest.approx(13.0, abs=0.15)  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from resumate.ai.entries import (
     names_role,
     parse_education,
     parse_work,
+    school_period,
     strip_bullet,
     work_ranges,
     work_weight,
@@ -239,7 +240,8 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     studies += [DateRange(e.start, e.end, (0, 0)) for e in education if e.start is not None]
     if jobs:
         weighted = [(w.dates, _weight(w, studies, today)) for w in jobs if w.dates]
-        years = weighted_years(weighted, today)
+        schooling = [r for r in map(school_period, education) if r is not None]
+        years = weighted_years(weighted, today, blocked=schooling)
     else:
         years = total_years(ranges, today)
     _attach_positions(skills, work)

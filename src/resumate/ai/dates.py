@@ -66,7 +66,8 @@ _PRESENT_WORDS = [
     "present", "current", "currently", "now", "today", "ongoing", "to date", "date",
     "heute", "bis heute", "aktuell", "derzeit", "laufend", "jetzt", "dato",
     "présent", "present day", "aujourd'hui", "aujourd’hui", "actuel", "actuellement",
-    "en cours", "à ce jour", "ce jour", "presente", "actual", "actualidad", "la actualidad",
+    "en cours", "in progress", "à ce jour", "ce jour", "presente", "actual", "actualidad",
+    "la actualidad",
     "hoy", "la fecha", "atualmente", "atual", "o momento", "momento", "oggi", "attuale",
     "in corso", "heden", "nu", "huidig", "nog steeds", "actualmente", "till date",
     "till now", "until now", "en curso", "actualidade", "presente momento", "至今", "现在", "今",
@@ -349,9 +350,12 @@ def total_years(ranges: list[DateRange], today: date) -> float:
     return round(sum(e - s for s, e in merged) / 12.0, 1)
 
 
-def weighted_years(items: list[tuple[DateRange, float]], today: date) -> float:
+def weighted_years(
+    items: list[tuple[DateRange, float]], today: date, blocked: list[DateRange] | None = None
+) -> float:
     """Years of the union of weighted ranges: each month counts once, at the highest weight of
-    the ranges covering it (a full-time job overlapping an internship counts as full time)."""
+    the ranges covering it (a full-time job overlapping an internship counts as full time).
+    Months inside a `blocked` range (school years) count nothing."""
     edges: list[tuple[float, float, float]] = []
     for r, weight in items:
         s, e = interval_months(r, today)
@@ -359,9 +363,12 @@ def weighted_years(items: list[tuple[DateRange, float]], today: date) -> float:
             edges.append((s, e, weight))
     if not edges:
         return 0.0
-    points = sorted({p for s, e, _ in edges for p in (s, e)})
+    stops = [iv for iv in (interval_months(r, today) for r in blocked or []) if iv[1] > iv[0]]
+    points = sorted({p for s, e, _ in edges for p in (s, e)} | {p for iv in stops for p in iv})
     total = 0.0
     for a, b in itertools.pairwise(points):
+        if any(s <= a and e >= b for s, e in stops):
+            continue
         w = max((wt for s, e, wt in edges if s <= a and e >= b), default=0.0)
         total += (b - a) * w
     return round(total / 12.0, 1)

@@ -75,7 +75,7 @@ _INSTITUTION_RE = re.compile(
     r"\b(?:universit\w*|college|school|institut\w*|academy|akademie|hochschule|fachhochschule|"
     r"école|ecole|escuela|escola|scuola|politecnico|polytechnic|lycée|lycee|gymnasium|"
     r"universidad|universidade|università|hogeschool|universiteit|conservatoire|conservatory|"
-    r"seminary|kolleg|berufsschule|iut|insa|tu|eth|epfl|mit|ucla|nyu)\b",
+    r"seminary|kolleg|berufsschule|iut|insa|tu|eth|epfl|mit|ucla|nyu|\w*schule)\b",
     re.IGNORECASE,
 )
 _DEGREE_RE = re.compile(
@@ -85,6 +85,7 @@ _DEGREE_RE = re.compile(
     r"associate(?:'s)? degree|associate of|a\.?a\.?s\.?|certificate|high school|ged|abitur|"
     r"a-levels?|gcse\w*|hnd|hnc|btec|baccalaur\w*|bac\b|licence|licenciatura|licenciado|"
     r"grado|laurea|magistrale|staatsexamen|ausbildung|apprenticeship|nvq|vocational|"
+    r"fachabitur|fachhochschulreife|hochschulreife|matura|mittlere reife|"
     r"bootcamp|degree|postgraduate|undergraduate|graduate diploma|mestrado|maestría|"
     r"doutorado|doctorado|dottorato|máster|carrera universitaria|carrera de|graduação)(?!\w)",
     re.IGNORECASE,
@@ -428,8 +429,8 @@ def _single_date(text: str) -> DateRange | None:
         return None
     d, s, e = dates[0]
     rest = text[e:].strip(" ,;:|–—-")
-    if rest and (len(rest.split()) > 16 or rest[:1].islower()):
-        return None
+    if rest and (len(rest.split()) > 16 or (rest[:1].islower() and not _names_job(rest))):
+        return None  # "2019 invoices were ..." is a sentence; "2016 eesy GmbH, ..." an entry
     dash = _DASH_AFTER_RE.match(text, e)
     if dash is not None and dash.group(0).strip():
         return DateRange(d, None, (s, dash.end()))  # "06/2022 – Engineer": open, still there
@@ -804,8 +805,39 @@ _DOCTORATE_RE = re.compile(
 def names_role(entry: WorkEntry) -> bool:
     """The entry names a job ("Legal Intern") or an employer ("LNS Associates", "District
     Court") somewhere in its header lines."""
-    pieces = [_clean_piece(p) for line in entry.header for p in _SPLIT_RE.split(line)]
+    return any(_names_job(line) for line in entry.header)
+
+
+def _names_job(text: str) -> bool:
+    pieces = [_clean_piece(p) for p in _SPLIT_RE.split(text)]
     return any(p and (_is_title(p) or _is_company(p)) for p in pieces)
+
+
+# Secondary school, in the words CVs use for it; a university or degree word makes it study.
+_SECONDARY_RE = re.compile(
+    r"\b(?:high school|secondary school|middle school|public school|grammar school|"
+    r"sixth form|gymnasium|realschule|gesamtschule|hauptschule|grundschule|oberschule|"
+    r"fachoberschule|\w+-schule|abitur|fachabitur|fachhochschulreife|mittlere reife|matura|"
+    r"lycée|lycee|collège|baccalauréat|bachillerato|liceo|diploma di maturità|ensino médio|"
+    r"ensino medio|a-levels?|gcse|class (?:x|xi|xii|ix)\b|高中|初中)",
+    re.IGNORECASE,
+)
+_HIGHER_RE = re.compile(
+    r"\b(?:universit\w*|hochschule|fachhochschule|college|bachelor\w*|master\w*|ph\.?d|"
+    r"licence|licenciatura|laurea|degree|b\.?sc|m\.?sc|diplom\b|diplom-)",
+    re.IGNORECASE,
+)
+
+
+def school_period(entry: EducationEntry) -> DateRange | None:
+    """The dates of a secondary-school entry ("2014-2020 Elisabethenschule (Realschule)"): time
+    at school, whose side jobs and volunteering are no professional experience."""
+    if entry.start is None:
+        return None
+    text = " ".join(entry.lines)
+    if not _SECONDARY_RE.search(text) or _HIGHER_RE.search(text):
+        return None
+    return DateRange(entry.start, entry.end, (0, 0))
 
 
 def work_ranges(entries: list[WorkEntry]) -> list[DateRange]:
