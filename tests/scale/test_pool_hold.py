@@ -212,18 +212,23 @@ async def test_pdf_render_holds_no_connection(
 async def test_pdf_transaction_alone_commits_without_waiting_for_its_wal_flush(
     app: Any, one_connection: db_module.Database
 ) -> None:
-    """The transaction that stores a new PDF (row, event, quota count) sets
-    synchronous_commit off for itself only: the next transaction on the same pooled
-    connection commits synchronously again."""
+    """The transaction that stores a new PDF (row, event, quota count) has synchronous_commit
+    off once its row is in; the next transaction on the same pooled connection commits
+    synchronously again."""
     from sqlalchemy import event
 
-    statements: list[str] = []
+    seen: list[str] = []
 
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(" ".join(statement.split()))
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "INSERT INTO resume_pdfs" in statement:
+            # The setting in force in this transaction, right after the row went in.
+            probe = conn.connection.dbapi_connection.cursor()
+            probe.execute("SHOW synchronous_commit")
+            seen.append(probe.fetchone()[0])
+            probe.close()
 
     engine = one_connection.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "after_cursor_execute", after)
     try:
         async with _client(app) as client:
             await _sign_in(client, app, one_connection)
@@ -231,14 +236,13 @@ async def test_pdf_transaction_alone_commits_without_waiting_for_its_wal_flush(
                 f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Zoë 李"}}}
             )
             resume_id = made.json()["data"]["id"]
-            statements.clear()
             first = await client.post(f"{API}/resumes/{resume_id}/pdf")
             assert first.status_code == 201, first.text
+            again = await client.post(f"{API}/resumes/{resume_id}/pdf")
+            assert again.json()["data"]["reused"] is True
     finally:
-        event.remove(engine, "before_cursor_execute", record)
-    setting = statements.index("SET LOCAL synchronous_commit = off")
-    stored = next(i for i, s in enumerate(statements) if "INSERT INTO resume_pdfs" in s)
-    assert setting < stored  # in the transaction that stores the PDF
+        event.remove(engine, "after_cursor_execute", after)
+    assert seen == ["off"]
     async with one_connection.sessionmaker() as session:
         shown = (await session.execute(text("SHOW synchronous_commit"))).scalar_one()
     assert shown == "on"

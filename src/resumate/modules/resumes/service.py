@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -369,12 +369,6 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     key = new_key("pdfs", ".pdf")
     put = asyncio.ensure_future(storage.put(key, bytes_stream(rendered.pdf)))
     try:
-        # This transaction's commit does not wait for its WAL flush (a wait of milliseconds
-        # on a disk that syncs slowly): what it writes is a stored copy of a derived file
-        # (rendered again on demand if lost), its analytics event and one count of the
-        # pdf_renders quota. A crash of the machine in the next fraction of a second could
-        # lose them, never leave the database inconsistent, and a lost count favours the user.
-        await session.execute(text("SET LOCAL synchronous_commit = off"))
         await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
         if existing is not None:  # the row survived but its file did not: point it at the new one
             await put
@@ -440,7 +434,14 @@ def _insert_pdf_statement() -> Any:
         .cte("new_pdf")
     )
     event = analytics_service.event_per_row(row).cte("new_event")
-    return select(ResumePdf).from_statement(select(row).add_cte(event))
+    # When the row goes in, this transaction's commit does not wait for its WAL flush (a wait
+    # of milliseconds on a disk that syncs slowly; set here, not by a SET LOCAL round trip):
+    # what it writes is a stored copy of a derived file (rendered again on demand if lost), its
+    # analytics event and one count of the pdf_renders quota. A crash of the machine in the
+    # next fraction of a second could lose them, never leave the database inconsistent, and a
+    # lost count favours the user.
+    asynchronous_commit = func.set_config("synchronous_commit", "off", True) == "off"
+    return select(ResumePdf).from_statement(select(row).add_cte(event).where(asynchronous_commit))
 
 
 _INSERT_PDF = _insert_pdf_statement()
