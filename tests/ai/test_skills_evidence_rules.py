@@ -182,3 +182,53 @@ def test_a_hyphenated_context_word_counts() -> None:
     # "front-end" is two tokens; it still tells that "Bootstrap" is the CSS framework.
     assert "Bootstrap" in _names("Styled the front-end with Bootstrap.")
     assert "Bootstrap" not in _names("Helped Bootstrap the charity in 2019.")
+
+
+# --- Letters, issuers and names in capitals ---------------------------------------------------
+
+
+def test_letter_spaced_headings_are_not_skills() -> None:
+    found = _names("B I L D U N G\nO K TO BE R 2 0 2 3 – M AI 2 0 2 4\nPython, SQL", "skills")
+    assert not {"Business intelligence", "Artificial intelligence"} & found
+    assert {"Python", "SQL"} <= found
+
+
+def test_a_letter_among_consecutive_letters_is_not_a_language() -> None:
+    assert "C" not in _names("Zertifikate: Unternehmerführerschein – Module A, B, C & UP", "skills")
+    assert "C" not in _names("Driving licence classes B/C", "skills")
+    assert {"R", "C", "C++"} <= _names("Languages: R, C, C++, Python", "skills")
+    assert "C" in _names("Embedded C, A/B testing, Go", "skills")
+
+
+def test_an_issuer_on_a_certificate_line_is_not_a_skill() -> None:
+    found = _names(
+        "2020 Certified Kubernetes Application Developer (CKAD), The Linux Foundation\n"
+        "2022 AWS Certified Solutions Architect – Professional, Amazon Web Services (AWS)",
+        "certifications",
+    )
+    assert "Linux" not in found
+    assert "AWS Certified Solutions Architect" in found
+    assert "Cisco" not in _names(
+        "CCNAv7: Routing y Switching, Cisco Network Academy, 2023", "other"
+    )
+
+
+def test_a_word_of_a_company_name_in_capitals_is_not_a_skill() -> None:
+    assert "Robotics" not in _names("SIM ROBOTICS – Boqueirão, Curitiba\nTécnico em automação")
+    crm = "ARVATO CRM división del grupo Bertelsmann. Teleoperadora."
+    assert "Customer relationship management" not in _names(crm)
+    # Capitals that are all skills are still skills.
+    assert {"Amazon Web Services", "Docker"} <= _names("AWS DOCKER KUBERNETES pipelines")
+    assert "Robotics" in _names("Research in ROBOTICS and control.")
+
+
+def test_an_unknown_item_that_describes_a_bracketed_skill_is_not_kept() -> None:
+    found = _names(
+        "Datenbanken: Graphdatenbank (Neo4j), Zeitreihen-DB (InfluxDB), SQL, Redis", "skills"
+    )
+    assert {"Neo4j", "InfluxDB", "SQL", "Redis"} <= found
+    assert not {"Graphdatenbank", "Zeitreihen-DB"} & found
+    # An unknown tool followed by a note that is not a skill is still kept.
+    assert "Snorkelwise" in _names(
+        "Tools: Snorkelwise (advanced), Zorblex, Python, Docker", "skills"
+    )

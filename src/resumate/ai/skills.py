@@ -72,7 +72,7 @@ _ORG_WORDS = _wordset(
     labs lab bank hospital clinic university school college institute agency services
     foundation consulting consultancy studio studios media digital ventures capital
     industries international enterprises networks software associates limited trust
-    committee society club council association union federation"""
+    committee society club council association union federation forum academy summit"""
 )
 _WORKED_AT = _wordset(
     "worked working work employed interned intern internship role position job time career "
@@ -401,6 +401,8 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
         if not alias.ambiguous and not alias.skill.spoken_language:
             plain_by_line[text.rfind("\n", 0, start)] += 1
     listed = section in _SKILL_SECTIONS
+    consent = _CONSENT_RE.search(text) is not None
+    spaced_lines: dict[int, bool] = {}
     out: list[Occurrence] = []
     for alias, start, end in found:
         skill = alias.skill
@@ -420,9 +422,14 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             continue  # "Texas Board of Nursing", "Department of Computer Science"
         if _CONTACT_LINE_RE.search(text[ls:le]):
             continue  # "tel: … | mailto: … | LinkedIn | GitHub": links, not skills
+        spaced = spaced_lines.get(ls)
+        if spaced is None:
+            spaced = spaced_lines[ls] = _letter_spaced(text, ls, le)
+        if spaced or _lettered_item(text, start, end, ls, le):
+            continue  # "BI L D U N G", "Module A, B, C & UP": letters, not skills
         if _author_name(text, start, end):
             continue  # "Cox, M., Ledger, W., Gilchrist, S.": people in a reference, not skills
-        if _CONSENT_RE.search(text[max(0, ls - 200) : le]):
+        if consent and _CONSENT_RE.search(text[max(0, ls - 200) : le]):
             continue  # "Autorizzo il trattamento dei miei dati personali … GDPR": a formality
         if alias.case_sensitive and _spelled_out_otherwise(text, start, end, skill):
             continue  # "Agent-Based Model - ABM" is not Account-based marketing
@@ -435,10 +442,12 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             and not _CERTIFIED_RE.search(line)
         ):
             continue  # "CFP proposals", "CFA/VISHNO": an acronym alone in prose is no certificate
+        if section == "certifications" and _organisation_name(text, start, end, True):
+            continue  # "…, The Linux Foundation": the issuer, not a skill
         if not listed and not skill.spoken_language:
             if skill.generic or alias.title or alias.generic:
                 continue
-            if _organisation_name(text, start, end):
+            if _organisation_name(text, start, end) or _capitals_name(text, start, end, tax):
                 continue
             if section == "education" and _DEGREE_LINE_RE.search(text[ls:le]):
                 continue
@@ -446,6 +455,29 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
                 continue  # "NWU RAG ANNUAL CHARITY BASH": a title in capitals, not a skill list
         out.append(Occurrence(skill, section, start, end, _snippet(text, start, end, ls, le)))
     return out
+
+
+_SPACED_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def _letter_spaced(text: str, ls: int, le: int) -> bool:
+    """A heading set in spaced letters ("B I L D U N G", "O K T O B E R 2 0 2 3")."""
+    words = _SPACED_TOKEN_RE.findall(text, ls, le)
+    singles = sum(1 for w in words if len(w) == 1)
+    return singles >= 4 and singles * 2 >= len(words)
+
+
+def _lettered_item(text: str, start: int, end: int, ls: int, le: int) -> bool:
+    """A one-letter name among consecutive letters ("Module A, B, C"; "Plan B/C")."""
+    if end - start != 1 or not text[start].isupper():
+        return False
+    letter = ord(text[start])
+    before = re.search(r"(?<![\w+#])([A-Z])\s*[,/&;]\s*$", text[ls:start])
+    after = re.match(r"\s*[,/&;]\s*([A-Z])(?![\w+#])", text[end:le])
+    return bool(
+        (before and ord(before.group(1)) == letter - 1)
+        or (after and ord(after.group(1)) == letter + 1)
+    )
 
 
 CERTIFICATION_CATEGORY = "Certifications"
@@ -600,7 +632,7 @@ def _named_body(text: str, start: int) -> bool:
     return bool(_BODY_OF_RE.search(text[max(0, start - 40) : start]))
 
 
-def _organisation_name(text: str, start: int, end: int) -> bool:
+def _organisation_name(text: str, start: int, end: int, issuer_apart: bool = False) -> bool:
     """The mention is (part of) a company or school name, not a skill."""
     if not text[start : start + 1].isupper():
         return False
@@ -614,13 +646,35 @@ def _organisation_name(text: str, start: int, end: int) -> bool:
         if word[:1].isupper() or word.lower() in _WORKED_AT:
             return True
     # Capitalised words right after it that end in a company word: "Pinecone Creative Agency".
-    tail = text[end : end + 60].split("\n", 1)[0]
+    # The name goes on right after the mention ("Pinecone Creative Agency"); on a certificate
+    # line the issuer after a comma is another name ("…Architect, Amazon Web Services").
+    cut = r"[\n,;|()]" if issuer_apart else r"\n"
+    tail = re.split(cut, text[end : end + 60], maxsplit=1)[0]
     words = re.findall(r"[^\s,;|()]+", tail)
     for word in words[:3]:
         bare = word.strip(".,")
         if not bare or not (bare[0].isupper() or bare[0] == "&"):
             return False
         if bare.lower() in _ORG_WORDS or bare.lower().rstrip(".") in _ORG_WORDS:
+            return True
+    return False
+
+
+_CAPS_WORD_BEFORE_RE = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]+)[ \t]+$")
+_CAPS_WORD_AFTER_RE = re.compile(r"[ \t]+([A-Z][A-Z0-9&]+)(?![\w-])")
+
+
+def _capitals_name(text: str, start: int, end: int, tax: Taxonomy) -> bool:
+    """The mention is a word of a name written in capitals with a word that names no skill:
+    "SIM ROBOTICS – Curitiba", "ARVATO CRM división del grupo"."""
+    word = text[start:end]
+    if len(word) < 2 or not word.isupper():
+        return False
+    for m in (
+        _CAPS_WORD_BEFORE_RE.search(text, max(0, start - 30), start),
+        _CAPS_WORD_AFTER_RE.match(text, end, end + 30),
+    ):
+        if m and len(m.group(1)) >= 2 and _fold(m.group(1)) not in tax.vocab:
             return True
     return False
 
@@ -797,13 +851,24 @@ def unlisted_skills(text: str, covered: list[tuple[int, int]]) -> list[tuple[str
             if any(s < b and e > a for s, e in covered):
                 continue
             item = _clean_item(piece)
-            items.append((item, a, b, bool(item) and _plausible_item(item)))
+            ok = bool(item) and _plausible_item(item) and not _described_by_parens(text, b, covered)
+            items.append((item, a, b, ok))
         if not items:
             continue
         if sum(ok for *_x, ok in items) < 0.6 * len(items):
             continue  # mostly not skill-shaped: a sentence with commas
         out.extend((item, a, b) for item, a, b, ok in items if ok)
     return out
+
+
+def _described_by_parens(text: str, end: int, covered: list[tuple[int, int]]) -> bool:
+    """The item is followed by a known skill in brackets: "Database a grafo (Neo4j)",
+    "Technologieeinsatz (Java, Angular)". It describes that skill; it is not one itself."""
+    m = re.match(r"\s*[(（]\s*", text[end : end + 8])
+    if not m:
+        return False
+    a = end + m.end()
+    return any(s <= a < e for s, e in covered)
 
 
 def _split_spans(body: str) -> list[tuple[str, int, int]]:
