@@ -232,3 +232,40 @@ def test_an_unknown_item_that_describes_a_bracketed_skill_is_not_kept() -> None:
     assert "Snorkelwise" in _names(
         "Tools: Snorkelwise (advanced), Zorblex, Python, Docker", "skills"
     )
+
+
+# --- A bold line taken for a heading that names no section ------------------------------------
+
+
+def test_skills_on_a_line_set_like_a_heading_still_count() -> None:
+    import typst
+
+    from resumate.ai.analyzer import analyze_document
+
+    source = """#set page(width: 210mm, height: 297mm, margin: 20mm)
+#set text(size: 10pt)
+#text(size: 18pt)[*Jana Roe*] \\
+jana.roe\\@example.org
+
+#text(size: 12pt)[*Skills*] \\
+Excel, Jira, Canva
+
+#text(size: 12pt)[*Power BI (DAX, PowerQuery)*] \\
+Monthly reports for the board.
+
+#text(size: 12pt)[*Experience*] \\
+Analyst, Acme GmbH, 01/2020 - 03/2023 \\
+Built monthly reports.
+"""
+    analysis = analyze_document(bytes(typst.compile(source.encode(), format="pdf")), "pdf")
+    skills = {s.name: s for s in analysis.skills}
+    assert {"Power BI", "DAX", "Power Query", "Microsoft Excel"} <= set(skills)
+    assert "PowerQuery" in skills["Power Query"].snippet  # the evidence is that line
+
+
+def test_spellings_of_office_tools() -> None:
+    found = _names(
+        "Excel (Pivot, SVERWEIS), JIRA, MS Office 365, Google Suite, SqlServer", "skills"
+    )
+    assert {"VLOOKUP", "Microsoft 365", "Google Workspace", "Microsoft SQL Server"} <= found
+    assert "Microsoft Office" not in found  # Office 365 is Microsoft 365

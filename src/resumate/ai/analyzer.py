@@ -194,6 +194,12 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     contact = extract_contact(lines, header_and_top, text, language)
     texts = section_texts(sections)
     skill_texts = dict(texts)
+    # A line taken for a heading that names no section ("Power BI (DAX, PowerQuery)") is the
+    # CV's own words: its skills count where the section's do.
+    for section in sections:
+        if not section.known and section.heading.strip():
+            prev = skill_texts.get(section.name)
+            skill_texts[section.name] = f"{prev}\n{section.heading}" if prev else section.heading
     rest = ""
     head = next((s for s in sections if s.name == "header"), None)
     if head is not None and head.lines:
