@@ -332,3 +332,32 @@ def test_a_job_after_high_school_counts_in_full() -> None:
         ("Experience", ["Warehouse Supervisor, Acme Logistics Inc  Jun 2012 - May 2025"]),
     )
     assert result.total_experience_years == pytest.approx(13.0, abs=0.15)  # type: ignore[attr-defined]
+
+
+def test_student_projects_and_practical_semesters_during_studies_count_nothing() -> None:
+    result = _analyze(
+        ("Ausbildung", ["B.Eng. Maschinenbau, Hochschule Kempten  10/2017 – 09/2021"]),
+        (
+            "Berufserfahrung",
+            [
+                "03/2019 – 08/2019  Praxissemester, Liebherr-Verzahntechnik GmbH",
+                "10/2020 – 01/2021  Projektarbeit, Hochschule Kempten",
+                "10/2021 – 05/2025  Konstrukteur, Liebherr-Verzahntechnik GmbH",
+            ],
+        ),
+    )
+    assert result.total_experience_years == pytest.approx(3.7, abs=0.15)  # type: ignore[attr-defined]
+
+
+def test_a_postdoctoral_research_assistant_is_a_full_position() -> None:
+    result = _analyze(
+        ("Education", ["PhD Zoology, University of Otago  2010 - 2013"]),
+        (
+            "Experience",
+            [
+                "Post-Doctoral Research Assistant, University of Otago  Jan 2014 - Dec 2014",
+                "Research Assistant, University of Otago  Jan 2011 - Dec 2012",
+            ],
+        ),
+    )
+    assert result.total_experience_years == pytest.approx(1.0, abs=0.1)  # type: ignore[attr-defined]

@@ -663,9 +663,12 @@ _INTERNSHIP_RE = re.compile(
     r"\b(?:intern|interns|internship|trainee|traineeship|praktikum|praktikant\w*|werkstudent\w*|"
     r"working student|stage|stagiaire|stagista|tirocinio|becari[oa]|pr[aá]cticas|estagi[aá]ri[oa]|"
     r"est[aá]gio|stagiair|co-?op|summer (?:student|analyst|associate)|student assistant|"
-    r"teaching assistant|research assistant|graduate assistant|apprentice\w*|ausbildung|"
+    r"teaching assistant|(?<!doctoral )(?<!postdoc )research assistant|graduate assistant|"
+    r"apprentice\w*|ausbildung|"
     r"practicum|clinical rotation|rotation|clinical placement|placement|berufspraktikum|"
-    r"pflichtpraktikum|alternan(?:ce|t)|summer school|"
+    r"pflichtpraktikum|alternan(?:ce|t)|summer school|praxissemester|praxisphase|"
+    r"projektarbeit|studienarbeit|forschungsprojekt|student project|"
+    r"projet de fin d'[eé]tudes|trabajo de fin de grado|tutorato|"
     r"實習|实习)(?!\w)",
     re.IGNORECASE,
 )
