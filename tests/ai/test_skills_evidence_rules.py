@@ -42,6 +42,13 @@ def test_specific_names_still_count_in_prose() -> None:
         "designed data structures and algorithms for the search index."
     )
     assert {"Teamwork", "Commissioning", "Data structures"} <= found
+    # Duties a job ad states in prose: supervising and compliance are the skills asked for.
+    duties = _names(
+        "Responsible for the overall management, supervision and implementation of voter "
+        "registration; ensures compliance with campaign finance laws.",
+        "other",
+    )
+    assert {"Team leadership", "Compliance"} <= duties
 
 
 # --- People in a reference list ---------------------------------------------------------------
