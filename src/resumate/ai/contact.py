@@ -20,6 +20,7 @@ from resumate.ai.sections import match_heading
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    r"(?:\.[a-z0-9-]+)*(?![\w@])"  # the whole domain as printed, not cut at a short label
 )
 LINKEDIN_RE = re.compile(
     r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub|profile)/([A-Za-z0-9\-_%.]+)", re.I
@@ -79,7 +80,25 @@ _NOT_NAME_WORDS = {
     "entwickler", "full-stack", "fullstack", "stack", "software", "research", "design",
     "court", "district", "high", "delegate", "universidad", "université", "universität",
     "data", "web", "frontend", "backend", "devops", "ux", "ui",
+    # Organisations: a school or an employer printed in large type is not the person.
+    "institut", "institute", "instituto", "istituto", "hochschule", "fachhochschule",
+    "università", "universita", "universidade", "faculdade", "facultad", "fakultät", "faculty",
+    "academy", "akademie", "academia", "école", "escuela", "escola", "lycée", "gymnasium",
+    "department", "departamento", "ministry", "ministerio", "hospital", "klinik", "clinic",
+    "clinique", "foundation", "stiftung", "fundación", "fundação", "association", "verein",
+    "laboratory", "labor", "centre", "center", "centro",
+    # Streets: an address line is not a name ("Rua Santa Fé", "Calle Mayor").
+    "rua", "rue", "calle", "avenida", "av", "straße", "strasse", "str", "boulevard", "blvd",
+    "via", "viale", "piazza", "platz", "allee", "gasse",
+    "travessa", "praça", "largo", "carrer", "paseo", "plaza", "camino", "chemin", "chaussee",
 }  # fmt: skip
+_STREET_SUFFIXES = ("strasse", "gasse", "allee", "chaussee")
+# Academic degrees printed after a name without a comma ("Djordje Djokic B.Sc.").
+_DEGREE_TOKEN_RE = re.compile(
+    r"^(?:[BM]\.(?:Sc|A|Eng|Ed|Comm|Tech|Phil|Des|Arch|Mus|Fin)\.?|"
+    r"[BM](?:Sc|Eng|Ed|Comm|Tech|Phil|Des|Arch|Mus|Fin)|Ph\.?D\.?|LL\.[BM]\.?|LLB|LLM|"
+    r"MBA|M\.D\.|Dipl\.-?\w+\.?|DPhil|CPA|PMP|CFA|ACCA)[,.]?$"
+)
 _PARTICLES = {
     "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du",
     "dos", "das", "do", "bin", "ben", "al", "el", "y", "e", "ter", "zu", "mc",
@@ -95,8 +114,11 @@ def _places() -> dict[str, Any]:
 
 
 def _fold(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text.lower())
+    t = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in t if not unicodedata.combining(c))
+
+
+_NOT_NAME_WORDS = {_fold(w) for w in _NOT_NAME_WORDS}
 
 
 @lru_cache(maxsize=1)
@@ -234,6 +256,8 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
                   text, flags=re.I)  # fmt: skip
     text = re.sub(r"\s*\([^()]{1,30}\)\s*", " ", text)  # "Hugo (Chun-Ho) Lin": a nickname
     tokens = text.split()
+    while len(tokens) > 2 and _DEGREE_TOKEN_RE.match(tokens[-1]):
+        tokens.pop()  # "Djordje Djokic B.Sc.": the degree after the name
     text = " ".join(tokens)
     if not 2 <= len(tokens) <= 5:
         return None
@@ -245,6 +269,8 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
         low = _fold(tok.strip(".,"))
         if low in _NOT_NAME_WORDS and not (vouched and low in allowed):
             return None
+        if low.endswith(_STREET_SUFFIXES) and low not in allowed:
+            return None  # "Kranebitter Allee", "Mühlfeldstraße": a street
         if not _NAME_TOKEN_RE.match(tok):
             return None
         if low in _PARTICLES:
@@ -337,6 +363,8 @@ def _two_line_name(lines: list[TextLine]) -> str | None:
         two = b.text.strip()
         if len(two.split()) > 3 or (len(two.split()) >= 2 and _clean_name(two) is None):
             continue
+        if not _may_end_a_name(two):
+            continue  # "Jane Doe" / "Madrid", "Jane Doe" / "Python"
         # OCR sizes come from box heights: a few points apart on the same display name.
         tol = 0.3 * max(a.font_size, b.font_size) if a.source == "ocr" else 1.0
         if a.font_size and b.font_size and abs(a.font_size - b.font_size) > tol:
@@ -437,6 +465,14 @@ def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
         largest = biggest >= 1.5 * body > 0 and line.font_size >= biggest - 0.5
         if not (near_top and order < 60) and not largest:
             continue
+        following = first_page[order + 1] if order + 1 < len(first_page) else None
+        if following is not None and _name_goes_on(line, following, body):
+            # "ANYI YOJANNA FLORES" / "RODRIGUEZ", "PRANAV" / "UNNIKRISHNAN": one display name
+            joined = _clean_name(f"{line.text} {following.text}", allowed)
+            if joined:
+                score = line.font_size * 2 + (3 if line.bold else 0) - min(order, 20) * 0.5
+                scored.append((score, -order, joined))
+                continue
         for piece in [line.text, *(_SPLIT_RE.split(line.text))][:4]:
             name = _clean_name(piece, allowed) or _name_prefix(piece)
             if name:
@@ -449,6 +485,62 @@ def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
         return None
     scored.sort(reverse=True)
     return scored[0][2]
+
+
+def _name_goes_on(line: TextLine, following: TextLine, body: float) -> bool:
+    """True when `following` continues a display name begun on `line`: the next line in the
+    same large type, right below it and overlapping it, of one or two name-shaped words."""
+    first, rest = line.text.split(), following.text.split()
+    if not 1 <= len(first) <= 4 or not 1 <= len(rest) <= 2 or line.page != following.page:
+        return False
+    size = max(line.font_size, following.font_size)
+    tol = 0.3 * size if line.source == "ocr" else 0.5
+    if not size or abs(line.font_size - following.font_size) > tol or size < 1.3 * body:
+        return False
+    if line.top or following.top:
+        if not 0 < following.top - line.top <= 2.0 * size:
+            return False
+        if min(line.x1, following.x1) <= max(line.x0, following.x0):
+            return False  # side by side or apart: not the same block of type
+    elif line.source != following.source:
+        return False
+    if not all(_NAME_TOKEN_RE.match(t) and t[0].isupper() for t in rest):
+        return False
+    return _may_end_a_name(following.text)
+
+
+def _may_end_a_name(text: str) -> bool:
+    """The words on a name's second line: not a heading, a place, a skill or a title."""
+    tail = text.strip()
+    return (
+        match_heading(tail) is None
+        and not looks_like_location(tail)
+        and not _is_skill_or_term(tail)
+        and not ({_fold(t.strip(".,")) for t in tail.split()} & _NOT_NAME_WORDS)
+    )
+
+
+_HONORIFICS = {"adv", "advocate", "dr", "er", "ca", "cs", "mr", "mrs", "ms", "prof", "eng", "ing"}
+
+
+def _name_from_profile(linkedin: str | None, email: str | None) -> str | None:
+    """'linkedin.com/in/adv-rahul-tiwari' with 'tiwari4431@gmail.com': 'Rahul Tiwari'. For a
+    CV whose name is drawn as a picture: the profile address spells it, and the email must
+    spell one of its words too."""
+    if not linkedin or not email:
+        return None
+    slug = linkedin.rstrip("/").rsplit("/", 1)[-1]
+    parts = [p for p in re.split(r"[-_.]", slug) if p]
+    while parts and (re.search(r"\d", parts[-1]) or len(parts[-1]) < 2):
+        parts.pop()  # "-0b8302198": the number LinkedIn adds
+    while parts and _fold(parts[0]) in _HONORIFICS:
+        parts.pop(0)
+    if not 2 <= len(parts) <= 3 or not all(p.isalpha() and len(p) >= 2 for p in parts):
+        return None
+    local = _fold(email.split("@", 1)[0])
+    if not any(len(p) >= 3 and _fold(p) in local for p in parts):
+        return None
+    return _clean_name(" ".join(p.capitalize() for p in parts))
 
 
 def _lowercase_name(lines: list[TextLine]) -> str | None:
@@ -546,11 +638,63 @@ def find_obfuscated_email(text: str) -> str | None:
     return None
 
 
+_EMAIL_TAIL_RE = re.compile(r"(?<![\w.+-])[\w+-][\w.+-]*(?:@[\w.-]*)?$")
+_EMAIL_HEAD_RE = re.compile(r"^[a-z0-9.@_+-][\w.@+-]*", re.ASCII)
+
+
+def find_emails(lines: list[str]) -> list[str]:
+    """Email addresses in reading order. An address wrapped over two lines ('pereira.jesus.' /
+    'luiz@escola.com', 'ana@' / 'example.org') is read whole: a fragment at the end of a line
+    that is not an address by itself, continued by the start of the next line."""
+    found: list[str] = []
+    skip: set[tuple[int, str]] = set()
+    for i, line in enumerate(lines):
+        for email in EMAIL_RE.findall(line):
+            if (i, email) not in skip:
+                found.append(email)
+        if i + 1 >= len(lines):
+            break
+        tail = _EMAIL_TAIL_RE.search(line.rstrip())
+        head = _EMAIL_HEAD_RE.match(lines[i + 1].strip())
+        if tail is None or head is None:
+            continue
+        frag, rest = tail.group(0), head.group(0)
+        if EMAIL_RE.fullmatch(frag.rstrip(".")):
+            continue  # a whole address ending the line
+        if "@" in frag:
+            cut = frag.endswith(("@", ".", "-")) or rest.startswith(".") or "." not in frag
+        else:
+            # The local part alone ('pereira.jesus.'): lower case, with a separator or digit
+            # inside, alone on its line or after a label, so that a sentence ending the line
+            # ('in Python.', 'using node.js.') is not taken for one.
+            before = line.rstrip()[: tail.start()].strip()
+            cut = (
+                "@" in rest
+                and (not before or before.endswith((":", "|", "•", "·")) or len(before) <= 2)
+                and len(frag) >= 6
+                and frag.endswith((".", "-", "_"))
+                and frag == frag.lower()
+                and bool(re.search(r"[._\d].", frag))
+            )
+        if not cut:
+            continue
+        joined = EMAIL_RE.fullmatch((frag + rest).rstrip("."))
+        if joined is None or joined.group(0).count("@") != 1:
+            continue
+        if found and frag in found[-1]:
+            found.pop()  # the fragment read on its own was cut
+        found.append(joined.group(0))
+        for email in EMAIL_RE.findall(lines[i + 1]):
+            if email in joined.group(0):
+                skip.add((i + 1, email))
+    return found
+
+
 def extract_contact(
     lines: list[TextLine], header: list[TextLine], text: str, language: str | None = None
 ) -> Contact:
     contact = Contact()
-    emails = EMAIL_RE.findall("\n".join(ln.text for ln in header)) or EMAIL_RE.findall(text)
+    emails = find_emails([ln.text for ln in header]) or find_emails(text.splitlines())
     if not emails:
         hidden = find_obfuscated_email(text)
         emails = [hidden] if hidden else []
@@ -603,6 +747,7 @@ def extract_contact(
         or find_name(lines, contact.email)
         or _cjk_name(lines)
         or _lowercase_name(header or lines)
+        or _name_from_profile(contact.linkedin, contact.email)
     )
     return contact
 
