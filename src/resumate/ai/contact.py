@@ -429,12 +429,26 @@ def split_run_together(word: str, vocabulary: set[str]) -> str | None:
     return " ".join(parts)
 
 
-def _unspaced(lines: list[TextLine], vocabulary: set[str] | None = None) -> list[TextLine]:
+def _unspaced(
+    lines: list[TextLine], vocabulary: set[str] | None = None, display: float = 0.0
+) -> list[TextLine]:
+    """`display`: the largest type of the first page. A long single word in it ('BUSAMOKOENA'
+    as PDF text read with its tracking) is split too, like a letter-spaced one."""
     out = []
     for ln in lines:
         text = unspace_letters(ln.text)
-        if text != ln.text and vocabulary and " " not in text:
-            text = split_run_together(text, vocabulary) or text
+        run_together = (
+            text == ln.text
+            and display > 0
+            and ln.page == 0
+            and ln.font_size >= display - 0.5
+            and len(text) >= 8
+            and text.isalpha()
+            and match_heading(text) is None
+        )
+        if (text != ln.text or run_together) and vocabulary and " " not in text:
+            # The run-together word itself is in the CV's words: split it by the others.
+            text = split_run_together(text, vocabulary - {_fold(text)}) or text
         out.append(ln if text == ln.text else dataclasses.replace(ln, text=text))
     return out
 
@@ -728,7 +742,9 @@ def extract_contact(
     } - {"and", "the", "of", "in", "at", "for"}
     vocabulary |= set(_email_words(contact.email))
     # "I g n a c i o": a display name; "B U S A M O K O E N A": one split by words seen elsewhere
-    header, lines = _unspaced(header, vocabulary), _unspaced(lines, vocabulary)
+    display_size = max((ln.font_size for ln in lines[:80] if ln.page == 0), default=0.0)
+    header = _unspaced(header, vocabulary, display_size)
+    lines = _unspaced(lines, vocabulary, display_size)
     page_one = [ln for ln in lines if ln.page == 0][:80]
     sizes = sorted(ln.font_size for ln in page_one if ln.font_size)
     # The top of the first page and its largest type, wherever that is, may hold the name too.

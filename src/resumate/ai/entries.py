@@ -572,10 +572,9 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
 def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
     entries: list[EducationEntry] = []
     cur: EducationEntry | None = None
-    for line in lines:
-        text, _bullet = strip_bullet(line.text)
-        if not text:
-            continue
+    # A range split over two lines ("04/2023 –" / "07/2025" in a date column) is joined first.
+    for item in _join_split_dates(lines):
+        text = item.text
         ranges = find_date_ranges(text)
         years = lone_dates(text, ranges)
         inst = _INSTITUTION_RE.search(text)
@@ -711,6 +710,7 @@ _SCHOOL_RE = re.compile(
     r"\b(?:class\s+(?:[xvi]+|\d+)|grade\s+\d+|high school|public school|secondary school|"
     r"lycée|lycee|gymnasium|realschule|gesamtschule|colegio|instituto|liceo|escola|"
     r"thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
+    r"studienarbeit|"
     r"tesis|tesi|coursework|semester|exchange student|erasmus|"
     r"中学|高中|大学|学院|本科|硕士|博士)\b",
     re.IGNORECASE,
@@ -741,6 +741,7 @@ def is_study_period(entry: WorkEntry) -> bool:
 
 _THESIS_RE = re.compile(
     r"\b(?:thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
+    r"studienarbeit|"
     r"tesis|tesi|tese|scriptie|毕业设计|论文)",
     re.IGNORECASE,
 )

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from resumate.ai.dates import find_date_ranges
 from resumate.ai.documents import TextLine
@@ -129,6 +130,8 @@ HEADINGS: dict[str, list[str]] = {
         "volunteer", "volunteering", "volunteer experience", "volunteer work",
         "community involvement", "community service", "ehrenamt", "ehrenamtliches engagement",
         "~engagement", "bénévolat", "voluntariado", "volontariato", "vrijwilligerswerk",
+        "soziales engagement", "gesellschaftliches engagement", "engagement associatif",
+        "engagement social", "engagement bénévole",
     ],
     "publications": [
         "publications", "selected publications", "~research", "~papers", "publikationen",
@@ -271,6 +274,10 @@ def match_heading(text: str) -> tuple[str, bool] | None:
     words = key.split()
     if set(words) <= _INTEREST_WORDS | _INTEREST_FILLERS and set(words) & _INTEREST_WORDS:
         return "interests", False
+    if len(words) == 1 and len(key) >= 10:
+        near = _one_letter_off(key)
+        if near is not None:
+            return _INDEX[near], near in _WEAK
     if len(words) <= 4:
         for suffix, canonical in _SUFFIX_RULES:
             if key.endswith(" " + suffix):
@@ -279,6 +286,41 @@ def match_heading(text: str) -> tuple[str, bool] | None:
             if words[0].startswith(normalize_heading(prefix)):
                 return canonical, False
     return None
+
+
+@lru_cache(maxsize=4096)
+def _one_letter_off(key: str) -> str | None:
+    """A known one-word heading of 10 letters or more that `key` spells with one letter
+    left out, added or changed ('BERUFSERFARUNG', 'EXPERIANCE'...): a typo in a heading."""
+    for known in _LONG_KEYS.get(len(key), ()):
+        if _edit_one(key, known):
+            return known
+    for known in _LONG_KEYS.get(len(key) + 1, ()):
+        if _edit_one(key, known):
+            return known
+    for known in _LONG_KEYS.get(len(key) - 1, ()):
+        if _edit_one(key, known):
+            return known
+    return None
+
+
+def _edit_one(a: str, b: str) -> bool:
+    """One letter apart, not at the end: a different ending ('Referencia' / 'referencias',
+    'Werkzeugen' / 'werkzeuge') is another word form, which may be a label or plain text."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if i >= len(a) - 1:
+        return False
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+_LONG_KEYS: dict[int, list[str]] = {}
+for _known in _INDEX:
+    if " " not in _known and len(_known) >= 9 and _known.isalpha():
+        _LONG_KEYS.setdefault(len(_known), []).append(_known)
 
 
 @dataclass
