@@ -13,7 +13,7 @@ import pytest
 import typst
 
 from resumate.ai.analyzer import analyze_document
-from resumate.ai.contact import _clean_name, _name_from_profile, find_emails
+from resumate.ai.contact import _clean_name, _name_from_profile, find_emails, postal_town
 
 TODAY = date(2025, 6, 1)
 
@@ -167,3 +167,72 @@ Vendedora, Lojas Borcelle #h(1fr) 2013 – 2018
 """
     analysis = analyze_document(_pdf(source), "pdf", today=TODAY)
     assert analysis.contact.email == "pereira.jesus.luiz@escola.example.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sankt Stephansplatz 14, 78462 Konstanz", "Konstanz"),
+        ("94320, Thiais", "Thiais"),
+        ("DE-38302, Wolfenbüttel", "Wolfenbüttel"),
+        ("Via Bazzoni, 2, 34143 Trieste – TS", "Trieste"),
+        ("Kranebitter Allee 146, 6020 Innsbruck", "Innsbruck"),
+        ("60311 Frankfurt am Main", "Frankfurt am Main"),
+        ("44579 Castrop-Rauxel", "Castrop-Rauxel"),
+        ("10115 BERLIN", "Berlin"),
+        ("3 Albert Road, Chelsfield, Orpington, BR6 6JG", "Orpington"),
+        ("Plot 123, Sector-9, Cuttack- 753014, Odisha, India", "Cuttack"),
+        ("Santa Ninfa (TP)", "Santa Ninfa"),
+        ("C.so Roma 54, Sommatino (CL), 93019", "Sommatino"),
+        ("2019 Berlin Marathon", None),
+        ("mit 50000 Nutzern weltweit", None),
+        ("Tel. 12345 Mobile", None),
+        ("Python (ML)", None),
+        ("Matrikelnummer 12345", None),
+        ("名前 12345 東京", None),
+        ("😀 12345 😀 \u202e\x00", None),
+    ],
+)
+def test_the_town_of_a_postal_address(text: str, expected: str | None) -> None:
+    assert postal_town(text) == expected
+
+
+def test_the_town_of_the_address_in_a_sidebar_contact_block() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 10pt)
+#grid(columns: (5cm, 1fr), column-gutter: 1cm,
+  [*KONTAKT* \\
+   +49 160 96835085 \\
+   kevin\\@example.com \\
+   Am Rinnweg 4 \\
+   36037 Fulda \\
+   *SKILLS* \\
+   Java, SQL, Power BI \\
+   SAP S/4HANA, Tableau \\
+   Jira, Excel],
+  [#text(size: 24pt)[Kevin Tcheuwa] \\
+   *BERUFSERFAHRUNG* \\
+   Werkstudent Datenerfassung, Tegut #h(1fr) 10/2023 – 05/2024 \\
+   Kundendaten in CRM-Systemen gepflegt. \\
+   IT-Support, Proyork #h(1fr) 01/2021 – 01/2022 \\
+   Fehlerdiagnose bei Hardware und Software. \\
+   Installation und Wartung von IT-Systemen.],
+)
+"""
+    analysis = analyze_document(_pdf(source), "pdf", today=TODAY)
+    assert analysis.contact.location == "Fulda"
+
+
+def test_a_birthplace_is_not_where_the_person_lives_and_a_town_beats_a_country() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 9pt)
+#text(size: 22pt)[Giovanni Prezioso] \\
+Geburtsdatum 28.11.1986 | Trani, Italien \\
+Torstraße 100, 10119 Berlin \\
+Deutschland \\
+hello\\@example.com
+== Berufserfahrung
+Art Director, Example GmbH #h(1fr) 09/2010 – 05/2013
+"""
+    analysis = analyze_document(_pdf(source), "pdf", today=TODAY)
+    assert analysis.contact.location == "Berlin"
+    source = source.replace("Torstraße 100, 10119 Berlin \\\n", "")
+    assert analyze_document(_pdf(source), "pdf", today=TODAY).contact.location == "Deutschland"

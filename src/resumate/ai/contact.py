@@ -600,28 +600,100 @@ def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | No
             if country_of(value) is None and _POSTCODE_CITY_RE.match(following):
                 return _tidy_location(following)  # "Anschrift: Mühlfeldstraße 16" / "4690 Ort"
             return _tidy_location(value)
-    for piece in _header_pieces(header):
-        piece = _LABEL_RE.sub("", piece)
-        if EMAIL_RE.search(piece) or (URL_RE.search(piece) and "." in piece):
-            continue
-        if _PHONE_CANDIDATE_RE.fullmatch(piece.strip()):
-            continue
-        if looks_like_location(piece):
-            return _tidy_location(piece)
+    specific, country = _place_in(header)
+    if specific:
+        return specific
     # The contact block may sit in a side column, away from the header: the lines around the
     # email address or phone number.
     for i, line in enumerate(all_lines[:120]):
         if not (EMAIL_RE.search(line.text) or _PHONE_LABEL_RE.search(line.text)):
             continue
-        near = all_lines[max(0, i - 3) : i + 4]
-        for piece in _header_pieces(near):
+        near_specific, near_country = _place_in(all_lines[max(0, i - 3) : i + 4])
+        return near_specific or country or near_country
+    return country
+
+
+def _place_in(lines: list[TextLine]) -> tuple[str | None, str | None]:
+    """(the place a contact block gives, a bare country it gives). A postal address names the
+    town ('Sankt Stephansplatz 14, 78462 Konstanz', '3 Albert Road, Orpington, BR6 6JG', 'Santa
+    Ninfa (TP)') even when the town is in no list; a line about birth names the birthplace, not
+    where the person lives; a bare country counts only when no town is given."""
+    country: str | None = None
+    for line in lines:
+        if _BIRTH_RE.search(line.text):
+            continue  # "Geburtsdatum 28.11.1986 | Trani, Italien"
+        for piece in _header_pieces([line]):
             piece = _LABEL_RE.sub("", piece)
             if EMAIL_RE.search(piece) or (URL_RE.search(piece) and "." in piece):
                 continue
+            if _PHONE_CANDIDATE_RE.fullmatch(piece.strip()):
+                continue
+            postal = postal_town(piece)
+            if postal:
+                last = re.split(r"[,–—]", piece)[-1].strip(" .")
+                if last != postal and _fold(last) in _place_index()[0]:
+                    postal = f"{postal}, {last}"  # "Forlimpopoli (FC), Italy"
+                return postal, country
             if looks_like_location(piece):
-                return _tidy_location(piece)
-        break
+                if _fold(piece.strip(" .")) in _place_index()[0]:
+                    country = country or _tidy_location(piece)
+                    continue
+                return _tidy_location(piece), country
+    return None, country
+
+
+_TOWN_WORD = r"[^\W\d_][^\W\d_'’.]*(?:-[^\W\d_][^\W\d_'’.]*)*"
+_TOWN_JOIN = r"(?:\s+(?:am|an der|an|bei|im|ob der|sur|sous|de|del|do|da|di|la|le|en)\s+|\s+|-)"
+_TOWN = rf"{_TOWN_WORD}(?:{_TOWN_JOIN}{_TOWN_WORD}){{0,3}}"
+# "78462 Konstanz", "DE-38302, Wolfenbüttel", "6020 Innsbruck": a postcode before the town.
+_POSTCODE_TOWN_RE = re.compile(
+    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,5}}),?\s+(?P<town>{_TOWN})"
+)
+# "Orpington, BR6 6JG": a British postcode after the town.
+_TOWN_UK_POSTCODE_RE = re.compile(
+    rf"(?:^|,\s*)(?P<town>{_TOWN}),?\s+[A-Z]{{1,2}}\d[A-Z\d]?\s?\d[A-Z]{{2}}\b"
+)
+# "Cuttack- 753014": an Indian PIN code after the town.
+_TOWN_PIN_RE = re.compile(rf"(?:^|,\s*)(?P<town>{_TOWN})\s*[-–,]?\s*\d{{3}}\s?\d{{3}}\b")
+# "Santa Ninfa (TP)", "Sommatino (CL)": an Italian town and its province.
+_TOWN_PROVINCE_RE = re.compile(rf"(?:^|,\s*)(?P<town>{_TOWN})\s*\([A-Z]{{2}}\)")
+
+
+def postal_town(text: str) -> str | None:
+    """The town of a postal address written in one of the common forms, else None."""
+    if len(text) > 80 or len(text.split()) > 10:
+        return None  # a sentence, not an address
+    candidates: list[str] = []
+    for m in _POSTCODE_TOWN_RE.finditer(text):
+        code = int(m.group("code"))
+        if len(m.group("code")) == 4 and 1950 <= code <= 2039:
+            continue  # a year: "2019 Berlin Marathon"
+        after = text[m.end() :].strip()
+        if after and after[0] not in ",;–—-(/|":
+            continue  # "mit 50000 Nutzern weltweit": a number in a sentence
+        candidates.append(m.group("town"))
+    for m in _TOWN_UK_POSTCODE_RE.finditer(text):
+        candidates.append(m.group("town"))
+    if country_of(text) == "IN" or re.search(r"\bIndia\b", text):
+        candidates += [m.group("town") for m in _TOWN_PIN_RE.finditer(text)]
+    candidates += [m.group("town") for m in _TOWN_PROVINCE_RE.finditer(text)]
+    for town in candidates:
+        town = town.strip(" .-")
+        words = town.split()
+        if not words or not all(w[0].isupper() or w in _TOWN_PARTICLES for w in words):
+            continue
+        folded = {_fold(w.strip(".")) for w in re.split(r"[\s-]+", town)}
+        if folded & (_NOT_NAME_WORDS - _PLACE_WORDS_OK) or match_heading(town) is not None:
+            continue  # "12345 Phone", "80331 Software Engineer"
+        if _is_skill_or_term(town):
+            continue
+        return town.title() if town.isupper() and len(town) > 3 else town
     return None
+
+
+_TOWN_PARTICLES = {"am", "an", "der", "bei", "im", "ob", "sur", "sous", "de", "del", "do", "da",
+                   "di", "la", "le", "en"}  # fmt: skip
+_PLACE_WORDS_OK = {"centre", "center", "centro", "platz", "plaza", "via", "la", "le"}
 
 
 def _tidy_location(value: str) -> str:
