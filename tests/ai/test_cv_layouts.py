@@ -10,6 +10,7 @@ from datetime import date
 
 import docx
 import typst
+from tests.rawpdf import escape, one_page
 
 from resumate.ai.analyzer import analyze_document
 from resumate.ai.documents import extract_text
@@ -35,32 +36,9 @@ def _scaled_font_pdf(rows: list[tuple[float, float, float, str]]) -> bytes:
     InDesign exports do. rows: (size on the page, x, y, text)."""
     ops = ["BT", "/F1 1 Tf"]
     for size, x, y, text in rows:
-        esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"{size} 0 0 {size} {x} {y} Tm ({esc}) Tj")
+        ops.append(f"{size} 0 0 {size} {x} {y} Tm ({escape(text)}) Tj")
     ops.append("ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return one_page("\n".join(ops))
 
 
 def test_a_one_point_font_scaled_by_the_text_matrix_has_its_real_size() -> None:

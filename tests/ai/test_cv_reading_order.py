@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 import typst
+from tests.rawpdf import escape, one_page
 
 from resumate.ai.analyzer import analyze_document, analyze_text
 from resumate.ai.documents import ExtractedText, TextLine, extract_text
@@ -31,38 +32,10 @@ def _tj_pdf(rows: list[tuple[float, float, float, float, list[str | float]]]) ->
     as Tc, word gaps as kerning, no space character."""
     ops = ["BT", "/F1 1 Tf"]
     for size, x, y, tc, parts in rows:
-        items = []
-        for part in parts:
-            if isinstance(part, str):
-                esc = part.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-                items.append(f"({esc})")
-            else:
-                items.append(str(part))
+        items = [f"({escape(p)})" if isinstance(p, str) else str(p) for p in parts]
         ops.append(f"{tc} Tc {size} 0 0 {size} {x} {y} Tm [{' '.join(items)}] TJ")
     ops.append("ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return one_page("\n".join(ops), base_font="Helvetica-Bold")
 
 
 def _texts(data: bytes) -> list[str]:

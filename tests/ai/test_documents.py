@@ -8,6 +8,7 @@ import docx
 import pytest
 import typst
 from docx.oxml import parse_xml
+from tests.rawpdf import assemble
 
 from resumate.ai.analyzer import analyze_document
 from resumate.ai.documents import DocumentError, detect_kind, extract_text
@@ -214,19 +215,4 @@ def _encrypted_pdf() -> bytes:
         + b"22" * 32
         + b"> /P -4 >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n" % (
-        len(objects) + 1,
-        b"ab" * 16,
-        b"ab" * 16,
-    )
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    return assemble(objects, trailer=b" /Encrypt 4 0 R /ID [<%s> <%s>]" % (b"ab" * 16, b"ab" * 16))
