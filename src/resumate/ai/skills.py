@@ -558,14 +558,7 @@ def _same_thing(spelled: str, skill: Skill) -> bool:
 
 
 def _span_back(words: list[str], n: int) -> int:
-    count = taken = 0
-    for w in reversed(words):
-        count += 1
-        if _fold(w) not in _ACRONYM_FILLERS:
-            taken += 1
-            if taken == n:
-                break
-    return count
+    return _span_forward(words[::-1], n)
 
 
 def _span_forward(words: list[str], n: int) -> int:
