@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/job_real/eval.py [--verbose] [--json out.json]
 
+It reads this checkout's ``src/`` unless PYTHONPATH is set, so
+``PYTHONPATH=/other/tree/src .venv/bin/python benchmarks/job_real/eval.py`` measures another tree.
+
 Reads postings/<id>.txt with the title from manifest.yaml, parses each one as the jobs service
 does and compares with the hand labels in labels.yaml:
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -150,7 +154,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="per-posting differences")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
-    sys.path.insert(0, str(HERE.parents[1] / "src"))
+    if not os.environ.get("PYTHONPATH"):
+        # This checkout's analyzer; with PYTHONPATH set (a before/after run), that one.
+        sys.path.insert(0, str(HERE.parents[1] / "src"))
     result = evaluate(args.verbose)
     width = max(len(k) for k in result)
     for key, value in result.items():
