@@ -37,7 +37,6 @@ from resumate.ai.schemas import CVAnalysis, Extraction, SkillMatch
 from resumate.ai.scoring import (
     CvFacts,
     ats_checks,
-    build_summary,
     image_only_result,
     score_cv,
 )
@@ -49,6 +48,7 @@ from resumate.ai.sections import (
     split_sections,
 )
 from resumate.ai.skills import extract_skills, find_occurrences
+from resumate.ai.summary import build_summary
 
 ANALYZER_VERSION = "resumate-offline-1"
 
@@ -97,9 +97,24 @@ en de het van een voor met in op is bij als aan te zijn
 _CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2060\ufeff]")
 
 
+_HAN_RE = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+_HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
+
+
 def detect_language(text: str) -> str:
-    """Cheap stop-word vote; "en" when unsure."""
-    words = re.findall(r"[^\W\d_]+", text.lower()[:20000])
+    """Cheap stop-word vote; "en" when unsure. A CV written mostly in Han characters is "zh"
+    ("ja" with kana among them), mostly in Hangul "ko": those write no spaces to vote with."""
+    sample = text[:20000]
+    letters = sum(1 for c in sample if c.isalpha())
+    if letters:
+        han = len(_HAN_RE.findall(sample))
+        kana = len(_KANA_RE.findall(sample))
+        if (han + kana) / letters >= 0.3:
+            return "ja" if kana >= 0.1 * (han + kana) else "zh"
+        if len(_HANGUL_RE.findall(sample)) / letters >= 0.3:
+            return "ko"
+    words = re.findall(r"[^\W\d_]+", sample.lower())
     if not words:
         return "en"
     scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
@@ -277,7 +292,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     parsed["meta"]["extraction"] = extraction.model_dump()
     return CVAnalysis(
         parsed_content=parsed,
-        summary=build_summary(facts),
+        summary=build_summary(facts, language),
         quality_score=score,
         quality_breakdown=comps,
         ats_feedback=findings,
