@@ -1,6 +1,6 @@
 """Evaluate the offline CV analyzer on the real-CV development set (benchmarks/cv_real/).
 
-    .venv/bin/python benchmarks/cv_real_eval.py [--set real|unseen|holdout] [--cache DIR]
+    .venv/bin/python benchmarks/cv_real_eval.py [--set real|unseen|dev2|holdout] [--cache DIR]
         [--only ID ...] [-v] [--json OUT]
 
 The set is public CVs collected from public repositories and labelled by hand (see
@@ -20,7 +20,11 @@ format; cache benchmarks/.cache/cv_unseen/ or $RESUMATE_CV_UNSEEN_DIR). No accur
 taken on it: it says whether the development-set figures hold on CVs nobody tuned for.
 `--set holdout` scores benchmarks/cv_holdout/ (cache benchmarks/.cache/cv_holdout/ or
 $RESUMATE_CV_HOLDOUT_DIR): a second held-out set, for measuring only, built once the unseen set had
-been looked at while tuning.
+been looked at while tuning. `--set dev2` scores benchmarks/cv_dev2/ (cache
+benchmarks/.cache/cv_dev2/ or $RESUMATE_CV_DEV2_DIR), the third development set.
+
+The table's goal for the number of CVs is the size each set was built to (60 for the first
+development set, 20 for the others), not the first set's 60 everywhere.
 
 Importable: `evaluate()` returns a plain dict, `format_report()` renders it.
 """
@@ -52,7 +56,11 @@ SETS = {
     "real": (SET_DIR, DEFAULT_CACHE, "RESUMATE_CV_REAL_DIR"),
     "unseen": (HERE / "cv_unseen", HERE / ".cache" / "cv_unseen", "RESUMATE_CV_UNSEEN_DIR"),
     "holdout": (HERE / "cv_holdout", HERE / ".cache" / "cv_holdout", "RESUMATE_CV_HOLDOUT_DIR"),
+    "dev2": (HERE / "cv_dev2", HERE / ".cache" / "cv_dev2", "RESUMATE_CV_DEV2_DIR"),
 }
+# How many CVs each set was built to hold (issue 10 asks for >= 60 in the development set; the
+# held-out and later sets were built to >= 20 and >= 30). Shown as the goal of the first row.
+CV_COUNT_GOAL = {"real": 60, "unseen": 20, "holdout": 20, "dev2": 30}
 
 # A recruiter reads "about N years": within one year, or 15 % on long careers, is the same answer.
 YEARS_ABS_TOLERANCE = 1.0
@@ -511,9 +519,8 @@ def evaluate(
     from resumate.ai.analyzer import analyze_text
     from resumate.ai.documents import DocumentError, detect_kind, extract_text
 
-    cache = cache_dir or cache_dir_default(
-        next((name for name, (d, _, _) in SETS.items() if d == set_dir), "real")
-    )
+    set_name = next((name for name, (d, _, _) in SETS.items() if d == set_dir), None)
+    cache = cache_dir or cache_dir_default(set_name or "real")
     norm = SkillNormaliser(extra=_extra_aliases(set_dir))
     places = _places()
     entries = load_manifest(set_dir)
@@ -558,7 +565,7 @@ def evaluate(
         r = score_one(entry["id"], kind, analysis, label, as_of, norm, places)
         r.seconds = elapsed
         results.append(r)
-    return summarise(results, missing, entries)
+    return {"set": set_name, **summarise(results, missing, entries)}
 
 
 def _extra_aliases(set_dir: Path) -> dict[str, str]:
@@ -651,8 +658,14 @@ def summarise(
 def format_report(r: dict[str, Any], verbose: bool = False) -> str:
     out: list[str] = []
     tol = f"+/- max({YEARS_ABS_TOLERANCE:g} y, {YEARS_REL_TOLERANCE:.0%})"
+    goal = CV_COUNT_GOAL.get(r.get("set") or "")
+    count_goal = f">= {goal}" if goal else ""
     rows = [
-        ("CVs evaluated / in manifest", f"{r['cvs_evaluated']} / {r['cvs_in_manifest']}", ">= 60"),
+        (
+            "CVs evaluated / in manifest",
+            f"{r['cvs_evaluated']} / {r['cvs_in_manifest']}",
+            count_goal,
+        ),
         ("Analysis crashes", f"{len(r['crashes'])}", "0"),
         ("Name accuracy", f"{r['name_acc']:.3f}", ">= 0.95"),
         ("Email accuracy", f"{r['email_acc']:.3f}", ">= 0.98"),

@@ -1,10 +1,11 @@
-"""The held-out real-CV sets (benchmarks/cv_unseen/, benchmarks/cv_holdout/) are well formed and held out.
+"""The other real-CV sets (benchmarks/cv_unseen/, benchmarks/cv_holdout/, benchmarks/cv_dev2/) are
+well formed and share no repository with any other set.
 
 Their CVs must come from repositories that are neither in the development set nor reserved for
-independent evaluation (and the holdout set's from none of the unseen set's either: it was built
-because the unseen set had been looked at while tuning), and both the collector and the evaluation
-must be able to run on each of them. The accuracy figures come from running the benchmark, not
-from tests.
+independent evaluation (the holdout set's from none of the unseen set's either: it was built
+because the unseen set had been looked at while tuning; the third development set's from none of
+the unseen or holdout sets'), and both the collector and the evaluation must be able to run on
+each of them. The accuracy figures come from running the benchmark, not from tests.
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ ROOT = Path(__file__).resolve().parents[2]
 UNSEEN = ROOT / "benchmarks" / "cv_unseen"
 HOLDOUT = ROOT / "benchmarks" / "cv_holdout"
 DEV = ROOT / "benchmarks" / "cv_real"
-# Each held-out set, and the sets (besides the development set) it must not share a repository with.
-HELD_OUT = {"unseen": (UNSEEN, ()), "holdout": (HOLDOUT, (UNSEEN,))}
+DEV2 = ROOT / "benchmarks" / "cv_dev2"
+# Each set besides the first development set, and the sets (besides that one) it must not share a
+# repository with.
+HELD_OUT = {
+    "unseen": (UNSEEN, ()),
+    "holdout": (HOLDOUT, (UNSEEN,)),
+    "dev2": (DEV2, (UNSEEN, HOLDOUT)),
+}
 
 
 def _load(name: str, path: Path):
@@ -90,9 +97,23 @@ def test_held_out_label_is_well_formed(set_name: str, doc_id: str) -> None:
     assert_label_well_formed(doc_id, ev.load_label(HELD_OUT[set_name][0], doc_id))
 
 
+def test_the_third_development_set_is_the_size_it_was_built_to() -> None:
+    """At least 30 CVs from at least 25 repositories, mostly not in English."""
+    manifest = _manifest(DEV2)
+    assert len(manifest) >= 30
+    assert len({d["source"]["repo"].lower() for d in manifest}) >= 25
+    languages = [d["language"] for d in manifest]
+    assert len(set(languages)) >= 7
+    assert languages.count("en") <= len(languages) // 3
+
+
 @pytest.mark.parametrize(
     ("set_name", "variable"),
-    [("unseen", "RESUMATE_CV_UNSEEN_DIR"), ("holdout", "RESUMATE_CV_HOLDOUT_DIR")],
+    [
+        ("unseen", "RESUMATE_CV_UNSEEN_DIR"),
+        ("holdout", "RESUMATE_CV_HOLDOUT_DIR"),
+        ("dev2", "RESUMATE_CV_DEV2_DIR"),
+    ],
 )
 def test_the_evaluation_knows_the_held_out_sets(
     set_name: str, variable: str, tmp_path: Path, monkeypatch
@@ -105,6 +126,39 @@ def test_the_evaluation_knows_the_held_out_sets(
     result = ev.evaluate(tmp_path, set_dir=set_dir)
     assert result["cvs_evaluated"] == 0
     assert len(result["cvs_missing"]) == len(_manifest(set_dir))
+    assert result["set"] == set_name
+
+
+@pytest.mark.parametrize(("set_name", "goal"), [("real", 60), ("unseen", 20), ("dev2", 30)])
+def test_the_report_shows_each_sets_own_size_goal(set_name: str, goal: int) -> None:
+    """The first row's goal is the set's own target, not the first development set's 60."""
+    result = {
+        "set": set_name,
+        "cvs_in_manifest": 1,
+        "cvs_evaluated": 0,
+        "cvs_missing": [],
+        "crashes": [],
+        **dict.fromkeys(
+            [
+                "name_acc", "email_acc", "phone_acc", "location_acc", "positions_recall",
+                "positions_precision", "education_recall", "years_within_range", "years_mae",
+                "skills_precision", "skills_recall", "skills_f1",
+            ],
+            float("nan"),
+        ),
+        "positions_matched": 0,
+        "positions_labelled": 0,
+        "positions_predicted": 0,
+        "cvs_with_no_position_found": [],
+        "cvs_with_zero_skills": [],
+        "latency_ms": {},
+        "fp_skills_by_category": {},
+        "coverage": {},
+        "files": [],
+    }  # fmt: skip
+    first_row = ev.format_report(result).splitlines()[2]
+    assert "CVs evaluated / in manifest" in first_row
+    assert f">= {goal} " in first_row
 
 
 def test_collect_reads_the_chosen_manifest(tmp_path: Path) -> None:
@@ -139,3 +193,4 @@ def test_collect_reads_the_chosen_manifest(tmp_path: Path) -> None:
     assert collect.collect(mirror, cache, set_dir) == (1, 0, [])  # already there
     assert collect.SETS["unseen"][0] == UNSEEN
     assert collect.SETS["holdout"][0] == HOLDOUT
+    assert collect.SETS["dev2"][0] == DEV2
