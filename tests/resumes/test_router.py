@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 import pypdfium2
 import pytest
+from sqlalchemy import text
 
 from resumate.rendering.pdf import sample_resume
 from tests import ownership
-from tests.factories import new_user_headers
+from tests.factories import bearer, csrf_headers, new_user_headers, register, unique_email
 
 API = "/api/v1"
 
@@ -416,3 +417,50 @@ async def test_pdf_refused_by_the_quota_after_its_render_leaves_no_file(
     ).scalar_one()
     assert rows == 0
     assert await _pdf_events(db_conn, created["id"]) == []
+
+
+async def test_pdf_route_checks_the_caller_like_every_other_route(
+    client: httpx.AsyncClient,
+    session,  # type: ignore[no-untyped-def]
+) -> None:
+    """POST /pdf loads the caller, the resume and its template in one query: the same 401s
+    (no token, revoked session, deactivated account), CSRF check for the cookie and 404 for
+    another account's resume as the routes that use CurrentUser and OwnedResume."""
+    email = unique_email()
+    user = await register(client, email)  # the client keeps the cookies
+    by_cookie = await create(client, csrf_headers(client))
+    url = f"{API}/resumes/{by_cookie['id']}/pdf"
+    # The cookie needs the CSRF header on a POST; with it the PDF is made.
+    refused = await client.post(url)
+    assert refused.status_code == 403, refused.text
+    made = await client.post(url, headers=csrf_headers(client))
+    assert made.status_code == 201, made.text
+    client.cookies.clear()
+    assert (await client.post(url)).status_code == 401
+    bad = {"Authorization": "Bearer not-a-token"}
+    assert (await client.post(url, headers=bad)).status_code == 401
+    # Another account's resume (and one that does not exist) is 404, not 401.
+    _, other = await new_user_headers(client)
+    assert (await client.post(url, headers=other)).status_code == 404
+    missing = f"{API}/resumes/00000000-0000-4000-8000-000000000000/pdf"
+    assert (await client.post(missing, headers=other)).status_code == 404
+    # A revoked session loses access at once, and so does a deactivated account.
+    headers = await bearer(client, email)
+    assert (await client.post(url, headers=headers)).status_code in (200, 201)
+    current = next(
+        s
+        for s in (await client.get(f"{API}/auth/sessions", headers=headers)).json()["data"]
+        if s["current"]
+    )
+    second = await bearer(client, email)
+    assert (
+        await client.delete(f"{API}/auth/sessions/{current['id']}", headers=second)
+    ).status_code == 200
+    revoked = await client.post(url, headers=headers)
+    assert revoked.status_code == 401, revoked.text
+    assert (await client.post(url, headers=second)).status_code in (200, 201)
+    await session.execute(
+        text("UPDATE users SET is_active = false WHERE id = :id"), {"id": user["id"]}
+    )
+    deactivated = await client.post(url, headers=second)
+    assert deactivated.status_code == 401, deactivated.text

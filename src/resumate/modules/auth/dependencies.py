@@ -46,11 +46,9 @@ def check_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
-async def current_principal(
-    request: Request,
-    session: SessionDep,
-    bearer: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
+def access_claims(request: Request, bearer: str | None) -> tuple[security.AccessClaims, bool]:
+    """The claims of the request's access token (bearer, else the cookie, which needs the CSRF
+    check on unsafe methods) and whether it came from the cookie; 401 without a valid one."""
     token = bearer
     via_cookie = False
     if not token:
@@ -64,8 +62,22 @@ async def current_principal(
         claims = security.decode_access_token(token, secret=get_settings().secret())
     except security.TokenError as exc:
         raise Unauthenticated(str(exc).capitalize()) from exc
-    user, auth_session = await auth_service.load_principal(session, claims=claims)
+    return claims, via_cookie
+
+
+def mark_user(request: Request, user: User) -> None:
+    """Names the caller in the request's state (the access log and metrics read it)."""
     request.scope.setdefault("state", {})["user_id"] = str(user.id)
+
+
+async def current_principal(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Principal:
+    claims, via_cookie = access_claims(request, bearer)
+    user, auth_session = await auth_service.load_principal(session, claims=claims)
+    mark_user(request, user)
     return Principal(user=user, session=auth_session, via_cookie=via_cookie)
 
 

@@ -4,8 +4,10 @@ logout, password reset and email verification."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy import bindparam, exists, select, update
@@ -248,12 +250,32 @@ async def refresh(session: AsyncSession, *, refresh_token: str) -> IssuedTokens:
     return await _issue(session, user=user, auth_session=auth_session)
 
 
-# Every authenticated request runs this: built once (SQLAlchemy keeps its cache key).
-_PRINCIPAL = (
+# Every authenticated request runs this: built once (SQLAlchemy keeps its cache key). A route
+# that needs more rows may extend it (``add_columns`` and outer joins, built once too) and check
+# its first two columns with ``check_principal``: one query for the caller and the resource.
+PRINCIPAL = (
     select(User, AuthSession)
     .join(AuthSession, AuthSession.user_id == User.id)
     .where(AuthSession.id == bindparam("session_id"), User.id == bindparam("user_id"))
 )
+
+
+def principal_params(claims: security.AccessClaims) -> dict[str, Any]:
+    """The parameters of ``PRINCIPAL`` (and of statements built from it) for a token."""
+    return {"session_id": claims.session_id, "user_id": claims.user_id}
+
+
+def check_principal(row: Sequence[Any] | None) -> tuple[User, AuthSession]:
+    """The user and session of a ``PRINCIPAL`` row; 401 when there is none, the session was
+    revoked or has expired, or the account is deactivated."""
+    if row is None:
+        raise Unauthenticated("Session not found")
+    user, auth_session = row[0], row[1]
+    if auth_session.revoked_at is not None or auth_session.expires_at <= _now():
+        raise Unauthenticated("Session has ended; sign in again")
+    if not user.is_active:
+        raise Unauthenticated("Account is deactivated")
+    return user, auth_session
 
 
 async def load_principal(
@@ -261,19 +283,8 @@ async def load_principal(
 ) -> tuple[User, AuthSession]:
     """The user and session behind an access token; revoked sessions and deactivated users
     lose access at once (checked on every request)."""
-    row = (
-        await session.execute(
-            _PRINCIPAL, {"session_id": claims.session_id, "user_id": claims.user_id}
-        )
-    ).one_or_none()
-    if row is None:
-        raise Unauthenticated("Session not found")
-    user, auth_session = row
-    if auth_session.revoked_at is not None or auth_session.expires_at <= _now():
-        raise Unauthenticated("Session has ended; sign in again")
-    if not user.is_active:
-        raise Unauthenticated("Account is deactivated")
-    return user, auth_session
+    row = (await session.execute(PRINCIPAL, principal_params(claims))).one_or_none()
+    return check_principal(row)
 
 
 async def revoke_session(

@@ -14,7 +14,7 @@ from resumate.core.text import JsonObject
 from resumate.modules.auth.dependencies import CurrentUser
 from resumate.modules.auth.schemas import Message
 from resumate.modules.resumes import service as resume_service
-from resumate.modules.resumes.dependencies import OwnedResume
+from resumate.modules.resumes.dependencies import OwnedResume, OwnedResumeWithTemplate
 from resumate.modules.resumes.models import Resume, ResumePdf
 from resumate.modules.resumes.schemas import (
     PdfRead,
@@ -167,7 +167,7 @@ async def export_resume(resume: OwnedResume) -> JSONResponse:
 
 
 @router.post("/{id}/pdf", status_code=status.HTTP_201_CREATED)
-async def make_pdf(resume: OwnedResume, session: SessionDep) -> Envelope[PdfRead]:
+async def make_pdf(resume: OwnedResumeWithTemplate, session: SessionDep) -> Envelope[PdfRead]:
     """Render with the resume's template and store the PDF (reused when nothing changed)."""
     pdf, reused = await resume_service.render_resume_pdf(session, resume=resume)
     return ok(pdf_read(pdf, reused))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.selectable import GenerativeSelect
 
@@ -31,16 +31,19 @@ from resumate.core.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from resumate.core.security import AccessClaims
 from resumate.core.storage import bytes_stream, get_storage, new_key
 from resumate.core.sweep import KeySource, register_key_source
 from resumate.jsonresume import ResumeValidationError, parse_resume
 from resumate.modules.analytics import service as analytics_service
+from resumate.modules.auth import service as auth_service
 from resumate.modules.billing import service as billing_service
 from resumate.modules.notifications import service as notification_service
 from resumate.modules.resumes.models import Resume, ResumePdf
 from resumate.modules.templates import service as template_service
 from resumate.modules.templates.models import Template
 from resumate.modules.users import service as user_service
+from resumate.modules.users.models import User
 from resumate.rendering import pdf as rendering
 from resumate.rendering.pool import RenderBusy, RenderPool
 
@@ -216,6 +219,39 @@ async def get_owned(session: AsyncSession, *, user_id: uuid.UUID, resume_id: uui
     if resume is None:
         raise NotFound("Resume not found")
     return resume
+
+
+# The caller (``auth_service.PRINCIPAL``), the resume if it is theirs and its template, in one
+# query: what a render needs before it starts (built once).
+_OWNED_WITH_PRINCIPAL = (
+    auth_service.PRINCIPAL.add_columns(Resume, Template)
+    .outerjoin(Resume, (Resume.id == bindparam("resume_id")) & (Resume.user_id == User.id))
+    .outerjoin(Template, Template.id == Resume.template_id)
+)
+
+
+async def get_owned_with_principal(
+    session: AsyncSession, *, claims: AccessClaims, resume_id: uuid.UUID
+) -> tuple[User, Resume]:
+    """``auth_service.load_principal`` and ``get_owned`` in one query (401 first, then 404);
+    the resume's template is loaded into the session too, so ``_template_for`` needs no query."""
+    if isinstance(session.bind, AsyncEngine) and not session.in_transaction():
+        # What a render does before it starts only reads (and ``render_resume_pdf`` gives the
+        # connection back before the render): those reads need no transaction, so none is
+        # opened (no BEGIN and COMMIT round trips). Its writes come after, in a transaction of
+        # their own on a connection taken afresh, in the default isolation level. (A session
+        # bound to a connection, as in tests, already runs inside that connection's
+        # transaction.)
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    params = auth_service.principal_params(claims)
+    params["resume_id"] = resume_id
+    row = (await session.execute(_OWNED_WITH_PRINCIPAL, params)).one_or_none()
+    user, _auth_session = auth_service.check_principal(row)
+    assert row is not None  # checked above
+    resume: Resume | None = row[2]
+    if resume is None:
+        raise NotFound("Resume not found")
+    return user, resume
 
 
 def _sorted(stmt: SelectT, sort: str) -> SelectT:
