@@ -406,6 +406,9 @@ async def test_pdf_refused_by_the_quota_after_its_render_leaves_no_file(
     created = await create(client, headers)
     url = f"{API}/resumes/{created['id']}"
     monkeypatch.setattr(billing_service, "enforce_quota", refuse)
+    # Only a count with a limit (billing on) can refuse; without one the count goes into the
+    # row's statement (see test_pdf_render_counted_in_the_rows_statement_without_billing).
+    monkeypatch.setattr(billing_service, "counts_without_limit", lambda quota: False)
     before = stored_files()
     refused = await client.post(f"{url}/pdf", headers=headers)
     assert refused.status_code == 402, refused.text

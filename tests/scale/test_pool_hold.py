@@ -248,6 +248,48 @@ async def test_pdf_transaction_alone_commits_without_waiting_for_its_wal_flush(
     assert shown == "on"
 
 
+async def test_pdf_render_counted_in_the_rows_statement_without_billing(
+    app: Any, one_connection: db_module.Database
+) -> None:
+    """Without billing (no limit to check) a new PDF's quota count goes into the statement of
+    its row and event: one statement writes all three, and each new PDF counts once, a reused
+    one not at all."""
+    from sqlalchemy import event
+
+    from resumate.modules.billing import service as billing_service
+
+    assert billing_service.counts_without_limit("pdf_renders")
+    writes: list[str] = []
+
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "usage_counters" in statement and "INSERT" in statement:
+            writes.append(statement)
+
+    engine = one_connection.engine.sync_engine
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        async with _client(app) as client:
+            await _sign_in(client, app, one_connection)
+            made = await client.post(
+                f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Zoë 李"}}}
+            )
+            url = f"{API}/resumes/{made.json()['data']['id']}"
+            first = await client.post(f"{url}/pdf")
+            again = await client.post(f"{url}/pdf")
+            changed = await client.patch(url, json={"data": {"basics": {"name": "Zoë Li"}}})
+            assert changed.status_code == 200, changed.text
+            second = await client.post(f"{url}/pdf")
+            usage = await client.get(f"{API}/billing/usage")
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    assert [r.json()["data"]["reused"] for r in (first, again, second)] == [False, True, False]
+    # Two counts, each in the statement that wrote the PDF's row and its event.
+    assert len(writes) == 2
+    assert all("INSERT INTO resume_pdfs" in w and "analytics_events" in w for w in writes)
+    counted = [q["used"] for q in usage.json()["data"] if q["quota"] == "pdf_renders"]
+    assert counted == [2]
+
+
 async def test_cv_upload_stores_the_file_with_no_connection_held(
     app: Any,
     one_connection: db_module.Database,

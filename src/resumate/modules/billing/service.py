@@ -373,11 +373,11 @@ async def refuse_if_used_up(session: AsyncSession, *, user_id: uuid.UUID, quota:
             raise _over(quota, limit, used, None)
 
 
-def _bump_statement(*, limited: bool) -> Any:
+def _bump_statement(*, limited: bool, prefix: str = "") -> Any:
     insert = pg_insert(UsageCounter).values(
-        user_id=bindparam("user_id", type_=UsageCounter.user_id.type),
-        quota=bindparam("quota", type_=UsageCounter.quota.type),
-        period_start=bindparam("period_start", type_=UsageCounter.period_start.type),
+        user_id=bindparam(f"{prefix}user_id", type_=UsageCounter.user_id.type),
+        quota=bindparam(f"{prefix}quota", type_=UsageCounter.quota.type),
+        period_start=bindparam(f"{prefix}period_start", type_=UsageCounter.period_start.type),
         used=1,
     )
     return insert.on_conflict_do_update(
@@ -392,6 +392,31 @@ def _bump_statement(*, limited: bool) -> Any:
 # Built once: every counted action runs one of these (SQLAlchemy keeps their cache keys).
 _BUMP = _bump_statement(limited=False)
 _BUMP_UNDER_LIMIT = _bump_statement(limited=True)
+
+
+def counts_without_limit(quota: str) -> bool:
+    """Whether ``enforce_quota`` would only count ``quota`` (billing off, a monthly quota): no
+    limit to check, no account to lock, one counter to bump. A caller may then count in its own
+    statement (``count_cte``) instead of calling ``enforce_quota``."""
+    if quota not in QUOTAS:
+        raise ValueError(f"unknown quota {quota!r}")
+    return quota in MONTHLY_QUOTAS and not billing_enabled()
+
+
+def count_cte(name: str = "counted") -> Any:
+    """``enforce_quota``'s count when ``counts_without_limit``, as a CTE for the caller's own
+    statement (it runs whether or not the statement reads it; ``count_params`` gives its
+    parameters). Build it once, with the statement."""
+    return _bump_statement(limited=False, prefix="count_").cte(name)
+
+
+def count_params(*, user_id: uuid.UUID, quota: str) -> dict[str, Any]:
+    """The parameters of a ``count_cte``: one more ``quota`` action this month."""
+    return {
+        "count_user_id": user_id,
+        "count_quota": quota,
+        "count_period_start": _month_start(_now()),
+    }
 
 
 async def _bump(

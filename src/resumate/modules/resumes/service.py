@@ -404,8 +404,13 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     # removed here when the request fails, else by the storage sweep.
     key = new_key("pdfs", ".pdf")
     put = asyncio.ensure_future(storage.put(key, bytes_stream(rendered.pdf)))
+    # Without billing the count is one more upsert: it goes into the row's statement.
+    counted_inline = existing is None and billing_service.counts_without_limit("pdf_renders")
     try:
-        await billing_service.enforce_quota(session, user_id=resume.user_id, quota="pdf_renders")
+        if not counted_inline:
+            await billing_service.enforce_quota(
+                session, user_id=resume.user_id, quota="pdf_renders"
+            )
         if existing is not None:  # the row survived but its file did not: point it at the new one
             await put
             existing.storage_key, existing.sha256 = key, rendered.sha256
@@ -415,10 +420,13 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
                 session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages}
             )
             return existing, False
+        params = _insert_pdf_params(resume, template, source.digest, digest, rendered, key)
+        if counted_inline:
+            params.update(billing_service.count_params(user_id=resume.user_id, quota="pdf_renders"))
         record = (
             await session.execute(
-                _INSERT_PDF,
-                _insert_pdf_params(resume, template, source.digest, digest, rendered, key),
+                _INSERT_PDF_COUNTED if counted_inline else _INSERT_PDF,
+                params,
                 execution_options={"populate_existing": True},
             )
         ).scalar_one_or_none()
@@ -440,11 +448,14 @@ async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[R
     return record, False
 
 
-def _insert_pdf_statement() -> Any:
+def _insert_pdf_statement(*, counted: bool = False) -> Any:
     """One statement for a new PDF's row and its ``pdf_rendered`` event: the row goes in
     unless a concurrent render of the same document got there first (then neither is written
-    and no row comes back), else the event is appended for it (what ``_record`` adds). Built
-    once (SQLAlchemy keeps its cache key; a statement built per call pays for it each time)."""
+    and no row comes back), else the event is appended for it (what ``_record`` adds). With
+    ``counted``, the statement also counts the render (``billing_service.count_cte``, when
+    there is no limit to check), whether or not the row goes in, as ``enforce_quota`` did
+    before the row. Built once (SQLAlchemy keeps its cache key; a statement built per call pays
+    for it each time)."""
     columns = ResumePdf.__table__.c
     row = (
         pg_insert(ResumePdf)
@@ -477,10 +488,14 @@ def _insert_pdf_statement() -> Any:
     # next fraction of a second could lose them, never leave the database inconsistent, and a
     # lost count favours the user.
     asynchronous_commit = func.set_config("synchronous_commit", "off", True) == "off"
-    return select(ResumePdf).from_statement(select(row).add_cte(event).where(asynchronous_commit))
+    stmt = select(row).add_cte(event)
+    if counted:
+        stmt = stmt.add_cte(billing_service.count_cte())
+    return select(ResumePdf).from_statement(stmt.where(asynchronous_commit))
 
 
 _INSERT_PDF = _insert_pdf_statement()
+_INSERT_PDF_COUNTED = _insert_pdf_statement(counted=True)
 
 
 def _insert_pdf_params(
