@@ -290,6 +290,37 @@ async def test_pdf_render_counted_in_the_rows_statement_without_billing(
     assert counted == [2]
 
 
+async def test_new_pdf_takes_three_statements(app: Any, one_connection: db_module.Database) -> None:
+    """A new PDF: the caller, the resume and its template in one query, the stored-PDF lookup,
+    then the row, its event and the quota count in one statement; nothing else."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    engine = one_connection.engine.sync_engine
+    async with _client(app) as client:
+        await _sign_in(client, app, one_connection)
+        made = await client.post(
+            f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Zoë 李"}}}
+        )
+        url = f"{API}/resumes/{made.json()['data']['id']}/pdf"
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            first = await client.post(url)
+        finally:
+            event.remove(engine, "after_cursor_execute", after)
+    assert first.status_code == 201, first.text
+    assert len(seen) == 3, seen
+    principal, lookup, row = seen
+    assert "JOIN auth_sessions" in principal and "JOIN resumes" in principal
+    assert "JOIN templates" in principal
+    assert lookup.startswith("SELECT") and "FROM resume_pdfs" in lookup
+    assert row.startswith("WITH new_pdf AS") and "usage_counters" in row
+
+
 async def test_cv_upload_stores_the_file_with_no_connection_held(
     app: Any,
     one_connection: db_module.Database,

@@ -26,17 +26,19 @@ async def owned_resume_with_template(
     request: Request,
     session: SessionDep,
     bearer: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Resume:
+) -> resume_service.ResumeToRender:
     """``owned_resume`` with the same checks as ``CurrentUser`` first (token, CSRF for the
     cookie, session not revoked or expired, account active: 401), in one query that also
     loads the resume's template (for the routes that render)."""
     claims, _via_cookie = access_claims(request, bearer)
-    user, resume = await resume_service.get_owned_with_principal(
+    user, owned = await resume_service.get_owned_with_principal(
         session, claims=claims, resume_id=id
     )
     mark_user(request, user)
-    return resume
+    return owned
 
 
 OwnedResume = Annotated[Resume, Depends(owned_resume)]
-OwnedResumeWithTemplate = Annotated[Resume, Depends(owned_resume_with_template)]
+OwnedResumeWithTemplate = Annotated[
+    resume_service.ResumeToRender, Depends(owned_resume_with_template)
+]

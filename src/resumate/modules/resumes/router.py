@@ -167,9 +167,11 @@ async def export_resume(resume: OwnedResume) -> JSONResponse:
 
 
 @router.post("/{id}/pdf", status_code=status.HTTP_201_CREATED)
-async def make_pdf(resume: OwnedResumeWithTemplate, session: SessionDep) -> Envelope[PdfRead]:
+async def make_pdf(owned: OwnedResumeWithTemplate, session: SessionDep) -> Envelope[PdfRead]:
     """Render with the resume's template and store the PDF (reused when nothing changed)."""
-    pdf, reused = await resume_service.render_resume_pdf(session, resume=resume)
+    pdf, reused = await resume_service.render_resume_pdf(
+        session, resume=owned.resume, template=owned.template
+    )
     return ok(pdf_read(pdf, reused))
 
 

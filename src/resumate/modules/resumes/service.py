@@ -11,6 +11,7 @@ import json
 import secrets
 import uuid
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -230,11 +231,19 @@ _OWNED_WITH_PRINCIPAL = (
 )
 
 
+@dataclass(frozen=True)
+class ResumeToRender:
+    """A resume and its template as loaded with it (None when it names none)."""
+
+    resume: Resume
+    template: Template | None
+
+
 async def get_owned_with_principal(
     session: AsyncSession, *, claims: AccessClaims, resume_id: uuid.UUID
-) -> tuple[User, Resume]:
-    """``auth_service.load_principal`` and ``get_owned`` in one query (401 first, then 404);
-    the resume's template is loaded into the session too, so ``_template_for`` needs no query."""
+) -> tuple[User, ResumeToRender]:
+    """``auth_service.load_principal`` and ``get_owned`` in one query (401 first, then 404),
+    with the resume's template (so ``render_resume_pdf`` needs no query for it)."""
     if isinstance(session.bind, AsyncEngine) and not session.in_transaction():
         # What a render does before it starts only reads (and ``render_resume_pdf`` gives the
         # connection back before the render): those reads need no transaction, so none is
@@ -251,7 +260,7 @@ async def get_owned_with_principal(
     resume: Resume | None = row[2]
     if resume is None:
         raise NotFound("Resume not found")
-    return user, resume
+    return user, ResumeToRender(resume=resume, template=row[3])
 
 
 def _sorted(stmt: SelectT, sort: str) -> SelectT:
@@ -353,9 +362,17 @@ async def duplicate_resume(session: AsyncSession, *, resume: Resume) -> Resume:
 # ---- PDF and previews -------------------------------------------------------------------
 
 
-async def _template_for(session: AsyncSession, resume: Resume) -> Template:
+async def _template_for(
+    session: AsyncSession, resume: Resume, loaded: Template | None = None
+) -> Template:
+    """The resume's template (``loaded`` if it was loaded with the resume), or the default
+    one when it names none or an inactive one."""
     if resume.template_id is not None:
-        template = await session.get(Template, resume.template_id)
+        template = (
+            loaded
+            if loaded is not None and loaded.id == resume.template_id
+            else await session.get(Template, resume.template_id)
+        )
         if template is not None and template.is_active:
             return template
     return await template_service.default_template(session)
@@ -369,10 +386,13 @@ _PDF_FOR = select(ResumePdf).where(
 )
 
 
-async def render_resume_pdf(session: AsyncSession, *, resume: Resume) -> tuple[ResumePdf, bool]:
+async def render_resume_pdf(
+    session: AsyncSession, *, resume: Resume, template: Template | None = None
+) -> tuple[ResumePdf, bool]:
     """The stored PDF for the resume's current data and template; rendered and stored only
-    when that combination was never rendered before. Returns (pdf, reused)."""
-    template = await _template_for(session, resume)
+    when that combination was never rendered before. Returns (pdf, reused). ``template``: the
+    resume's template if it was loaded with it (``get_owned_with_principal``)."""
+    template = await _template_for(session, resume, template)
     source = await template_service.template_source(session, template)
     digest = data_digest(resume.data)
     existing = (
