@@ -12,7 +12,8 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from starlette.types import Scope
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import ASGIApp, Scope
 
 from resumate import __version__
 from resumate.config import Settings, ensure_secrets, get_settings, set_settings
@@ -64,6 +65,29 @@ def _body_limit(settings: Settings) -> Any:
         return settings.max_body_bytes
 
     return limit
+
+
+class ResumateAPI(FastAPI):
+    """FastAPI with one layer less on every request.
+
+    Starlette puts ``ServerErrorMiddleware`` around everything. With no handler of its own for
+    500/``Exception`` and debug off, all it does is answer an exception with a plain-text 500
+    and raise it again; ``RequestContextMiddleware`` below it already answers every exception
+    with the JSON 500 of API.md and lets one through only once the response has started, which
+    ServerErrorMiddleware would raise again unchanged. So the layer (a frame and a send wrapper
+    per request) is left out; with a 500 handler or in debug mode the stack is Starlette's.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        if (
+            isinstance(app, ServerErrorMiddleware)
+            and app.handler is None
+            and not app.debug
+            and any(m.cls is RequestContextMiddleware for m in self.user_middleware)
+        ):
+            return app.app
+        return app
 
 
 def create_app(
@@ -135,7 +159,7 @@ def create_app(
                 db_module.set_database(None)
             log.info("resumate stopped")
 
-    app = FastAPI(
+    app = ResumateAPI(
         title="Resumate API",
         version=__version__,
         description="Self-hostable AI resume and CV platform. Contract: shared/API.md.",

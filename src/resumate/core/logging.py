@@ -118,12 +118,12 @@ _ts_prefix = ""
 def _utc_timestamp() -> str:
     """The TimeStamper(fmt="iso", utc=True) format, with the date part computed once a second."""
     global _ts_second, _ts_prefix
-    micros = time.time_ns() // 1000
-    second = micros // 1_000_000
+    second, micros = divmod(time.time_ns() // 1000, 1_000_000)
     if second != _ts_second:
         _ts_prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
         _ts_second = second
-    return f"{_ts_prefix}.{micros % 1_000_000:06d}Z"
+    # %-formatting: an f-string format spec (``:06d``) costs about twice the instructions.
+    return "%s.%06dZ" % (_ts_prefix, micros)  # noqa: UP031
 
 
 def _json_value(value: object) -> str:
@@ -144,6 +144,8 @@ def log_access(
     client: str,
 ) -> None:
     """The one access line per request (event ``request``), with the bound context (request id).
+    ``duration_ms`` is written with two decimals (``0.12``, ``10.00``): formatting the float
+    once is about a third of rounding it and then printing the rounded value.
 
     It is written on every request, so with JSON output it skips structlog's generic processor
     chain and renders the same JSON object (same keys, level, timestamp format) directly;
@@ -160,7 +162,7 @@ def log_access(
             path=path,
             route=route,
             status=status,
-            duration_ms=duration_ms,
+            duration_ms=round(duration_ms, 2),
             user_id=user_id,
             client=client,
         )
@@ -168,7 +170,7 @@ def log_access(
     line = (
         f'{{"method": {_encode_str(method)}, "path": {_encode_str(path)}, '
         f'"route": {_encode_str(route)}, "status": {int(status)}, '
-        f'"duration_ms": {float(duration_ms)!r}, "user_id": {_json_value(user_id)}, '
+        f'"duration_ms": {duration_ms:.2f}, "user_id": {_json_value(user_id)}, '
         f'"client": {_encode_str(client)}, "event": "request"{_request_context()}, '
         f'"level": "info", "timestamp": "{_utc_timestamp()}"}}\n'
     )

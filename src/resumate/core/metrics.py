@@ -34,42 +34,45 @@ class HttpMetrics(Collector):
     def __init__(self, buckets: Sequence[float] = LATENCY_BUCKETS) -> None:
         self.bounds = tuple(float(bound) for bound in buckets)
         self._lock = threading.Lock()
-        self._counts: dict[tuple[str, str, int], int] = {}
-        # Per (method, route): one count per bucket, one for +Inf, then the sum of seconds.
-        self._latency: dict[tuple[str, str], list[float]] = {}
+        # Per (method, route, status): one count per bucket, one for +Inf, then the sum of
+        # seconds. One row per request's labels (a single lookup); the counter and the
+        # per-(method, route) histogram are summed from the rows when scraped.
+        self._rows: dict[tuple[str, str, int], list[float]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        key = (method, route)
         bucket = bisect_left(self.bounds, seconds)  # first bound >= seconds: Prometheus "le"
+        key = (method, route, status)
         with self._lock:
-            counts = self._counts
-            ckey = (method, route, status)
-            counts[ckey] = counts.get(ckey, 0) + 1
-            row = self._latency.get(key)
+            row = self._rows.get(key)
             if row is None:
-                row = self._latency[key] = [0.0] * (len(self.bounds) + 2)
+                row = self._rows[key] = [0.0] * (len(self.bounds) + 2)
             row[bucket] += 1
             row[-1] += seconds
 
     def reset(self) -> None:
         with self._lock:
-            self._counts.clear()
-            self._latency.clear()
+            self._rows.clear()
 
     def describe(self) -> Iterator[Metric]:
         return iter(())
 
     def collect(self) -> Iterator[Metric]:
         with self._lock:
-            counts = sorted(self._counts.items())
-            latency = sorted((key, list(row)) for key, row in self._latency.items())
+            rows = sorted((key, list(row)) for key, row in self._rows.items())
+        latency: dict[tuple[str, str], list[float]] = {}
+        for (method, route, _status), row in rows:
+            total = latency.get((method, route))
+            if total is None:
+                latency[(method, route)] = row
+            else:
+                latency[(method, route)] = [a + b for a, b in zip(total, row, strict=True)]
         requests = CounterMetricFamily(
             "resumate_http_requests",
             "HTTP requests by method, route template and status",
             labels=["method", "route", "status"],
         )
-        for (method, route, status), count in counts:
-            requests.add_metric([method, route, str(status)], count)
+        for (method, route, status), row in rows:
+            requests.add_metric([method, route, str(status)], sum(row[:-1]))
         yield requests
 
         histogram = HistogramMetricFamily(
@@ -78,7 +81,7 @@ class HttpMetrics(Collector):
             labels=["method", "route"],
         )
         labels = [floatToGoString(bound) for bound in self.bounds] + ["+Inf"]
-        for (method, route), row in latency:
+        for (method, route), row in sorted(latency.items()):
             cumulative = 0.0
             buckets = []
             for label, in_bucket in zip(labels, row[:-1], strict=True):

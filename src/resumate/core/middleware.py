@@ -81,7 +81,8 @@ class _RequestIds:
         self._counter = itertools.count(int.from_bytes(os.urandom(4), "big"))
 
     def __call__(self) -> str:
-        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFFFFFF:016x}"
+        # The counter's 8 bytes in hex: about half the instructions of a format spec.
+        return self._prefix + (next(self._counter) & 0xFFFFFFFFFFFFFFFF).to_bytes(8).hex()
 
 
 new_request_id = _RequestIds()
@@ -182,10 +183,13 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            limit = self.body_limit(scope)
-            if declared is not None and declared > limit:
-                raise BodyTooLarge(limit)
-            app_receive = _limited_receive(receive, limit, body) if has_body else receive
+            app_receive = receive
+            if has_body or declared is not None:  # no limit to look up for a bodiless request
+                limit = self.body_limit(scope)
+                if declared is not None and declared > limit:
+                    raise BodyTooLarge(limit)
+                if has_body:
+                    app_receive = _limited_receive(receive, limit, body)
             await self.app(scope, app_receive, send_wrapper)
         except BodyTooLarge as exc:
             if response_started:
@@ -223,7 +227,7 @@ class RequestContextMiddleware:
                 path,
                 template,
                 status,
-                round(duration * 1000, 2),
+                duration * 1000,
                 state.get("user_id"),
                 (scope.get("client") or ("", 0))[0],
             )
