@@ -6,7 +6,7 @@ generator places them: the skills list, skill placeholders in bullets, job title
 subjects that name a skill, certificates and spoken languages.
 
 Experience years follow the analyzer's documented convention (resumate.ai.dates): month ranges
-count both end months, year-only ranges count January to January, open ranges run to `TODAY`.
+count both end months, year-only ranges count January to December, open ranges run to `TODAY`.
 
     python benchmarks/cv_corpus/generate.py OUT_DIR [--count 48] [--seed 7]
 """
@@ -898,8 +898,8 @@ def _years(jobs: list[Job], year_only: bool) -> float:
         e: float
         if year_only:
             s = j.start[0] * 12
-            e = now if j.end is None else j.end[0] * 12
-            if j.end is not None and e <= s:
+            e = now if j.end is None else j.end[0] * 12 + 12  # through December
+            if j.end is not None and j.end[0] <= j.start[0]:
                 e = s + 6
         else:
             s = _month_index(j.start)

@@ -98,7 +98,7 @@ Consultant, Bar Ltd 2020 - 2022
 BSc Economics, University of Bristol 2014 - 2017
 """
     a = analyze_text(ExtractedText.from_plain_text(text), today=TODAY)
-    assert a.total_experience_years == 4.0
+    assert a.total_experience_years == 5.0  # January 2018 to December 2022
 
 
 def test_job_requirements() -> None:

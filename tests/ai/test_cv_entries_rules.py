@@ -159,7 +159,8 @@ def test_a_doctorate_listed_among_jobs_counts_but_a_masters_thesis_does_not() ->
         ),
         ("Formation", ["2014 – 2016  Master Statistique, Université Rennes 2"]),
     )
-    assert doctorate.total_experience_years == pytest.approx(5.6, abs=0.15)  # type: ignore[attr-defined]
+    # January 2016 (the doctorate) to June 2022 (the job after it)
+    assert doctorate.total_experience_years == pytest.approx(6.5, abs=0.15)  # type: ignore[attr-defined]
     masters = _analyze(
         (
             "Experience",
@@ -322,8 +323,9 @@ def test_side_activities_while_at_secondary_school_are_no_experience() -> None:
             ],
         ),
     )
-    # Only the months after school (Jan 2023 - Jun 2025) count.
-    assert result.total_experience_years == pytest.approx(2.4, abs=0.15)  # type: ignore[attr-defined]
+    # Only the months after school count: its last school year ends with June (Jul 2023 - Jun
+    # 2025).
+    assert result.total_experience_years == pytest.approx(1.9, abs=0.15)  # type: ignore[attr-defined]
 
 
 def test_a_job_after_high_school_counts_in_full() -> None:

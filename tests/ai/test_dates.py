@@ -48,8 +48,52 @@ def test_no_range_in_plain_numbers() -> None:
 
 
 def test_overlapping_jobs_are_counted_once() -> None:
+    # A year written alone runs January to December: 2018 - 2022 is five years.
     ranges = find_date_ranges("2018 - 2021") + find_date_ranges("2020 - 2022")
-    assert total_years(ranges, TODAY) == 4.0
+    assert total_years(ranges, TODAY) == 5.0
+
+
+def test_a_year_written_alone_ends_with_its_december() -> None:
+    assert total_years(find_date_ranges("2016 - 2017"), TODAY) == 2.0
+    assert total_years(find_date_ranges("Oct 2018 - 2019"), TODAY) == 1.2  # 15 months
+    assert total_years(find_date_ranges("2019 - Mar 2020"), TODAY) == 1.2  # 15 months
+    assert total_years(find_date_ranges("2019 - 2019"), TODAY) == 0.5  # one year, no months
+    assert total_years(find_date_ranges("2023 - 2026"), TODAY) == 2.4  # clipped at today
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # every dash Unicode has, not only the ASCII one and the en dash
+        ("2016/09 \u2010 2018/08", ("2016-09", "2018-08")),
+        ("Mar 2019 \u2012 Jun 2021", ("2019-03", "2021-06")),
+        ("2019 \uff0d 2021", ("2019", "2021")),
+        # a dash and a word together
+        ("10/2019 – hasta la actualidad.", ("2019-10", None)),
+        ("01/2020 - bis heute", ("2020-01", None)),
+        ("2019 - to 2021", ("2019", "2021")),
+        # a separator word ends where the word ends: "al", not "a" + "l 2024"
+        ("Dal 2021 al 2024.", ("2021", "2024")),
+        ("de 2015 a 2018", ("2015", "2018")),
+        # a date glued to the full stop of the sentence before it
+        ("Multinacional Alemana.05/2005-12/2017. Teleoperadora", ("2005-05", "2017-12")),
+        # a line of two dates and nothing else: a date column whose dash is drawn
+        ("2024 2020", ("2020", "2024")),
+        ("03/2019   06/2021", ("2019-03", "2021-06")),
+    ],
+)
+def test_range_grammar_across_separators_and_languages(
+    text: str, expected: tuple[str, str | None]
+) -> None:
+    assert _one(text) == expected
+
+
+def test_two_dates_with_words_between_or_around_are_no_range() -> None:
+    assert find_date_ranges("2019 2021 Master") == []
+    assert find_date_ranges("Award 2019 2021") == []
+    assert find_date_ranges("Jan 2019 - a company") == []
+    assert find_date_ranges("3.05/2005 ratio") == []
+    assert find_date_ranges("2019 2019") == []
 
 
 def test_month_ranges_count_both_end_months() -> None:

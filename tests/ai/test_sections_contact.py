@@ -36,6 +36,29 @@ def test_heading_variants(heading: str, section: str) -> None:
     assert hit is not None and hit[0] == section
 
 
+@pytest.mark.parametrize(
+    ("heading", "section"),
+    [
+        ("Centres d’intérêt", "interests"),  # a typographic apostrophe
+        ("A CERCA DE MI", "summary"),  # one space too many
+        ("Habilidadesadicionales", "skills"),  # a space lost (OCR)
+        ("WORKEXPERIENCE", "experience"),
+        ("Berufs erfahrung", "experience"),
+    ],
+)
+def test_a_heading_with_its_spaces_or_apostrophe_set_differently(
+    heading: str, section: str
+) -> None:
+    hit = match_heading(heading)
+    assert hit is not None and hit[0] == section
+
+
+def test_short_words_run_together_are_no_heading() -> None:
+    # Only headings of 8 letters or more are compared without spaces; weak words never.
+    assert match_heading("Pro file") is None
+    assert match_heading("Leader ship") is None
+
+
 def test_ordinary_sentences_are_not_headings() -> None:
     assert match_heading("I gained experience in many departments across the company") is None
 
@@ -153,3 +176,59 @@ def test_ordinary_lines_are_not_unspaced() -> None:
 
     assert unspace_letters("I am a C programmer") == "I am a C programmer"
     assert unspace_letters("Skills: C, R, Go") == "Skills: C, R, Go"
+
+
+def _col(text: str, column: int, x0: float, top: float, size: float = 10.0) -> TextLine:
+    return TextLine(text, x0=x0, x1=x0 + 150.0, top=top, font_size=size, column=column)
+
+
+def test_each_column_keeps_its_own_sections() -> None:
+    # Read as the PDF layer reads a two-column page: the right column's first heading above
+    # the left column (it stands higher), then the left column, then the right column.
+    lines = [
+        TextLine("Ana Flores", x0=250.0, x1=400.0, top=60.0, font_size=24.0),
+        _col("WORK EXPERIENCE", 0, 300.0, 200.0, 12.0),
+        _col("Summary line on the left about me", 1, 30.0, 230.0),
+        _col("EDUCATION", 1, 30.0, 400.0, 12.0),
+        _col("BSc Chemistry, Universidad de Caracas 2002", 1, 30.0, 420.0),
+        _col("Salesland, Sales agent 10/2019 – hasta la actualidad", 2, 250.0, 240.0),
+        _col("Arvato CRM, Call centre agent 05/2005 - 12/2017", 2, 250.0, 260.0),
+        _col("SKILLS", 2, 250.0, 400.0, 12.0),
+        _col("Customer service, Excel", 2, 250.0, 420.0),
+    ]
+    sections = {s.name: [ln.text for ln in s.lines] for s in split_sections(lines)}
+    assert sections["experience"] == [
+        "Salesland, Sales agent 10/2019 – hasta la actualidad",
+        "Arvato CRM, Call centre agent 05/2005 - 12/2017",
+    ]
+    assert sections["education"] == ["BSc Chemistry, Universidad de Caracas 2002"]
+    assert sections["skills"] == ["Customer service, Excel"]
+
+
+def test_a_column_without_headings_follows_the_reading_order() -> None:
+    # Dates set in a right-hand column beside the entries: no column of sections.
+    lines = [
+        _col("Experience", 0, 60.0, 100.0, 14.0),
+        _col("AI developer, Italtel", 1, 60.0, 120.0),
+        _col("Education", 1, 60.0, 200.0, 14.0),
+        _col("MSc Computer Engineering, University of Palermo", 1, 60.0, 220.0),
+        _col("2021 – 2024", 2, 450.0, 220.0),
+    ]
+    sections = {s.name: [ln.text for ln in s.lines] for s in split_sections(lines)}
+    assert sections["education"][-1] == "2021 – 2024"
+
+
+def test_a_label_column_of_headings_is_one_flow() -> None:
+    # Headings in a narrow left column, each beside its content in the right one.
+    lines = [
+        _col("Education", 1, 30.0, 100.0, 14.0),
+        _col("Experience", 1, 30.0, 300.0, 14.0),
+        _col("BSc Biology, University of Murcia 2020-2024", 2, 230.0, 100.0),
+        _col("Lab assistant, CEBAS-CSIC Feb 2024 - Apr 2024", 2, 230.0, 300.0),
+    ]
+    sections = split_sections(lines)
+    assert [s.name for s in sections] == ["header", "education", "experience"]
+    assert [ln.text for ln in sections[-1].lines] == [
+        "BSc Biology, University of Murcia 2020-2024",
+        "Lab assistant, CEBAS-CSIC Feb 2024 - Apr 2024",
+    ]

@@ -2,8 +2,9 @@
 
 Conventions (documented because "how long is 2018-2021" has no single answer):
 - a month-precise range counts both its first and last month: Jan 2019 - Dec 2019 is 12 months;
-- a year-only range counts from January to January: 2018 - 2021 is 3 years, so a 2018-2021 job
-  and a 2020-2022 job merge to 2018-2022 = 4 years;
+- a year written alone starts with its January and ends with its December, as a recruiter reads
+  it: 2018 - 2021 is 4 years, so a 2018-2021 job and a 2020-2022 job merge to 2018-2022 = 5
+  years; "2019 - Mar 2020" is 15 months, "Oct 2018 - 2019" 15 months;
 - a single year or a same-year range without months counts as 6 months;
 - an open range ("Present", "heute", "since 2020") ends today, the current month pro rata.
 """
@@ -89,11 +90,11 @@ _DATE_RE = re.compile(
   | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})(?:\b|(?={_YEAR}))\.?,?\s*
         (?:de\s+|of\s+)?(?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
   | (?P<season>\b(?P<sea>{_SEASON_ALT})\s+(?:de\s+)?(?P<y4>{_YEAR})\b)
-  | (?P<num>(?<![\d.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
+  | (?P<num>(?<!\d)(?<!\d[.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
   | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>1[0-2]|0?[1-9])(?![\d]))
   | (?P<short>(?<![\d./])(?P<m7>0[1-9]|1[0-2])/(?P<y7>\d{{2}})(?![\d/]))
   | (?P<cjk>(?<!\d)(?P<y9>{_YEAR})\s?年\s?(?P<m9>1[0-2]|0?[1-9])\s?月)
-  | (?P<year>(?<![\d.,])(?P<y8>{_YEAR})(?![\d]))
+  | (?P<year>(?<!\d)(?<!\d[.,])(?P<y8>{_YEAR})(?![\d]))
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -106,9 +107,18 @@ _MONTH_ONLY_RE = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\b\.?", re.IGNORECASE)
 _PRESENT_RE = re.compile(
     rf"(?<![^\W\u3400-\u9fff])(?:{_PRESENT_ALT})(?![^\W\u3400-\u9fff])", re.IGNORECASE
 )
+# Every dash Unicode has (hyphen, non-breaking hyphen, figure dash, en and em dash, minus,
+# small and full-width forms), tildes and arrows.
+DASHES = "\\-\u2010-\u2015\u2e3a\u2e3b\ufe58\ufe63\uff0d~→>\u00ad\u2212～〜至"
+_SEP_WORDS = (
+    r"to|till|until|thru|through|bis|au|à|a|al|hasta|até|ate|fino\s+al?|tot|t/m|по|до|"
+    r"jusqu'?(?:à|au|en)|up\s+to"
+)
+# A dash, a word, or a dash and a word ("10/2019 – hasta la actualidad", "2019 - to 2021"); a
+# word must end there ("al 2024" is not "a" + "l 2024").
 _SEP_RE = re.compile(
-    r"\s*(?:[-–—‑‒~→>\u00ad\u2212～〜至]+|to|till|until|thru|through|bis|au|à|a|al|hasta|até|"
-    r"ate|fino\s+al?|tot|t/m|-\s*to|по|до)\s*(?:the\s+)?",
+    rf"\s*(?:[{DASHES}]+\s*(?:(?:{_SEP_WORDS})(?!\w)\s*)?|(?:{_SEP_WORDS})(?!\w)\s*)"
+    r"(?:the\s+)?",
     re.IGNORECASE,
 )
 # "since 2020", "seit ca. 2011", "desde aprox. 2015": an open range from that date.
@@ -275,6 +285,16 @@ def find_date_ranges(text: str) -> list[DateRange]:
         if m1 <= m2:
             start, end = PartialDate(year, m1, "month_name"), PartialDate(year, m2, "month_name")
             ranges.append(DateRange(start, end, (m.start(), m.end())))
+    if not ranges and len(dates) == 2:
+        # A line of two dates and nothing else ("2024 2020", "03/2019  06/2021"): a date
+        # column whose dash was drawn, not written. Either order.
+        (d1, s1, e1), (d2, s2, e2) = dates
+        if not text[:s1].strip() and not text[e1:s2].strip() and not text[e2:].strip(" .,;"):
+            k1, k2 = (d1.year, d1.month or 0), (d2.year, d2.month or 0)
+            first, last = (d1, d2) if k1 <= k2 else (d2, d1)
+            same_kind = (d1.month is None) == (d2.month is None)
+            if k1 != k2 and last.year - first.year < 60 and same_kind:
+                ranges.append(DateRange(first, last, (s1, e2)))
     ranges.sort(key=lambda r: r.span[0])
     return ranges
 
@@ -314,16 +334,23 @@ def _now_index(today: date) -> float:
     return today.year * 12 + today.month - 1 + min(today.day, 30) / 30.0
 
 
-def interval_months(r: DateRange, today: date) -> tuple[float, float]:
-    """Half-open month interval [start, end) for a range, per the module conventions."""
+# A secondary-school period written in years blocks no month of its last year: the school
+# year ends before the summer ("2008 - 2012  Lincoln High School", a job from June 2012).
+SCHOOL_YEAR_END = 6
+
+
+def interval_months(r: DateRange, today: date, *, year_end: int = 12) -> tuple[float, float]:
+    """Half-open month interval [start, end) for a range, per the module conventions.
+    `year_end`: how many months of a year written alone as the end count (12 for a job,
+    `SCHOOL_YEAR_END` for a secondary-school period)."""
     now = _now_index(today)
     start: float = _index(r.start)
     end: float
     if r.end is None:
         end = now
     elif r.end.month is None:
-        end = r.end.year * 12
-        if r.start.month is None and end <= start:
+        end = r.end.year * 12 + year_end  # a year written alone ends with its December
+        if r.start.month is None and r.end.year <= r.start.year:
             end = start + 6
         elif r.start.month is not None and end <= start:
             end = start + 1
@@ -363,7 +390,11 @@ def weighted_years(
             edges.append((s, e, weight))
     if not edges:
         return 0.0
-    stops = [iv for iv in (interval_months(r, today) for r in blocked or []) if iv[1] > iv[0]]
+    stops = [
+        iv
+        for iv in (interval_months(r, today, year_end=SCHOOL_YEAR_END) for r in blocked or [])
+        if iv[1] > iv[0]
+    ]
     points = sorted({p for s, e, _ in edges for p in (s, e)} | {p for iv in stops for p in iv})
     total = 0.0
     for a, b in itertools.pairwise(points):

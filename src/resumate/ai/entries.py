@@ -8,6 +8,7 @@ from datetime import date
 
 from resumate.ai.contact import looks_like_location
 from resumate.ai.dates import (
+    DASHES,
     DateRange,
     PartialDate,
     find_date_ranges,
@@ -227,7 +228,7 @@ def _is_header_like(text: str) -> bool:
     return 0 < len(text) <= 90 and not text.endswith((".", ";")) and len(text.split()) <= 12
 
 
-_OPEN_END_RE = re.compile(r"\s*[-–—‑‒~\u00ad\u2212]\s*$")
+_OPEN_END_RE = re.compile(rf"\s*[{DASHES}]\s*$")
 
 
 def _leading_date(text: str) -> tuple[PartialDate | None, int] | None:
@@ -265,7 +266,7 @@ def _stacked_range(prev: str, text: str) -> str | None:
 
 
 _MONTH_START_RE = re.compile(r"^[^\W\d_]{3,9}\.?\s*[-–—]\s*[^\W\d_]{3,9}\.?$")
-_DASH_AFTER_RE = re.compile(r"\s*[-–—‑‒~\u2212]+\s*")
+_DASH_AFTER_RE = re.compile(rf"\s*[{DASHES}]+\s*")
 
 
 def _open_start(text: str) -> tuple[str, str] | None:
@@ -438,7 +439,7 @@ def _single_date(text: str) -> DateRange | None:
 
 
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
-_TRAILING_DASH_RE = re.compile(r"\s[-–—]\s*$")
+_TRAILING_DASH_RE = re.compile(rf"\s[{DASHES}]\s*$")
 
 
 def _trailing_date(text: str) -> DateRange | None:

@@ -224,6 +224,7 @@ def normalize_heading(text: str) -> str:
     if len(tokens) >= 4 and all(len(tok) == 1 for tok in tokens):
         t = "".join(tokens)  # letter-spaced "E X P E R I E N C E"
     t = t.replace("&", " and ").replace("+", " and ")
+    t = re.sub(r"[’‘ʼ`´′]", "'", t)  # typographic apostrophes: "Centres d’intérêt"
     t = unicodedata.normalize("NFKD", t.lower())
     t = "".join(c for c in t if not unicodedata.combining(c))
     t = re.sub(r"^[\W\d_ivx]{0,4}[.)]\s+", " ", t)  # "1. ", "IV) "
@@ -248,6 +249,12 @@ def _build_index() -> tuple[dict[str, str], set[str]]:
 
 
 _INDEX, _WEAK = _build_index()
+# The same headings with their spaces taken out: a heading set with one space too many or too
+# few ("A CERCA DE MI", "Habilidadesadicionales", "WORKEXPERIENCE") is still that heading.
+_SPACELESS: dict[str, str] = {}
+for _key in _INDEX:
+    if _key not in _WEAK and len(_key.replace(" ", "")) >= 8:
+        _SPACELESS.setdefault(_key.replace(" ", ""), _key)
 _MAX_HEADING_WORDS = 6
 
 # A heading made only of these words, with at least one of the first set, is the interests
@@ -271,6 +278,9 @@ def match_heading(text: str) -> tuple[str, bool] | None:
         return None
     if key in _INDEX:
         return _INDEX[key], key in _WEAK
+    joined = _SPACELESS.get(key.replace(" ", ""))
+    if joined is not None:
+        return _INDEX[joined], False
     words = key.split()
     if set(words) <= _INTEREST_WORDS | _INTEREST_FILLERS and set(words) & _INTEREST_WORDS:
         return "interests", False
@@ -396,6 +406,35 @@ def _wraps_bullet(prev: TextLine, line: TextLine) -> bool:
     return 0 < pitch <= 1.6 * line.font_size and 0 < line.x0 - prev.x0 <= 3.0 * line.font_size
 
 
+def _column_keys(lines: list[TextLine]) -> list[int]:
+    """Which column each line sits in (1 left, 2 right), 0 for full-width text. A line read
+    as full width that starts over the right column, level with the columns (the right
+    column's first heading, read above them because it stands higher), is the right column's."""
+    left_edge: dict[int, float] = {}  # page -> where the right column starts
+    span: dict[int, tuple[float, float]] = {}  # page -> top and bottom of the column text
+    for ln in lines:
+        if ln.column in (1, 2) and ln.x1:
+            if ln.column == 2:
+                left_edge[ln.page] = min(left_edge.get(ln.page, ln.x0), ln.x0)
+            lo, hi = span.get(ln.page, (ln.top, ln.top))
+            span[ln.page] = (min(lo, ln.top), max(hi, ln.top))
+    keys: list[int] = []
+    for ln in lines:
+        if ln.column in (1, 2):
+            keys.append(ln.column)
+            continue
+        edge = left_edge.get(ln.page)
+        lo, hi = span.get(ln.page, (0.0, -1.0))
+        size = ln.font_size or 10.0
+        if edge is None or not ln.x1 or not (lo - 3.0 * size <= ln.top <= hi):
+            keys.append(0)  # above or below the columns, or no columns on this page
+        elif ln.x0 >= edge - 3.0:
+            keys.append(2)
+        else:
+            keys.append(0)
+    return keys
+
+
 def split_sections(lines: list[TextLine]) -> list[Section]:
     """Split lines into sections; inline headings ("Skills: Python, SQL") keep their content."""
     sizes = Counter(round(ln.font_size) for ln in lines if ln.font_size and len(ln.text) > 30)
@@ -492,13 +531,33 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
     decisions = kept
 
     by_index = {d[0]: d for d in decisions}
+    # Two columns read one after the other: a line belongs to the last heading of its own
+    # column, not to the last heading read (the right column's first heading may be read
+    # above the left column, the left column's last section must not swallow the right one).
+    keys = _column_keys(lines)
+    # A column with no heading of its own on its page (dates set beside the entries, a photo
+    # caption) is no column of sections: its lines follow the reading order.
+    # A column that is mostly headings is a label column beside its content: one flow.
+    heads = Counter((lines[i].page, keys[i]) for i in by_index if keys[i])
+    per_column = Counter((ln.page, k) for k, ln in zip(keys, lines, strict=True) if k)
+    labels = {page for (page, k), n in heads.items() if 2 * n >= per_column[(page, k)]}
+    keys = [
+        k if (ln.page, k) in heads and ln.page not in labels else 0
+        for k, ln in zip(keys, lines, strict=True)
+    ]
+    in_column: dict[int, Section] = {0: sections[0], 1: sections[0], 2: sections[0]}
     for i, line in enumerate(lines):
         d = by_index.get(i)
+        key = keys[i]
         if d is None:
-            sections[-1].lines.append(line)
+            (in_column[key] if key else sections[-1]).lines.append(line)
             continue
         _, name, heading, rest = d
         section = Section(name, heading, known=name != "other")
+        if key:
+            in_column[key] = section
+        else:
+            in_column = {0: section, 1: section, 2: section}
         if rest:
             section.lines.append(
                 TextLine(
