@@ -363,3 +363,31 @@ def test_a_postdoctoral_research_assistant_is_a_full_position() -> None:
         ),
     )
     assert result.total_experience_years == pytest.approx(1.0, abs=0.1)  # type: ignore[attr-defined]
+
+
+def _lines(*texts: str) -> list[TextLine]:
+    return [TextLine(t) for t in texts]
+
+
+def test_the_end_of_a_range_on_the_line_under_it_dash_first() -> None:
+    from resumate.ai.entries import parse_work
+
+    work = parse_work(
+        _lines("Desarrolladora web, Globant", "Diciembre 2023", "~ Actualidad", "• React")
+    )
+    assert [(w.dates.start.iso(), w.dates.end) for w in work if w.dates] == [("2023-12", None)]
+    assert work[0].company != "~ Actualidad" and work[0].title != "~ Actualidad"
+
+
+def test_two_dated_items_one_under_the_other_are_not_one_range() -> None:
+    from resumate.ai.entries import parse_work
+
+    work = parse_work(
+        _lines(
+            "Enforcement of fundamental rights (Basic)  Sep 2020",
+            "Enforcement of fundamental rights (Advanced)  Dec 2020",
+        ),
+        single_dates=True,
+    )
+    assert all(w.dates is None or w.dates.start.iso() != "2020-09" or w.dates.end is None
+               or w.dates.end.iso() != "2020-12" for w in work)  # fmt: skip

@@ -80,6 +80,15 @@ def test_a_year_written_alone_ends_with_its_december() -> None:
         # a line of two dates and nothing else: a date column whose dash is drawn
         ("2024 2020", ("2020", "2024")),
         ("03/2019   06/2021", ("2019-03", "2021-06")),
+        # two month dates side by side, in order, before the entry's words
+        ("03/2018 08/2018 UX Designer, Atibaia", ("2018-03", "2018-08")),
+        # a year, a slash and a later year
+        ("2023/2025 Post-doctorante, CNRS", ("2023", "2025")),
+        # a month name joined to its year by a slash or hyphen; dates in template brackets
+        ("[Agosto/2023] – [Marzo/2024]", ("2023-08", "2024-03")),
+        ("Aug-2019 - Sep-2020", ("2019-08", "2020-09")),
+        # "bis jetzt" after a dash
+        ("10.2020- bis jetzt", ("2020-10", None)),
     ],
 )
 def test_range_grammar_across_separators_and_languages(
@@ -94,6 +103,8 @@ def test_two_dates_with_words_between_or_around_are_no_range() -> None:
     assert find_date_ranges("Jan 2019 - a company") == []
     assert find_date_ranges("3.05/2005 ratio") == []
     assert find_date_ranges("2019 2019") == []
+    assert find_date_ranges("Version 2018-12 released") == []  # December 2018, no range
+    assert find_date_ranges("08/2018 03/2018 Designer") == []  # side by side, but backwards
 
 
 def test_month_ranges_count_both_end_months() -> None:

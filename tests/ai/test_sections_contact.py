@@ -232,3 +232,76 @@ def test_a_label_column_of_headings_is_one_flow() -> None:
         "BSc Biology, University of Murcia 2020-2024",
         "Lab assistant, CEBAS-CSIC Feb 2024 - Apr 2024",
     ]
+
+
+def _styled(text: str, size: float, x0: float = 30.0, top: float = 0.0) -> TextLine:
+    return TextLine(text, x0=x0, x1=x0 + 200.0, top=top, font_size=size)
+
+
+def test_a_line_that_ends_like_a_heading_but_is_set_as_body_text_is_no_heading() -> None:
+    # "Independent Projects" is the employer of the entry, in body type; the real headings are
+    # larger. A heading matched by its last word only needs a heading's look.
+    lines = [
+        _styled("Olena Ahiienko", 28.0),
+        _styled("Experience", 12.0),
+        _styled("2025 – Present", 10.0),
+        _styled("UX/UI designer", 10.0),
+        _styled("Independent Projects", 10.0),
+        _styled("Grotti, an online shop: research, information architecture, UI kit.", 10.0),
+        _styled("Skills", 12.0),
+        _styled("Figma, user research, wireframing and prototyping for the web", 10.0),
+    ]
+    sections = split_sections(lines)
+    assert [s.name for s in sections] == ["header", "experience", "skills"]
+    assert "Independent Projects" in [ln.text for ln in sections[1].lines]
+
+
+def test_smaller_headings_right_under_an_entry_heading_are_its_parts() -> None:
+    lines = [
+        _styled("Alessandra Fumagalli", 30.0),
+        _styled("Experience", 14.0, x0=140.0),
+        _styled("Research", 12.0, x0=140.0),
+        _styled("November 2019 – Present  Euclid Member, Galaxy Clusters Working Group", 10.0),
+        _styled("Teaching", 12.0, x0=140.0),
+        _styled("February 2017 – July 2017  Laboratory assistant, University of Insubria", 10.0),
+        _styled("Computer skills", 14.0, x0=140.0),
+        _styled("Python, MATLAB, LaTeX and a few more tools for numerical work", 10.0),
+    ]
+    sections = split_sections(lines)
+    assert [s.name for s in sections] == ["header", "experience", "skills"]
+    assert len(sections[1].lines) == 4
+
+
+def test_a_heading_written_under_every_job_is_part_of_the_jobs() -> None:
+    lines = [
+        _styled("Lucia Pezo", 20.0),
+        _styled("EXPERIENCIA PROFESIONAL", 12.0),
+        _styled("ALBATROS SERVICES, Arequipa, Perú", 10.0),
+        _styled("Practicante Fullstack (Diciembre 2023 – Febrero 2024)", 10.0),
+        _styled("Funciones Principales", 12.0),
+        _styled("Desarrollo y testeo de código para aplicaciones empresariales.", 10.0),
+        _styled("Logros", 12.0),
+        _styled("Cumplí consistentemente con los plazos de entrega establecidos.", 10.0),
+        _styled("DOMY PROPERTIES, Arequipa, Perú", 10.0),
+        _styled("Desarrollador Web Principal (Julio 2024 – Diciembre 2024)", 10.0),
+        _styled("Funciones Principales", 12.0),
+        _styled("Diseño y desarrollo integral de una aplicación web inmobiliaria.", 10.0),
+        _styled("Logros", 12.0),
+        _styled("Reduje el tiempo de carga de la aplicación optimizando el código.", 10.0),
+        _styled("ESTUDIOS", 12.0),
+        _styled("Bachiller en Ingeniería de Sistemas, Universidad Católica de Santa María", 10.0),
+    ]
+    sections = split_sections(lines)
+    assert [s.name for s in sections] == ["header", "experience", "education"]
+    assert "DOMY PROPERTIES, Arequipa, Perú" in [ln.text for ln in sections[1].lines]
+
+
+def test_a_heading_written_once_still_ends_the_jobs() -> None:
+    lines = [
+        _styled("Lucia Pezo", 20.0),
+        _styled("EXPERIENCIA PROFESIONAL", 12.0),
+        _styled("Desarrolladora, Globant (Julio 2024 – Diciembre 2024)", 10.0),
+        _styled("Logros", 12.0),
+        _styled("Premio a la mejor aplicación web del año en la universidad.", 10.0),
+    ]
+    assert [s.name for s in split_sections(lines)] == ["header", "experience", "awards"]

@@ -87,7 +87,7 @@ _DATE_RE = re.compile(
     (?P<dmy>\b(?P<d1>[0-3]?\d)[./](?P<m1>[01]?\d)[./](?P<y1>{_YEAR})\b)
   | (?P<dmy2>(?<![\w.,/])(?P<d10>[0-3]\d)\.(?P<m10>[01]\d)\.(?P<y10>\d{{2}})(?![\w.,/]))
   | (?P<ymd>\b(?P<y2>{_YEAR})-(?P<m2>[01]\d)-[0-3]\d\b)
-  | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})(?:\b|(?={_YEAR}))\.?,?\s*
+  | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})(?:\b|(?={_YEAR}))\.?,?(?:[/-](?=\d))?\s*
         (?:de\s+|of\s+)?(?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
   | (?P<season>\b(?P<sea>{_SEASON_ALT})\s+(?:de\s+)?(?P<y4>{_YEAR})\b)
   | (?P<num>(?<!\d)(?<!\d[.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
@@ -102,6 +102,8 @@ _YEAR_MONTHS_RE = re.compile(
     rf"(?<![\d.])(?P<y>{_YEAR}),?\s+(?P<m1>{_MONTH_ALT})\.?\s*[-–—]\s*(?P<m2>{_MONTH_ALT})\b\.?",
     re.IGNORECASE,
 )
+# "2023/2025": a year, a slash and a later year.
+_YEAR_PAIR_RE = re.compile(rf"(?<![\w./])(?P<a>{_YEAR})\s?/\s?(?P<b>{_YEAR})(?![\w/])")
 _MONTH_ONLY_RE = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\b\.?", re.IGNORECASE)
 # Word boundaries, except that Han characters do not separate words ("2019年9月至今").
 _PRESENT_RE = re.compile(
@@ -117,8 +119,8 @@ _SEP_WORDS = (
 # A dash, a word, or a dash and a word ("10/2019 – hasta la actualidad", "2019 - to 2021"); a
 # word must end there ("al 2024" is not "a" + "l 2024").
 _SEP_RE = re.compile(
-    rf"\s*(?:[{DASHES}]+\s*(?:(?:{_SEP_WORDS})(?!\w)\s*)?|(?:{_SEP_WORDS})(?!\w)\s*)"
-    r"(?:the\s+)?",
+    rf"[\])]?\s*(?:[{DASHES}]+\s*(?:(?:{_SEP_WORDS})(?!\w)\s*)?|(?:{_SEP_WORDS})(?!\w)\s*)"
+    r"(?:the\s+)?[\[(]?",
     re.IGNORECASE,
 )
 # "since 2020", "seit ca. 2011", "desde aprox. 2015": an open range from that date.
@@ -285,6 +287,21 @@ def find_date_ranges(text: str) -> list[DateRange]:
         if m1 <= m2:
             start, end = PartialDate(year, m1, "month_name"), PartialDate(year, m2, "month_name")
             ranges.append(DateRange(start, end, (m.start(), m.end())))
+    for m in _YEAR_PAIR_RE.finditer(text):
+        if any(r.span[0] < m.end() and m.start() < r.span[1] for r in ranges):
+            continue
+        a, b = int(m.group("a")), int(m.group("b"))
+        if 0 < b - a < 60:
+            ranges.append(DateRange(PartialDate(a), PartialDate(b), (m.start(), m.end())))
+    # Two month dates side by side with only spaces between them ("03/2018 08/2018 UX
+    # Designer"): a range whose dash was drawn, not written.
+    for (d1, s1, e1), (d2, s2, e2) in itertools.pairwise(dates):
+        if d1.month is None or d2.month is None or text[e1:s2].strip() or s2 - e1 > 6:
+            continue
+        if any(r.span[0] < e2 and s1 < r.span[1] for r in ranges):
+            continue
+        if (d1.year, d1.month) < (d2.year, d2.month) and d2.year - d1.year < 60:
+            ranges.append(DateRange(d1, d2, (s1, e2)))
     if not ranges and len(dates) == 2:
         # A line of two dates and nothing else ("2024 2020", "03/2019  06/2021"): a date
         # column whose dash was drawn, not written. Either order.

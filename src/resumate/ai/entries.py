@@ -302,6 +302,8 @@ def _split_tail_range(prev: str, text: str) -> tuple[str, str] | None:
         return None
     if not (find_dates(tail1) or _MONTH_START_RE.match(tail1)):
         return None
+    if find_dates(tail1) and find_dates(tail2) and not _OPEN_END_RE.search(tail1):
+        return None  # two dated items one under the other ("... Sep 2020" / "... Dec 2020")
     joined = f"{tail1} {tail2}"
     ranges = find_date_ranges(joined)
     if not ranges or ranges[0].span[0] > 0 or ranges[0].span[1] < len(joined) - 1:
@@ -323,6 +325,9 @@ def _same_column(a: TextLine | None, b: TextLine | None) -> bool:
     return a.page == b.page and abs(a.x0 - b.x0) <= 2.5
 
 
+_LEADING_DASH_RE = re.compile(rf"^[{DASHES}]\s*\S")
+
+
 def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
     """Lines with bullets stripped, a date range split over two lines joined again:
     "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad", stacked dates each
@@ -332,6 +337,15 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
     pending: str | None = None
     stack_ok = False  # the previous output line may be the top cell of a stacked date pair
     for line in lines:
+        raw = line.text.strip()
+        if out and not out[-1].bullet and len(raw) <= 30 and _LEADING_DASH_RE.match(raw):
+            # The end of a range on the line under its start, dash first ("Diciembre 2023" /
+            # "~ Actualidad", "Mar 2021" / "– Present"): not a bullet, the range's second half.
+            joined = f"{out[-1].text} {raw}"
+            if len(find_date_ranges(joined)) > len(find_date_ranges(out[-1].text)):
+                out[-1] = _Item(joined, False, out[-1].line)
+                pending = None
+                continue
         text, bullet = strip_bullet(line.text)
         if not text:
             continue

@@ -465,6 +465,12 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
         canonical, weak = hit
         if weak and has_styling and not _cue(line, body_size):
             continue
+        if line.x1 and not _cue(line, body_size) and normalize_heading(text) not in _INDEX:
+            # Matched by its last or first word only ("Independent Projects", "Grotti Projects")
+            # and set like the body text on a measured page (PDF): an entry's line (an
+            # employer, a title), no heading. Word files often style headings in ways the
+            # text does not carry (shaded cells), so there the words decide.
+            continue
         if weak and not has_styling and not (_is_caps(text) or text.endswith(":")):
             continue
         if canonical == "contact" and i > 0 and not _cue(line, body_size) and has_styling:
@@ -506,8 +512,19 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
     )
     kept: list[tuple[int, str, str, str | None]] = []
     current = "header"
+    parent_size = 0.0
+    # A heading written again and again ("Funciones principales", "Logros" under each job) is a
+    # label inside the entries of the section it first appears in, not a section.
+    repeated = Counter(normalize_heading(d[2]) for d in decisions if d[3] is None)
     for n, dec in enumerate(decisions):
         stop = decisions[n + 1][0] if n + 1 < len(decisions) else len(lines)
+        if (
+            current in _ENTRY_SECTIONS
+            and dec[3] is None
+            and dec[1] not in _ENTRY_SECTIONS | {"education"}
+            and repeated[normalize_heading(dec[2])] >= 2
+        ):
+            continue
         inline_list = dec[3] is not None and dec[1] in ("skills", "courses")
         dated_after = any(find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : stop])
         if inline_list and current in _ENTRY_SECTIONS and dated_after:
@@ -526,6 +543,26 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             if dec[0] + 1 in starts or (n > 0 and kept and kept[-1][0] == dec[0] - 1
                                         and kept[-1][1] == "other"):  # fmt: skip
                 continue
+        line = lines[dec[0]]
+        if parent_size and line.font_size and line.font_size < parent_size - 0.5:
+            continue  # a sub-heading of an entry section ("Experience" / "Research", "Teaching")
+        parent_size = 0.0
+        nxt = decisions[n + 1] if n + 1 < len(decisions) else None
+        if (
+            dec[1] in _ENTRY_SECTIONS
+            and dec[3] is None
+            and nxt is not None
+            and nxt[0] == dec[0] + 1
+            and nxt[3] is None
+            and line.font_size
+            and 0 < lines[nxt[0]].font_size < line.font_size - 0.5
+            and lines[nxt[0]].column == line.column
+            and lines[nxt[0]].x0 >= line.x0 - 2.0
+        ):
+            # An entry section's heading with a smaller heading right under it (in its column,
+            # not left of it): the smaller headings that follow are its parts, until a heading
+            # as large as it.
+            parent_size = line.font_size
         kept.append(dec)
         current = dec[1]
     decisions = kept
