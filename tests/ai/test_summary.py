@@ -88,7 +88,9 @@ def test_a_german_cv_gets_a_german_summary() -> None:
 def test_a_french_cv_gets_a_french_summary() -> None:
     language, summary = _summary(FRENCH)
     assert language == "fr"
-    assert summary.startswith("Camille Martin : Comptable avec 6 ans d'expérience")
+    assert summary.startswith(
+        "Camille Martin : Comptable avec 7 ans d'expérience"
+    )  # Jan 2018 - Dec 2024
     assert "dernièrement chez Cabinet Durand." in summary
     assert "Langues : français et anglais." in summary
 
