@@ -223,3 +223,52 @@ def test_case_and_spelling_variants_of_tool_names() -> None:
     assert "RabbitMQ" in _names("Zookeeper, Rabbit-MQ, Kafka", "skills")
     assert "Microsoft Teams" in _names("Canvas\nZoom / Teams", "skills")
     assert "Microsoft Teams" not in _names("Led two teams of five engineers.")
+
+
+# --- Generalisation round (cvskills, 1 Dec 2026 afternoon) -----------------------------------
+
+
+def test_names_of_professional_skills_in_other_languages_count_where_the_cv_lists_them() -> None:
+    listed = (
+        "Kenntnisse: Kostenrechnung, Lohnbuchhaltung, Qualitätsmanagement\n"
+        "Compétences : gestion de projet, comptabilité analytique, soins palliatifs\n"
+        "Habilidades: gestión de proyectos, atención al paciente, control de gestión\n"
+        "Competências: gestão de projetos, prospecção de clientes, folha de pagamento"
+    )
+    names = _names(listed, "skills")
+    for want in ("Cost accounting", "Payroll", "Quality management", "Project management",
+                 "Palliative care", "Patient care", "Management accounting",
+                 "Business development"):  # fmt: skip
+        assert want in names, want
+
+
+def test_names_in_other_languages_are_list_words_not_prose_words() -> None:
+    # In a sentence these everyday phrases name the work around a job, not a skill the CV
+    # claims: they count only where the CV lists skills.
+    prose = "Im Rahmen der Kostenrechnung habe ich Berichte für die Geschäftsleitung erstellt."
+    assert "Cost accounting" not in _names(prose, "experience")
+    assert "Cost accounting" in _names("Kostenrechnung, Controlling, Buchhaltung", "skills")
+
+
+def test_a_word_inside_a_name_that_an_organisation_word_opens_is_not_a_skill() -> None:
+    for line in (
+        "Fobutec Agencia de Desarrollo Web, Apps y Marketing Digital",
+        "Institut für Mess- und Regelungstechnik (LUH)",
+        "Scuola di Design e Marketing Digitale, Milano",
+    ):
+        found = _names(line, "experience")
+        assert not found & {"Digital marketing", "Control engineering"}, (line, found)
+    # the same words outside a name still count
+    assert "Digital marketing" in _names("Ran campaigns in Digital Marketing and SEO for clients")
+
+
+def test_distinct_tools_and_methods_are_not_one_skill() -> None:
+    from resumate.ai.skills import canonical_skill
+
+    assert canonical_skill("Basecamp") == "Basecamp"
+    assert canonical_skill("Wrike") == "Wrike"
+    assert canonical_skill("Smartsheet") == "Smartsheet"
+    assert canonical_skill("supervised learning") == "Supervised learning"
+    assert canonical_skill("unsupervised learning") == "Unsupervised learning"
+    assert canonical_skill("clustering") == "Clustering"
+    assert "ANSYS" in _names("FEA: Ansys (CFD, CFX), Matlab, Simulink", "skills")

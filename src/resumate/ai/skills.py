@@ -625,10 +625,52 @@ def _named_body(text: str, start: int) -> bool:
     return bool(_BODY_OF_RE.search(text[max(0, start - 40) : start]))
 
 
+# Words that open an organisation's name in languages that put them first: "Agencia de
+# Desarrollo Web y Marketing Digital", "Institut für Regelungstechnik", "Scuola di Design".
+_ORG_HEADS = _wordset(
+    """agencia agence agenzia agentur instituto institut istituto institute escuela école ecole
+    escola scuola schule hochschule universidad université universite universidade università
+    universita universität universitat fundación fundacion fondation fundação fundacao
+    fondazione stiftung empresa société societe grupo groupe gruppo gruppe centro centre zentrum
+    departamento département departement dipartimento facultad faculté faculte faculdade
+    facoltà hospital hôpital hopital ospedale krankenhaus klinikum klinik clínica clinica
+    clinique colegio colégio collège college liceo lycée lycee ministerio ministère ministerio
+    ministero ministerium asociación asociacion association associação associacao associazione
+    verein cámara camara chambre banco banque banca laboratorio laboratoire laboratório
+    laboratorium"""
+)
+_NAME_LINKS = _wordset(
+    "de del la las los des du d' y e et und für fur di da do dos das della delle dei van voor "
+    "en of and for the &"
+)
+
+
+def _inside_named_organisation(text: str, start: int) -> bool:
+    """The mention is a word of a name that an organisation word opens, with only capitalised
+    words and linking words between them: "Agencia de Desarrollo Web, Apps y Marketing
+    Digital", "Institut für Mess- und Regelungstechnik"."""
+    ls = text.rfind("\n", 0, start) + 1
+    words = re.findall(r"[^\s,;·|()]+", text[max(ls, start - 70) : start])
+    for word in reversed(words):
+        bare = word.strip(".:-–'’")
+        if not bare:
+            continue
+        folded = _fold(bare)
+        if folded in _ORG_HEADS and bare[0].isupper():
+            return True
+        if folded in _NAME_LINKS or bare.endswith("-"):
+            continue
+        if not bare[0].isupper():
+            return False
+    return False
+
+
 def _organisation_name(text: str, start: int, end: int, issuer_apart: bool = False) -> bool:
     """The mention is (part of) a company or school name, not a skill."""
     if not text[start : start + 1].isupper():
         return False
+    if _inside_named_organisation(text, start):
+        return True
     before = _neighbour(text, start - 1, -1)
     if before in ("@", "chez", "bei", "presso", "bij", "joined"):
         return True
