@@ -272,3 +272,24 @@ def test_distinct_tools_and_methods_are_not_one_skill() -> None:
     assert canonical_skill("unsupervised learning") == "Unsupervised learning"
     assert canonical_skill("clustering") == "Clustering"
     assert "ANSYS" in _names("FEA: Ansys (CFD, CFX), Matlab, Simulink", "skills")
+
+
+def test_well_known_tools_outside_the_big_names() -> None:
+    text = (
+        "Python (Streamlit, Kivy, Tkinter), Java (MyBatis, Servlet, Jetty), PHP (Yii, CakePHP)\n"
+        "Vue (Element UI, Vuetify), React (Ant Design), draw.io, Lucidchart, Hotjar\n"
+        "Electronics: Multisim, TINA, Proteus, KiCad; PLC: Step7, LOGO! Soft Comfort\n"
+        "Corpus tools: AntConc, Sketch Engine, Praat, Oxygen XML Editor"
+    )
+    names = _names(text, "skills")
+    for want in ("Streamlit", "Kivy", "Tkinter", "MyBatis", "Servlets", "Jetty", "Yii",
+                 "CakePHP", "Element UI", "Vuetify", "Ant Design", "draw.io", "Lucidchart",
+                 "Hotjar", "Multisim", "TINA-TI", "Proteus", "STEP 7", "LOGO! Soft Comfort",
+                 "AntConc", "Sketch Engine", "Praat", "Oxygen XML Editor"):  # fmt: skip
+        assert want in names, want
+
+
+def test_tool_names_that_are_everyday_words_need_their_field_nearby() -> None:
+    prose = "I like to dash to the shop with Tina, watch an eagle and read about a quasar."
+    assert not _names(prose, "experience") & {"Plotly Dash", "TINA-TI", "Quasar"}
+    assert "TINA-TI" in _names("Circuit simulation in TINA and LTspice", "experience")
