@@ -293,3 +293,18 @@ def test_tool_names_that_are_everyday_words_need_their_field_nearby() -> None:
     prose = "I like to dash to the shop with Tina, watch an eagle and read about a quasar."
     assert not _names(prose, "experience") & {"Plotly Dash", "TINA-TI", "Quasar"}
     assert "TINA-TI" in _names("Circuit simulation in TINA and LTspice", "experience")
+
+
+def test_technical_concepts_named_in_other_languages() -> None:
+    cases = {
+        "Compétences : visualisation de données, économétrie, traitement du langage naturel": {
+            "Data visualization", "Econometrics", "Natural language processing"},
+        "Conocimientos: procesamiento digital de señales, análisis estático, ciberseguridad": {
+            "Signal processing", "Static analysis", "Cybersecurity"},
+        "Competências: programação funcional, bancos de dados relacionais, regressão logística": {
+            "Functional programming", "Relational databases", "Regression analysis"},
+        "Kenntnisse: Regelungstechnik, Finite-Elemente-Methode, technisches Zeichnen": {
+            "Control engineering", "Finite element analysis", "Technical drawing"},
+    }  # fmt: skip
+    for text, want in cases.items():
+        assert want <= _names(text, "skills"), (text, _names(text, "skills"))
