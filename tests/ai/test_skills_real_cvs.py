@@ -308,3 +308,13 @@ def test_technical_concepts_named_in_other_languages() -> None:
     }  # fmt: skip
     for text, want in cases.items():
         assert want <= _names(text, "skills"), (text, _names(text, "skills"))
+
+
+def test_a_field_on_a_line_that_names_studies_is_a_subject_not_a_skill() -> None:
+    for line in (
+        "* Sie studieren Informatik, Elektrotechnik, Physik oder einen ähnlichen Studiengang",
+        "* Abgeschlossenes Studium der Mathematik/Statistik oder Elektrotechnik",
+    ):
+        found = _names(line, "skills")
+        assert not found & {"Electrical engineering", "Statistics"}, (line, found)
+    assert "Statistics" in _names("Kenntnisse: Statistik, R, SPSS", "skills")

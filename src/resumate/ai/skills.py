@@ -85,6 +85,14 @@ _DEGREE_LINE_RE = re.compile(
     r"school|institut\w*|hochschule|école|escuela|faculty|faculdade|facultad)\b",
     re.IGNORECASE,
 )
+# A line that names studies: a field on it is a subject of study, not a skill ("Studium der
+# Informatik, Elektrotechnik oder Physik", "degree in Statistics or Economics").
+_STUDY_LINE_RE = re.compile(
+    r"\b(?:studium\w*|studier\w*|studieng[aä]ng\w*|studienfach|fachrichtung\w*|"
+    r"hochschulabschluss|degree|bachelor\w*|master'?s|diplom\w*|diplôme|licenciatura|"
+    r"grado en|laurea|graduação|titulación|majoring|major in)\b",
+    re.IGNORECASE,
+)
 _EXPERIENCE_SECTIONS = {"experience", "projects", "volunteer", "activities"}
 _IGNORED_SECTIONS = {"header", "contact", "references", "interests"}
 
@@ -442,6 +450,8 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             and not _CERTIFIED_RE.search(line)
         ):
             continue  # "CFP proposals", "CFA/VISHNO": an acronym alone in prose is no certificate
+        if alias.generic and _STUDY_LINE_RE.search(text[ls:le]):
+            continue  # "Studium der Elektrotechnik, Physik …": a subject of study
         if section == "certifications" and _organisation_name(text, start, end, True):
             continue  # "…, The Linux Foundation": the issuer, not a skill
         if not listed and not skill.spoken_language:
