@@ -51,7 +51,10 @@ _LABEL_RE = re.compile(
     re.I,
 )
 _NAME_LABEL_RE = re.compile(
-    r"^(?:name|nom|nombre|nome|naam|vorname und name)\s*[:：]\s*(.+)$", re.I
+    r"^(?:(?:full |complete )?name|nom(?: complet)?|nombre(?: completo)?|nombres y apellidos|"
+    r"apellidos y nombres?|nome(?: completo)?|naam|volledige naam|vorname und name|"
+    r"vollständiger name)\s*[:：]\s*(.+)$",
+    re.I,
 )
 
 _NOT_NAME_WORDS = {
@@ -91,13 +94,24 @@ _NOT_NAME_WORDS = {
     "rua", "rue", "calle", "avenida", "av", "straße", "strasse", "str", "boulevard", "blvd",
     "via", "viale", "piazza", "platz", "allee", "gasse",
     "travessa", "praça", "largo", "carrer", "paseo", "plaza", "camino", "chemin", "chaussee",
+    # Labels of the personal-data block ("Geburtsdatum Geburtsort": a label column whose values
+    # are elsewhere) and its headings ("PERSÖNLICHES").
+    "geburtsdatum", "geburtsort", "geburtstag", "geburtsdaten", "staatsangehörigkeit",
+    "nationalität", "familienstand", "persönliches", "nationality", "citizenship", "marital",
+    "status", "birthday", "birthplace", "gender", "geschlecht", "nacionalidad", "nacimiento",
+    "fecha", "lugar", "sexo", "sexe", "naissance", "nationalité", "situation", "familiale",
+    "nascita", "luogo", "nazionalità", "cittadinanza", "nascimento", "naturalidade",
+    "nacionalidade", "geboortedatum", "geboorteplaats", "nationaliteit", "burgerlijke",
+    "datum", "date", "place", "age", "edad", "idade",
 }  # fmt: skip
 _STREET_SUFFIXES = ("strasse", "gasse", "allee", "chaussee")
 # Academic degrees printed after a name without a comma ("Djordje Djokic B.Sc.").
 _DEGREE_TOKEN_RE = re.compile(
     r"^(?:[BM]\.(?:Sc|A|Eng|Ed|Comm|Tech|Phil|Des|Arch|Mus|Fin)\.?|"
     r"[BM](?:Sc|Eng|Ed|Comm|Tech|Phil|Des|Arch|Mus|Fin)|Ph\.?D\.?|LL\.[BM]\.?|LLB|LLM|"
-    r"MBA|M\.D\.|Dipl\.-?\w+\.?|DPhil|CPA|PMP|CFA|ACCA)[,.]?$"
+    r"MBA|M\.D\.|Dipl\.-?\w+\.?|DPhil|CPA|PMP|CFA|ACCA|"
+    # nursing and care credentials ("Jasmine Smith BSN, RN, OCN")
+    r"BSN|MSN|BScN|RN|LPN|APRN|DNP|FNP|CNA|CCRN|OCN|CNL|CNS)[,.]?$"
 )
 _PARTICLES = {
     "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du",
@@ -201,6 +215,16 @@ def _inside_token(line: str, start: int, end: int) -> bool:
     return after.isalpha() or (after == "-" and line[end + 1 : end + 2].isalpha())
 
 
+def _in_address(line: str, start: int, end: int) -> bool:
+    """The match lies in a web address or a DOI (the whitespace-free word around it)."""
+    word_start = max(line.rfind(" ", 0, start), line.rfind("\t", 0, start)) + 1
+    word_end = min(
+        (i for i in (line.find(" ", end), line.find("\t", end)) if i >= 0), default=len(line)
+    )
+    word = line[word_start:word_end].lower()
+    return "://" in word or word.startswith(("www.", "doi:", "doi.org"))
+
+
 _FALLBACK_REGIONS = ["US", "GB", "DE", "FR", "IN", "ES", "IT", "NL", "CA", "AU", "BR"]
 
 
@@ -220,8 +244,12 @@ def find_phone(lines: list[str], region_hint: str | None) -> tuple[str | None, s
             raw = m.group(0).strip(" -–/.")
             if _inside_token(line, m.start(), m.end()):
                 continue  # "rohit-tiwari-0b8302198", "53741253-M": part of a URL or an ID
-            if re.fullmatch(r"[0-3]?\d[./][01]?\d[./](?:19|20)\d\d", raw):
-                continue  # a full date
+            if _in_address(line, m.start(), m.end()):
+                continue  # "https://doi.org/10.2143/IG.180.0.3292822"
+            if re.fullmatch(r"[0-3]?\d([./-])[01]?\d\1(?:19|20)\d\d", raw):
+                continue  # a full date ("09-04-1984" too)
+            if re.fullmatch(r"(?:19|20)\d\d\s?[-/]\s?\d{1,6}", raw) and not labelled:
+                continue  # "2025-0011": a report or publication number
             if find_date_ranges(raw) and not labelled and not raw.startswith("+"):
                 continue
             if re.fullmatch(r"(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d", raw):
@@ -231,7 +259,10 @@ def find_phone(lines: list[str], region_hint: str | None) -> tuple[str | None, s
                 if labelled and best is None:
                     best = (9, raw, None)
                 continue
-            rank = (0 if valid else 2) + (0 if labelled or order < 12 else 1)
+            # A number labelled as a phone near the top beats a bare one there ("Profsouznaja
+            # 91 – 252 117279" above "Tel. +7 910..."); a labelled one further down does not.
+            near = order < 12
+            rank = (0 if valid else 3) + (0 if labelled and near else 1 if near or labelled else 2)
             if best is None or rank < best[0]:
                 best = (rank, raw, e164)
             if rank == 0:
@@ -256,6 +287,8 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
                   text, flags=re.I)  # fmt: skip
     text = re.sub(r"\s*\([^()]{1,30}\)\s*", " ", text)  # "Hugo (Chun-Ho) Lin": a nickname
     tokens = text.split()
+    if tokens and len(tokens[-1]) > 3 and tokens[-1].endswith("."):
+        tokens[-1] = tokens[-1][:-1]  # "Medina Orosco.": the full stop of a form's line
     while len(tokens) > 2 and _DEGREE_TOKEN_RE.match(tokens[-1]):
         tokens.pop()  # "Djordje Djokic B.Sc.": the degree after the name
     text = " ".join(tokens)
@@ -314,6 +347,10 @@ _BOTH_NAMES_RE = re.compile(
 )
 _CJK_NAME_LABEL_RE = re.compile(r"姓\s*名\s*[:：]\s*([\u3400-\u9fff]{2,4})")
 _CJK_NAME_RE = re.compile(r"^[\u3400-\u9fff]{2,4}$")
+# Words of a Chinese CV's titles and headings: "个人简历" (personal CV) is not a name.
+_CJK_NOT_NAME_RE = re.compile(
+    r"简历|履历|个人|信息|经历|经验|技能|教育|工作|联系|求职|自我|评价|项目"
+)
 
 
 def _labelled_name(lines: list[TextLine]) -> str | None:
@@ -339,12 +376,26 @@ def _labelled_name(lines: list[TextLine]) -> str | None:
     return None
 
 
+_CJK_TITLE_NAME_RE = re.compile(r"^([\u3400-\u9fff]{2,4})的(?:个人|工作|求职)?(?:简历|履历)$")
+_CJK_FIELDS_NAME_RE = re.compile(r"^([\u3400-\u9fff]{2,4})\s*[/|｜,，、]\s*[男女]\b")
+
+
 def _cjk_name(lines: list[TextLine]) -> str | None:
-    """A Chinese or Japanese name: 2-4 Han characters alone on one of the first lines."""
+    """A Chinese or Japanese name: 2-4 Han characters alone on one of the first lines, in the
+    title ('林敏润的工作简历': Lin's work CV) or before the gender ('林敏润/男/1997')."""
     for line in lines[:6]:
         text = line.text.strip()
-        if _CJK_NAME_RE.match(text) and match_heading(text) is None:
+        if (
+            _CJK_NAME_RE.match(text)
+            and match_heading(text) is None
+            and not _CJK_NOT_NAME_RE.search(text)
+        ):
             return text
+    for line in lines[:20]:
+        text = line.text.strip()
+        m = _CJK_TITLE_NAME_RE.match(text) or _CJK_FIELDS_NAME_RE.match(text)
+        if m:
+            return m.group(1)
     return None
 
 
@@ -384,7 +435,7 @@ def _name_prefix(text: str) -> str | None:
         return None
     for cut in range(2, min(len(tokens), 5)):
         rest = {_fold(t.strip(".,|")) for t in tokens[cut:]}
-        if rest & _NOT_NAME_WORDS:
+        if rest & _NOT_NAME_WORDS or match_heading(" ".join(tokens[cut:])) is not None:
             name = _clean_name(" ".join(tokens[:cut]))
             if name and not ({_fold(t) for t in name.split()} & _NOT_NAME_WORDS):
                 return name
@@ -460,10 +511,13 @@ def _email_words(email: str | None) -> frozenset[str]:
     return frozenset(_fold(w) for w in re.split(r"[\W\d_]+", local) if len(w) >= 3)
 
 
-def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
+def find_name(
+    lines: list[TextLine], email: str | None = None, body: float | None = None
+) -> str | None:
     """The person's name: a short capitalised line near the top, preferring large type.
     The largest type on the first page counts wherever it is (a Word file's text boxes and
-    tables come in an order that is not the page's)."""
+    tables come in an order that is not the page's). `body`: the page's body type size, when
+    `lines` are only some of its lines (mostly headings, whose size would pass for body)."""
     if not lines:
         return None
     allowed = _email_words(email)
@@ -472,7 +526,8 @@ def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
     limit = (max(tops) * 0.3) if tops else 0.0
     sizes = [ln.font_size for ln in first_page[:80] if ln.font_size]
     biggest = max(sizes) if sizes else 0.0
-    body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
+    if body is None:
+        body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
     scored: list[tuple[float, int, str]] = []
     for order, line in enumerate(first_page[:80]):
         near_top = order < 8 or (limit and line.top <= limit) or line.source == "header"
@@ -487,7 +542,7 @@ def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
                 score = line.font_size * 2 + (3 if line.bold else 0) - min(order, 20) * 0.5
                 scored.append((score, -order, joined))
                 continue
-        for piece in [line.text, *(_SPLIT_RE.split(line.text))][:4]:
+        for piece in _name_pieces(line.text):
             name = _clean_name(piece, allowed) or _name_prefix(piece)
             if name:
                 score = line.font_size * 2 + (3 if line.bold else 0) - min(order, 20) * 0.5
@@ -499,6 +554,65 @@ def find_name(lines: list[TextLine], email: str | None = None) -> str | None:
         return None
     scored.sort(reverse=True)
     return scored[0][2]
+
+
+def _name_pieces(text: str) -> list[str]:
+    """The line itself, then its fields. A name printed with a place or a heading after a
+    wide gap ("Tianxiang Gao    China") tries the name field first."""
+    pieces = [p for p in _SPLIT_RE.split(text) if p.strip()]
+    if len(pieces) > 1 and all(
+        looks_like_location(p) or match_heading(p) is not None for p in pieces[1:]
+    ):
+        return [pieces[0], text]
+    return [text, *pieces][:4]
+
+
+_MAILBOX_WORDS = frozenset(
+    {"info", "mail", "email", "contact", "kontakt", "office", "hello", "jobs", "career", "careers",
+     "admin", "post", "bewerbung", "candidature", "resume", "gmail", "yahoo", "outlook"}
+)  # fmt: skip
+_LABEL_PREFIX_RE = re.compile(r"^[^\W\d_][^:：]{0,30}[:：]\s*")
+
+
+def _vouched_name(lines: list[TextLine], allowed: frozenset[str]) -> str | None:
+    """A name line anywhere in the CV that spells a word of the email address ('Benjamin Rocha
+    Nogueira' with benny.nogueira@...): the name in a text box after the body, a sidebar, a
+    signature, or after a label of the form's own ('SOGGETTO: Tintori Matteo')."""
+    strong = frozenset(w for w in allowed if len(w) >= 4)
+    if not strong:
+        return None
+    for line in lines:
+        text = _LABEL_PREFIX_RE.sub("", line.text.strip())
+        for piece in _name_pieces(text):
+            name = _clean_name(piece, allowed)
+            if name and _spells(name, strong):
+                return name
+    return None
+
+
+def _spells(name: str, words: frozenset[str]) -> bool:
+    return any(_fold(t) in words for t in re.split(r"[\s\-'’]+", name))
+
+
+# "Duisburg, 25.01.2024", "Berlin, den 3. März 2024": the place and date above a signature.
+_SIGNED_RE = re.compile(
+    r"^[^\W\d_][^\W\d_ .'-]*(?:[ -][^\W\d_][^\W\d_.'-]*){0,2},\s*(?:den\s+|le\s+|el\s+)?"
+    r"\d{1,2}\.?\s*(?:\d{1,2}\.\s*\d{2,4}|[^\W\d_]+\.?\s+\d{4})$"
+)
+
+
+def _signature_name(lines: list[TextLine]) -> str | None:
+    """The name signed under the place and date at the end of a CV (German and Swiss CVs end
+    so), for a CV that prints it nowhere else."""
+    tail = [ln for ln in lines[-8:] if ln.text.strip()]
+    for i, line in enumerate(tail):
+        if not _SIGNED_RE.match(line.text.strip()):
+            continue
+        for other in tail[i + 1 : i + 3] + tail[max(0, i - 1) : i]:
+            name = _clean_name(other.text)
+            if name:
+                return name
+    return None
 
 
 def _name_goes_on(line: TextLine, following: TextLine, body: float) -> bool:
@@ -819,6 +933,7 @@ def extract_contact(
     lines = _unspaced(lines, vocabulary, display_size)
     page_one = [ln for ln in lines if ln.page == 0][:80]
     sizes = sorted(ln.font_size for ln in page_one if ln.font_size)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
     # The top of the first page and its largest type, wherever that is, may hold the name too.
     display = [
         ln
@@ -831,12 +946,20 @@ def extract_contact(
     contact.name = (
         _labelled_name(lines)
         or _two_line_name(header or lines)
-        or find_name((header + display) if header else lines, contact.email)
+        or find_name((header + display) if header else lines, contact.email, body)
         or find_name(lines, contact.email)
         or _cjk_name(lines)
         or _lowercase_name(header or lines)
         or _name_from_profile(contact.linkedin, contact.email)
     )
+    spelled = _email_words(contact.email) - _MAILBOX_WORDS
+    if spelled and not (contact.name and _spells(contact.name, spelled)):
+        # The email spells a name the top of the page does not show: look for it in the
+        # contact block and in text boxes, page headers and footers (not among references).
+        apart = [ln for ln in lines if ln.source in ("textbox", "header", "footer")]
+        contact.name = _vouched_name(header + apart, spelled) or contact.name
+    if contact.name is None:
+        contact.name = _signature_name(lines)
     return contact
 
 

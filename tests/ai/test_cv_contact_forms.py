@@ -1,0 +1,164 @@
+"""Names and phones as forms, tables and signatures print them: a label column without values,
+labels before the name, credentials after it, a name only in a text box or under the
+signature, a Chinese title line; dates, DOIs and address numbers that are not phones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import typst
+
+from resumate.ai.analyzer import analyze_document, analyze_text
+from resumate.ai.contact import _clean_name, find_phone
+from resumate.ai.documents import ExtractedText
+
+TODAY = date(2025, 6, 1)
+
+
+def _contact(text: str) -> tuple[str | None, str | None]:
+    a = analyze_text(ExtractedText.from_plain_text(text), today=TODAY)
+    return a.contact.name, a.contact.phone_e164
+
+
+def test_a_label_column_without_values_is_not_the_name() -> None:
+    text = (
+        "Lebenslauf\nPersönliche Daten\nGeburtsdatum\nGeburtsort\nStaatsangehörigkeit\n"
+        "Familienstand\nKosilova Olga\nProfsouznaja 91 – 252 117279, Moscow, Russia\n"
+        "Tel. +79104062206\nkosilova04@example.com\n\nBerufserfahrung\n"
+        "01/2010 – 12/2020  Marketingleiterin, Nestlé Moskau\n"
+    )
+    name, phone = _contact(text)
+    assert name == "Kosilova Olga"
+    # the labelled number, not the street number and flat of the address line above it
+    assert phone == "+79104062206"
+
+
+@pytest.mark.parametrize(
+    "word", ["Geburtsdatum Geburtsort", "Nationality Status", "Fecha Nacimiento", "Luogo Nascita"]
+)
+def test_personal_data_labels_are_not_names(word: str) -> None:
+    assert _clean_name(word) is None
+
+
+def test_a_heading_under_the_name_is_not_part_of_it() -> None:
+    source = """#set text(font: "DejaVu Sans", size: 10pt)
+#text(size: 14pt)[Olha Mykchalchuk] \\
+#text(size: 13pt)[PERSÖNLICHES] \\
+Name: Olha Mykchalchuk \\
+Mobil: +4917645617533 \\
+#text(size: 13pt)[BERUFSERFAHRUNG] \\
+03/2017 – 10/2020 Gesundheits- und Krankenpflegerin, UKE Hamburg
+"""
+    pdf = bytes(typst.compile(source.encode(), format="pdf"))
+    assert analyze_document(pdf, "pdf", today=TODAY).contact.name == "Olha Mykchalchuk"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nombre Completo: Benjamín Ignacio Álvarez Montes", "Benjamín Ignacio Álvarez Montes"),
+        ("Full name: Jane Mary Doe", "Jane Mary Doe"),
+        ("Nome completo: João Silva", "João Silva"),
+        ("Nombre:\t\t\tGiancarlo Tomás Medina Orosco.", "Giancarlo Tomás Medina Orosco"),
+        ("Jasmine Smith BSN, RN, OCN", "Jasmine Smith"),
+        ("Jane Doe RN", "Jane Doe"),
+        ("John F.", "John F."),  # an initial keeps its stop
+    ],
+)
+def test_labels_credentials_and_a_final_stop(text: str, expected: str | None) -> None:
+    assert _clean_name(text) == expected
+
+
+def test_a_country_after_a_wide_gap_is_not_part_of_the_name() -> None:
+    name, _ = _contact("Tianxiang Gao      China\ngao@example.cn\n\nEducation\n2015 – 2018 M.Sc.")
+    assert name == "Tianxiang Gao"
+
+
+def test_the_name_the_email_spells_wins_over_an_employer_at_the_top() -> None:
+    # A Word file whose table comes first and whose name is in a text box after the body.
+    text = (
+        "Beruflicher Werdegang\n01.08.2016 – 31.07.2018\nAusbildung zum Verkäufer\n"
+        "Edeka M. Bahrs\n01.08.2018 – 19.06.2019\nVerkäufer\nAldi Nord\n\nInteressen\n- Sport\n"
+        "Benjamin Rocha Nogueira\nbenny.nogueira@example.de\n"
+    )
+    assert _contact(text)[0] == "Benjamin Rocha Nogueira"
+
+
+def test_a_label_of_the_forms_own_before_a_name_the_email_spells() -> None:
+    text = "Curriculum Vitae\nSOGGETTO: Tintori Matteo\nE-MAIL: tintori.matteo@example.com\n"
+    assert _contact(text)[0] == "Tintori Matteo"
+
+
+def test_an_unrelated_email_does_not_move_a_name_found_at_the_top() -> None:
+    text = (
+        "Maria Rossi\nsunshine77@example.com\n\nExperience\n2019 – 2024  Nurse, Ospedale\n"
+        "References\nSunshine Keller\n"
+    )
+    assert _contact(text)[0] == "Maria Rossi"
+
+
+def test_the_name_under_the_place_and_date_of_a_signature() -> None:
+    text = (
+        "Fakultät für Informatik\n09.2015 - 05.2022  Technisches Lyzeum, Kyjiw\n"
+        "Sprachkenntnisse  Ukrainisch, Englisch, Deutsch\nDuisburg, 25.01.2024\n"
+        "Oleksii Prokopishyn\n"
+    )
+    assert _contact(text)[0] == "Oleksii Prokopishyn"
+
+
+@pytest.mark.parametrize(
+    "first_lines",
+    [
+        "林敏润的工作简历\n联系方式\n手机:15999530949",
+        "个人简历\n个人信息\n林敏润/男/1997\n本科/北京师范大学",
+    ],
+)
+def test_a_chinese_name_in_the_title_or_before_the_gender(first_lines: str) -> None:
+    name, _ = _contact(first_lines + "\n工作经历\n2019.07 - 至今 软件工程师 腾讯\n")
+    assert name == "林敏润"
+
+
+def test_a_name_over_two_lines_in_a_sidebar_of_large_headings() -> None:
+    # The sidebar's headings share the name's size: the body size is the page's, not theirs.
+    source = """#set page(margin: 1cm)
+#set text(font: "DejaVu Sans", size: 8pt)
+#grid(columns: (7.5cm, 1fr), gutter: 1cm,
+  [#align(center)[#text(size: 14pt, weight: "bold")[Jenny Namela Monthe] \\
+   #text(size: 14pt, weight: "bold")[Kwuitchou]] \\
+   Studierende Informatik \\
+   #text(size: 14pt, weight: "bold")[KONTAKT] \\
+   Telefon: +49 15758251127 \\
+   #text(size: 14pt, weight: "bold")[SPRACHEN] \\
+   Deutsch, Französisch],
+  [#text(size: 14pt, weight: "bold")[ÜBER MICH] \\
+   Ich studiere Informatik an der Technischen Hochschule Mittelhessen und suche eine Stelle. \\
+   #text(size: 14pt, weight: "bold")[BERUFLICHER WERDEGANG] \\
+   03/2023 – heute Eventhelferin, Blaumond Gießen \\
+   Hilfe bei der Organisation von Events und Betreuung der Gäste am Abend.])
+"""
+    pdf = bytes(typst.compile(source.encode(), format="pdf"))
+    name = analyze_document(pdf, "pdf", today=TODAY).contact.name
+    assert name == "Jenny Namela Monthe Kwuitchou"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Geboren: 09-04-1984",  # labelled as a birth date: never a phone
+        "09-04-1984 | Gent",  # a date with dashes
+        "https://doi.org/10.2143/IG.180.0.3292822",
+        "https://doi.org/10.1515/zrp-2025-0011",
+        "Report 2025-0011",
+    ],
+)
+def test_dates_dois_and_report_numbers_are_not_phones(line: str) -> None:
+    assert find_phone([line], "BE") == (None, None)
+
+
+def test_a_labelled_phone_near_the_top_beats_a_bare_number_there() -> None:
+    lines = ["Profsouznaja 91 – 252 117279, Moscow", "Tel. +7 910 406-22-06"]
+    assert find_phone(lines, "RU")[1] == "+79104062206"
+    # a bare number at the top still wins over a labelled one further down (a referee's)
+    lines = ["+49 170 1234567", *["text"] * 20, "Tel. +49 30 1234567"]
+    assert find_phone(lines, "DE")[1] == "+491701234567"
