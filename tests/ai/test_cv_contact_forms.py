@@ -63,6 +63,7 @@ Mobil: +4917645617533 \\
         ("Nombre:\t\t\tGiancarlo Tomás Medina Orosco.", "Giancarlo Tomás Medina Orosco"),
         ("Jasmine Smith BSN, RN, OCN", "Jasmine Smith"),
         ("Jane Doe RN", "Jane Doe"),
+        ("THOMAS CANISARES–MORÈRE", "Thomas Canisares-Morère"),  # an en dash as the hyphen
         ("John F.", "John F."),  # an initial keeps its stop
     ],
 )

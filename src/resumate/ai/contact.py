@@ -286,6 +286,8 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
     text = re.sub(r"\s*[,|]\s*(?:ph\.?d|m\.?d|mba|cpa|pmp|rn|msc|bsc|ma|ba|jr|sr)\.?\b.*$", "",
                   text, flags=re.I)  # fmt: skip
     text = re.sub(r"\s*\([^()]{1,30}\)\s*", " ", text)  # "Hugo (Chun-Ho) Lin": a nickname
+    # A double-barrelled name set with a typographic hyphen or an en dash ("CANISARES–MORÈRE").
+    text = re.sub(r"(?<=[^\W\d_])[\u2010\u2011\u2013](?=[^\W\d_])", "-", text)
     tokens = text.split()
     if tokens and len(tokens[-1]) > 3 and tokens[-1].endswith("."):
         tokens[-1] = tokens[-1][:-1]  # "Medina Orosco.": the full stop of a form's line
