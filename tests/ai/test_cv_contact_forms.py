@@ -10,7 +10,7 @@ import pytest
 import typst
 
 from resumate.ai.analyzer import analyze_document, analyze_text
-from resumate.ai.contact import _clean_name, find_phone
+from resumate.ai.contact import _clean_name, find_phone, street_town
 from resumate.ai.documents import ExtractedText
 
 TODAY = date(2025, 6, 1)
@@ -163,3 +163,39 @@ def test_a_labelled_phone_near_the_top_beats_a_bare_number_there() -> None:
     # a bare number at the top still wins over a labelled one further down (a referee's)
     lines = ["+49 170 1234567", *["text"] * 20, "Tel. +49 30 1234567"]
     assert find_phone(lines, "DE")[1] == "+491701234567"
+
+
+@pytest.mark.parametrize(
+    ("address", "town"),
+    [
+        ("Rua Afonso Pena nº 376, Jandira – São Paulo", "Jandira"),
+        ("Via Fornaciai 24 - Casalguidi", "Casalguidi"),
+        ("69 cohoe.st Brampton, CA", "Brampton"),
+        ("Songling Rd 238, 266100 Qingdao", "Qingdao"),
+        ("Bramfelder Chaussee 332, 22175 Hamburg", "Hamburg"),
+        ("123 Main Street, Springfield, IL 62701", "Springfield"),
+        ("Calle Mayor 5, 3º B, 28013 Madrid", "Madrid"),
+        ("11 rue Gaston Lebeau", None),  # the street's name, not a town: it is on the next line
+        ("Spring 2020, Berlin", None),  # no street
+        ("Python, Java, SQL", None),
+    ],
+)
+def test_the_town_after_a_street(address: str, town: str | None) -> None:
+    assert street_town(address) == town
+
+
+@pytest.mark.parametrize(
+    ("lines", "town"),
+    [
+        ("Residente: Rua Afonso Pena nº 376, Jandira – São Paulo", "Jandira"),
+        ("RESIDENZA: Via Fornaciai 24 - Casalguidi", "Casalguidi"),
+        ("2103 Ridgebrook Way\nAtlanta, Georgia", "Atlanta, Georgia"),  # not the street
+        ("11 rue Gaston Lebeau\n94320, Thiais", "Thiais"),
+        ("3 Albert Road, Chelsfield, Orpington, BR6 6JG", "Orpington"),  # the post town
+    ],
+)
+def test_the_town_of_a_contact_block_address(lines: str, town: str) -> None:
+    a = analyze_text(
+        ExtractedText.from_plain_text(f"Jane Doe\n{lines}\njane@example.com\n"), today=TODAY
+    )
+    assert a.contact.location == town

@@ -705,8 +705,10 @@ _POSTCODE_CITY_RE = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_][^\d,;|@]{1,
 def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | None:
     for i, line in enumerate(all_lines[:80]):
         m = re.match(
-            r"^\s*(?:address|location|adresse|anschrift|wohnort|dirección|direccion|endereço|"
-            r"indirizzo|adres|residence|based in|domicile|city)\s*[:：]\s*(.+)$",
+            r"^\s*(?:(?:home |current |postal |mailing )?address|location|adresse|anschrift|"
+            r"wohnort|wohnhaft|dirección|direccion|endereço|endereco|morada|indirizzo|residenza|"
+            r"residente|residência|residencia|domicilio|domicílio|adres|woonplaats|residence|"
+            r"based in|domicile|city)\s*[:：]\s*(.+)$",
             line.text,
             re.I,
         )
@@ -715,7 +717,7 @@ def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | No
             following = all_lines[i + 1].text.strip() if i + 1 < len(all_lines) else ""
             if country_of(value) is None and _POSTCODE_CITY_RE.match(following):
                 return _tidy_location(following)  # "Anschrift: Mühlfeldstraße 16" / "4690 Ort"
-            return _tidy_location(value)
+            return street_town(value) or _tidy_location(value)
     specific, country = _place_in(header)
     if specific:
         return specific
@@ -738,6 +740,12 @@ def _place_in(lines: list[TextLine]) -> tuple[str | None, str | None]:
     for line in lines:
         if _BIRTH_RE.search(line.text):
             continue  # "Geburtsdatum 28.11.1986 | Trani, Italien"
+        # A one-line postal address: its postcode's town ("3 Albert Road, Chelsfield,
+        # Orpington, BR6 6JG"), else the town after its street ("Via Fornaciai 24 - Casalguidi").
+        address = _LABEL_RE.sub("", line.text.strip())
+        town = postal_town(address) or street_town(address)
+        if town:
+            return town, country
         for piece in _header_pieces([line]):
             piece = _LABEL_RE.sub("", piece)
             if EMAIL_RE.search(piece) or (URL_RE.search(piece) and "." in piece):
@@ -763,7 +771,7 @@ _TOWN_JOIN = r"(?:\s+(?:am|an der|an|bei|im|ob der|sur|sous|de|del|do|da|di|la|l
 _TOWN = rf"{_TOWN_WORD}(?:{_TOWN_JOIN}{_TOWN_WORD}){{0,3}}"
 # "78462 Konstanz", "DE-38302, Wolfenbüttel", "6020 Innsbruck": a postcode before the town.
 _POSTCODE_TOWN_RE = re.compile(
-    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,5}}),?\s+(?P<town>{_TOWN})"
+    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,6}}),?\s+(?P<town>{_TOWN})"
 )
 # "Orpington, BR6 6JG": a British postcode after the town.
 _TOWN_UK_POSTCODE_RE = re.compile(
@@ -784,6 +792,10 @@ def postal_town(text: str) -> str | None:
         code = int(m.group("code"))
         if len(m.group("code")) == 4 and 1950 <= code <= 2039:
             continue  # a year: "2019 Berlin Marathon"
+        if len(m.group("code")) == 6 and re.search(
+            r"[^\W\d_]\s*[-–]?\s*$", text[: m.start("code")]
+        ):
+            continue  # "Cuttack- 753014, Odisha": an Indian PIN after its town, not before one
         after = text[m.end() :].strip()
         if after and after[0] not in ",;–—-(/|":
             continue  # "mit 50000 Nutzern weltweit": a number in a sentence
@@ -803,8 +815,101 @@ def postal_town(text: str) -> str | None:
             continue  # "12345 Phone", "80331 Software Engineer"
         if _is_skill_or_term(town):
             continue
+        if _fold(words[-1].strip(".")) in _STREET_WORDS:
+            continue  # "2103 Ridgebrook Way": a house number and a street
         return town.title() if town.isupper() and len(town) > 3 else town
     return None
+
+
+# Words that make a street of the words around them, in the languages of the headings.
+_STREET_WORDS = {
+    "street", "st", "road", "rd", "way", "lane", "ln", "drive", "dr", "avenue", "ave", "av",
+    "boulevard", "blvd", "court", "ct", "place", "pl", "terrace", "close", "crescent", "square",
+    "highway", "hwy", "parkway", "pkwy", "rua", "rue", "calle", "c/", "avenida", "avda",
+    "carrera", "carrer", "paseo", "plaza", "camino", "chemin", "impasse", "allée", "via",
+    "viale", "piazza", "corso", "vicolo", "largo", "travessa", "praça", "alameda", "estrada",
+    "straße", "strasse", "str", "gasse", "weg", "allee", "platz", "ring", "damm", "ufer",
+    "chaussee", "straat", "laan", "plein", "gracht", "kade", "steeg",
+}  # fmt: skip
+_STREET_ENDINGS = (*_STREET_SUFFIXES, "straße", "platz", "weg", "damm", "straat", "laan")
+_HOUSE_NUMBER_RE = re.compile(
+    r"^(?:n[º°o]\.?\s*|#)?\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?[,.]?$"
+)
+_STREET_GLUED_RE = re.compile(r"^[^\W\d_]+\.(?:st|rd|ave|str)\.?$", re.I)  # "cohoe.st"
+_CODE_RE = re.compile(r"^(?:[A-Z]{2}|\d{4,6}(?:-\d{3,4})?|\d{2}\.?\d{3}-?\d{3})$")
+
+
+# Street words written before the street's name ("rue de la Paix", "Via Fornaciai").
+_STREET_OPENERS = {
+    "rue", "rua", "calle", "c/", "avenida", "avda", "av", "carrera", "carrer", "paseo", "plaza",
+    "camino", "chemin", "impasse", "allée", "via", "viale", "piazza", "corso", "vicolo",
+    "largo", "travessa", "praça", "alameda", "estrada", "avenue", "boulevard", "place", "quai",
+    "cours", "route",
+}  # fmt: skip
+
+
+def _street_kind(word: str) -> str | None:
+    """'opens' for a street word before the name, 'closes' for one after it, else None."""
+    folded = _fold(word.strip(".,"))
+    if folded in _STREET_OPENERS:
+        return "opens"
+    if folded in _STREET_WORDS or folded.endswith(_STREET_ENDINGS) or _STREET_GLUED_RE.match(word):
+        return "closes"
+    return None
+
+
+def _is_street(words: list[str]) -> bool:
+    """A house number and a street word among `words` ("Rua Afonso Pena nº 376", "Via
+    Fornaciai 24", "69 cohoe.st", "Bramfelder Chaussee 332")."""
+    return any(_street_kind(w) for w in words) and any(_HOUSE_NUMBER_RE.match(w) for w in words)
+
+
+def street_town(text: str) -> str | None:
+    """The town of a one-line street address: the first place-shaped part after the street
+    ('Rua Afonso Pena nº 376, Jandira – São Paulo' -> 'Jandira', 'Via Fornaciai 24 -
+    Casalguidi' -> 'Casalguidi', '69 cohoe.st Brampton, CA' -> 'Brampton'), with a postcode
+    before it dropped ('Songling Rd 238, 266100 Qingdao'). None when no street opens it."""
+    text = text.strip()
+    if not text or len(text) > 100 or "@" in text:
+        return None
+    parts = [
+        p.strip(" .") for p in re.split(r"\s*(?:,|;|\||\s[-–—]\s|\s{2,})\s*", text) if p.strip(" .")
+    ]
+    for i, part in enumerate(parts):
+        words = part.split()
+        if not _is_street(words):
+            continue
+        # The town may follow the street in the same part ("69 cohoe.st Brampton"); after a
+        # word that opens a street ("11 rue Gaston Lebeau") the street runs to its number.
+        kinds = [_street_kind(w) for w in words]
+        k = next(j for j, kind in enumerate(kinds) if kind)
+        numbers = [j for j in range(k + 1, len(words)) if _HOUSE_NUMBER_RE.match(words[j])]
+        if kinds[k] == "opens":
+            last = numbers[0] if numbers else len(words) - 1
+        else:
+            last = k + 1 if k + 1 in numbers else k
+        rest = [" ".join(words[last + 1 :])] if last + 1 < len(words) else []
+        for candidate in rest + parts[i + 1 :]:
+            town = _town_part(candidate)
+            if town:
+                return town
+        return None
+    return None
+
+
+def _town_part(part: str) -> str | None:
+    words = [w for w in part.split() if not _CODE_RE.match(w)]  # "266100 Qingdao", "SP"
+    if not 1 <= len(words) <= 4:
+        return None
+    if not all(re.fullmatch(r"[^\W\d_][^\W\d_'’.\-]*", w) for w in words):
+        return None
+    if not (words[0][0].isupper() and all(w[0].isupper() or w in _TOWN_PARTICLES for w in words)):
+        return None
+    town = " ".join(words)
+    folded = _fold(town)
+    if folded in _place_index()[0] or {_fold(w) for w in words} & (_STREET_WORDS | _NOT_NAME_WORDS):
+        return None  # a country alone, a street, a label
+    return town.title() if town.isupper() and len(town) > 3 else town
 
 
 _TOWN_PARTICLES = {"am", "an", "der", "bei", "im", "ob", "sur", "sous", "de", "del", "do", "da",
