@@ -409,10 +409,26 @@ async def test_slow_worker_keeps_its_job_and_a_dead_one_loses_it(
             assert time.monotonic() < deadline, "the subprocess worker never took the job"
             await asyncio.sleep(0.1)
 
+    async def wait_leased(job_id: int) -> None:
+        # The worker marks the job 'doing', then takes its lease on a connection of its own:
+        # stopped in between, it would hold no lease yet (the case this test is not about).
+        deadline = time.monotonic() + 60
+        while True:
+            cur = await admin.execute(
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid::bigint = %s AND objid::bigint = %s AND objsubid = 2",
+                (queue_module.LEASE_NAMESPACE, queue_module._lease_key(job_id)),
+            )
+            if await cur.fetchone():
+                return
+            assert time.monotonic() < deadline, "the worker never took the job's lease"
+            await asyncio.sleep(0.05)
+
     worker = await start_worker("slow")
     try:
         # Slow: stopped mid-job for well past the stall time, then let go.
         await wait_doing(job_ids[0], worker)
+        await wait_leased(job_ids[0])
         os.kill(worker.pid, signal.SIGSTOP)
         await asyncio.sleep(2.5)  # its heartbeat is stale and the job started > 1 s ago
         stalled = await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=1)
