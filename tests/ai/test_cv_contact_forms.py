@@ -151,10 +151,16 @@ def test_a_name_over_two_lines_in_a_sidebar_of_large_headings() -> None:
         "https://doi.org/10.2143/IG.180.0.3292822",
         "https://doi.org/10.1515/zrp-2025-0011",
         "Report 2025-0011",
+        "9611245750083.",  # a 13-digit identity number in a personal-details table
+        "961124575008",  # twelve digits not opened by a trunk 0
     ],
 )
 def test_dates_dois_and_report_numbers_are_not_phones(line: str) -> None:
     assert find_phone([line], "BE") == (None, None)
+
+
+def test_a_twelve_digit_mobile_with_its_trunk_zero_is_a_phone() -> None:
+    assert find_phone(["017632423319"], "DE")[1] == "+4917632423319"
 
 
 def test_a_labelled_phone_near_the_top_beats_a_bare_number_there() -> None:

@@ -250,6 +250,8 @@ def find_phone(lines: list[str], region_hint: str | None) -> tuple[str | None, s
                 continue  # a full date ("09-04-1984" too)
             if re.fullmatch(r"(?:19|20)\d\d\s?[-/]\s?\d{1,6}", raw) and not labelled:
                 continue  # "2025-0011": a report or publication number
+            if re.fullmatch(r"\d{13,}|[1-9]\d{11}", raw) and not labelled:
+                continue  # "9611245750083": an identity or account number, not a phone
             if find_date_ranges(raw) and not labelled and not raw.startswith("+"):
                 continue
             if re.fullmatch(r"(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d", raw):
