@@ -85,6 +85,19 @@ async def test_create_read_list_and_etag(
     assert [r["title"] for r in second["data"]] == ["My resume"]
     past = (await client.get(f"{API}/resumes?per_page=1&page=5", headers=headers)).json()
     assert past["data"] == [] and past["meta"]["pagination"]["total"] == 2
+    # The list is written by pydantic directly: the same envelope, and each item the same
+    # fields in the same form (ids, timestamps) as the resume read on its own.
+    whole = await client.get(f"{API}/resumes?sort=title", headers=headers)
+    assert whole.headers["content-type"] == "application/json"
+    one = got.json()["data"]
+    fields = ("id", "title", "template_id", "version", "share_enabled", "created_at", "updated_at")
+    assert whole.json() == {
+        "success": True,
+        "data": [whole.json()["data"][0], {name: one[name] for name in fields}],
+        "error": None,
+        "meta": {"pagination": {"page": 1, "per_page": 20, "total": 2, "pages": 1}},
+    }
+    assert list(whole.json()["data"][0]) == list(fields)
 
 
 async def test_invalid_document_names_json_paths(

@@ -52,10 +52,21 @@ def ok(data: T, **meta: Any) -> Envelope[T]:
     return Envelope[T](data=data, meta=meta)
 
 
-def paginated(items: T, *, total: int, params: PageParams) -> Envelope[T]:
+def page_meta(*, total: int, params: PageParams) -> dict[str, Any]:
+    """The ``meta`` of a page: ``{"pagination": {page, per_page, total, pages}}``."""
     pages = math.ceil(total / params.per_page) if total else 0
-    pagination = Pagination(page=params.page, per_page=params.per_page, total=total, pages=pages)
-    return Envelope[T](data=items, meta={"pagination": pagination.model_dump()})
+    return {
+        "pagination": {
+            "page": params.page,
+            "per_page": params.per_page,
+            "total": total,
+            "pages": pages,
+        }
+    }
+
+
+def paginated(items: T, *, total: int, params: PageParams) -> Envelope[T]:
+    return Envelope[T](data=items, meta=page_meta(total=total, params=params))
 
 
 def error_payload(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from resumate.core.db import SessionDep
 from resumate.core.downloads import content_disposition, download_name, file_response
-from resumate.core.envelope import Envelope, PageParams, ok, paginated
+from resumate.core.envelope import Envelope, PageParams, ok, page_meta
 from resumate.core.text import JsonObject
 from resumate.modules.auth.dependencies import CurrentUser
 from resumate.modules.auth.schemas import Message
@@ -86,19 +86,27 @@ async def create_resume(
     return ok(to_read(resume))
 
 
-@router.get("")
+ResumeList = Envelope[list[ResumeSummary]]
+
+
+@router.get("", response_model=ResumeList)
 async def list_resumes(
     user: CurrentUser,
     session: SessionDep,
     page: Annotated[PageParams, Query()] = PageParams(),
     sort: Annotated[SortField, Query()] = "-updated_at",
-) -> Envelope[list[ResumeSummary]]:
+) -> Response:
     """My resumes, newest change first by default."""
     resumes, total = await resume_service.list_resumes(
         session, user_id=user.id, page=page, sort=sort
     )
-    items = [ResumeSummary.model_validate(r, from_attributes=True) for r in resumes]
-    return paginated(items, total=total, params=page)
+    # Validated once, straight from the rows' attributes, and written as JSON by pydantic:
+    # the same body as returning the envelope, without FastAPI dumping the model to a dict,
+    # validating that dict against the response model again and encoding it a third time.
+    envelope = ResumeList.model_validate(
+        {"data": resumes, "meta": page_meta(total=total, params=page)}, from_attributes=True
+    )
+    return Response(envelope.model_dump_json(), media_type="application/json")
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)

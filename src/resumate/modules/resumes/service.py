@@ -272,28 +272,49 @@ def _sorted(stmt: SelectT, sort: str) -> SelectT:
     return stmt.order_by(column.desc() if sort.startswith("-") else column.asc(), Resume.id)
 
 
+def _list_statement(sort: str) -> Any:
+    """One page of a user's resumes (without their documents) with the total, for one sort
+    order. Built once per order with bind parameters: SQLAlchemy keeps a statement's cache
+    key, and a statement built per call computed it on every request."""
+    stmt = _LIST_STATEMENTS.get(sort)
+    if stmt is None:
+        stmt = _LIST_STATEMENTS[sort] = (
+            _sorted(
+                select(Resume, func.count().over().label("total"))
+                .options(
+                    load_only(
+                        Resume.id,
+                        Resume.title,
+                        Resume.template_id,
+                        Resume.version,
+                        Resume.share_enabled,
+                        Resume.created_at,
+                        Resume.updated_at,
+                        raiseload=True,
+                    )
+                )
+                .where(Resume.user_id == bindparam("user_id")),
+                sort,
+            )
+            .offset(bindparam("offset"))
+            .limit(bindparam("limit"))
+        )
+    return stmt
+
+
+_LIST_STATEMENTS: dict[str, Any] = {}
+
+
 async def list_resumes(
     session: AsyncSession, *, user_id: uuid.UUID, page: PageParams, sort: str = "-updated_at"
 ) -> tuple[list[Resume], int]:
     """One page of the user's resumes (without their documents) and the total, in one query."""
-    stmt = _sorted(
-        select(Resume, func.count().over().label("total"))
-        .options(
-            load_only(
-                Resume.id,
-                Resume.title,
-                Resume.template_id,
-                Resume.version,
-                Resume.share_enabled,
-                Resume.created_at,
-                Resume.updated_at,
-                raiseload=True,
-            )
+    rows = (
+        await session.execute(
+            _list_statement(sort),
+            {"user_id": user_id, "offset": page.offset, "limit": page.per_page},
         )
-        .where(Resume.user_id == user_id),
-        sort,
-    )
-    rows = (await session.execute(stmt.offset(page.offset).limit(page.per_page))).all()
+    ).all()
     if rows:
         return [row[0] for row in rows], int(rows[0].total)
     if page.offset == 0:
