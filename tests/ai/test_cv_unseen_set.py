@@ -161,6 +161,25 @@ def test_the_report_shows_each_sets_own_size_goal(set_name: str, goal: int) -> N
     assert f">= {goal} " in first_row
 
 
+def test_the_holdout_report_is_its_table_only(tmp_path: Path) -> None:
+    """Wrong skills, coverage and per-file problems of the holdout are not printed, and -v or
+    --json on it is refused unless the set is opened (and so retired)."""
+    result = ev.evaluate(tmp_path, set_dir=ev.SETS["holdout"][0])
+    result["fp_skills_by_category"] = {"other": {"Leadership": 3}}
+    report = ev.format_report(result, verbose=True)
+    assert "Skills precision" in report
+    assert "False-positive" not in report and "Coverage" not in report
+    assert "Leadership" not in report and "Per-file" not in report
+    opened = ev.format_report(result, verbose=True, opened=True)
+    assert "Leadership" in opened and "Coverage" in opened
+    base = ["--set", "holdout", "--cache", str(tmp_path)]
+    assert ev.main([*base, "-v"]) == 2
+    assert ev.main([*base, "--json", str(tmp_path / "out.json")]) == 2
+    assert not (tmp_path / "out.json").exists()
+    result["set"] = "dev2"
+    assert "Leadership" in ev.format_report(result)
+
+
 def test_collect_reads_the_chosen_manifest(tmp_path: Path) -> None:
     """The collector copies a file out of a bare mirror at the recorded commit, hash-checked."""
     work = tmp_path / "src"
