@@ -129,6 +129,10 @@ def create_app(
             from resumate.modules.resumes.service import start_render_pool
 
             start_render_pool()
+            # The embedding model and (where jobs run here) the CV analysis processes too.
+            from resumate.ai.warmup import start_warm_up
+
+            start_warm_up(settings, analysis=settings.worker_in_process)
             # Everything built so far (modules, routes, settings, pools) lives as long as the
             # process: take it out of the cyclic collector's reach, so the full collections
             # that request garbage triggers scan only request objects (over the ~200k startup

@@ -195,6 +195,9 @@ def worker(
         set_storage(build_storage(settings))
         runner = QueueRunner(libpq_url(url), concurrency=concurrency)
         await runner.start()
+        from resumate.ai.warmup import start_warm_up
+
+        start_warm_up(settings, analysis=True)
         watchdog = asyncio.create_task(watch_stalled_jobs(settings.job_stall_seconds))
         try:
             options: dict[str, Any] = {}

@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     analysis_deadline: float = 600.0
     # Address-space limit of the process that reads a CV file (a decompression bomb stops here).
     analysis_memory_mb: int = 2048
+    # At start-up, in the background: load the local embedding model (job ads are embedded in
+    # the server) and, where this process runs jobs, start the CV analysis processes with the
+    # analyzer loaded, so the first upload and the first job ad are not seconds slower.
+    warm_up: bool = True
     # PDF/PNG render processes: unset = one per core (at most 4). Each is replaced after
     # `render_max_tasks` renders or once it holds more than `render_max_rss_mb`; past
     # `render_max_pending` renders waiting or running, a render answers 503 with Retry-After.

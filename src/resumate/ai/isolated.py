@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -24,7 +24,13 @@ from resumate.ai.documents import DocumentError, ExtractedText
 from resumate.ai.schemas import CVAnalysis
 from resumate.core.children import die_with_parent
 
-__all__ = ["AnalysisCrashed", "AnalysisTimeout", "analyze_isolated", "close_analysis_pool"]
+__all__ = [
+    "AnalysisCrashed",
+    "AnalysisTimeout",
+    "analyze_isolated",
+    "close_analysis_pool",
+    "warm_analysis_pool",
+]
 
 # A CV analysis that needs more than this much memory is not a CV.
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -93,6 +99,46 @@ def close_analysis_pool() -> None:
         pool, _pool = _pool, None
     if pool is not None:
         pool.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def warm_analysis_pool(memory_limit: int = MEMORY_LIMIT_BYTES) -> list[Future[float]]:
+    """Start the analysis processes now and load the analyzer in each (imports, the skill
+    taxonomy, compiled patterns): without this the first CV after a start waits for all of it.
+    Returns the warm-up futures (each gives the seconds its process took)."""
+    pool = _get_pool(memory_limit)
+    try:
+        # Submitted together, each finds no idle process and so starts one of its own.
+        return [pool.executor.submit(_warm) for _ in range(POOL_PROCESSES)]
+    except (BrokenProcessPool, RuntimeError):
+        _discard(pool)
+        return []
+
+
+def _warm() -> float:
+    import time
+
+    started = time.perf_counter()
+    from resumate.ai import analyzer
+
+    analyzer.analyze_text(ExtractedText.from_plain_text(_WARM_UP_TEXT))
+    return time.perf_counter() - started
+
+
+# A few lines that take the analyzer through contact, sections, dates, entries and skills.
+_WARM_UP_TEXT = """Ada Example
+ada@example.org | +44 20 7946 0000 | London, United Kingdom
+
+Experience
+Software Engineer, Example Ltd
+Jan 2020 - Present
+Built services in Python and PostgreSQL.
+
+Education
+BSc Computer Science, Example University, 2016 - 2019
+
+Skills
+Python, SQL, Docker
+"""
 
 
 async def analyze_isolated(
