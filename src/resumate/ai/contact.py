@@ -179,6 +179,78 @@ def looks_like_location(text: str) -> bool:
     return country_of(text) is not None
 
 
+@lru_cache(maxsize=1)
+def _world_index() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded town -> ISO country, folded country name -> ISO) from `data/towns.txt`: the
+    GeoNames towns of 15,000 people or more (CC BY 4.0). Only for text where a place is
+    expected (the contact block, an address label): many of these towns are also people's
+    names or common words, so names are never checked against it."""
+    towns: dict[str, str] = {}
+    countries: dict[str, str] = {}
+    data = resources.files("resumate.ai.data").joinpath("towns.txt").read_text("utf-8")
+    for line in data.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        iso, _, names = line.partition("\t")
+        if names.startswith("="):
+            countries[_fold(names[1:])] = iso
+            continue
+        for name in names.split("|"):
+            towns.setdefault(_fold(name), iso)
+    return towns, countries
+
+
+# Towns that are also words a contact block prints on their own (a gender, a phone label, a
+# level): never read as the place there.
+_NOT_TOWNS = {
+    "male", "mobile", "university", "basic", "best", "young", "normal", "union", "mission",
+    "independence", "opportunity", "enterprise", "liberty", "paradise", "surprise", "orange",
+    "most", "bar", "sale", "split", "nice", "eden", "victoria", "florence", "regina", "julia",
+    "anna", "marion", "mercedes", "dolores", "isabela", "carmen", "home", "office", "remote",
+}  # fmt: skip
+_ICON_PREFIX_RE = re.compile(r"^(?:[^\w\s]|[A-Za-z])\s+(?=[^\W\d_]{2})")
+
+
+def world_country_of(text: str) -> str | None:
+    """ISO country of a place text in the contact block, also for a town only the world
+    gazetteer knows ("Ramallah, West Bank, Palestine", "Viedma", "Koura District, Irbid,
+    Jordan", "Nha Trang City"): the small list first, then the world one, part by part."""
+    text = text.strip()
+    if not text or len(text) > 60 or "@" in text:
+        return None
+    parts = [p.strip(" .") for p in re.split(r"[,/|()]|\s[-–—]\s", text) if p.strip(" .")]
+    for part in parts:
+        # Each part is a name of capitalised words, or a postcode or state code on its own.
+        words = part.split()
+        if all(_CODE_RE.match(w) for w in words):
+            continue
+        if not 1 <= len(words) <= 4 or not all(w[0].isupper() for w in words):
+            return None
+        if any(not re.fullmatch(r"[^\W\d_][^\W\d_'’.\-]*", w) for w in words):
+            return None
+    known = country_of(text)
+    if known:
+        return known
+    towns, countries = _world_index()
+    for part in reversed(parts):
+        folded = _fold(part)
+        if folded in countries:
+            return countries[folded]
+    for part in parts:
+        folded = _fold(part)
+        candidates = [folded]
+        if folded.endswith((" city", " town")):
+            candidates.append(folded[:-5])  # "Nha Trang City"
+        for candidate in candidates:
+            if candidate in _NOT_TOWNS or candidate in _NOT_NAME_WORDS:
+                continue
+            if candidate in towns:
+                if match_heading(part) is not None or _is_skill_or_term(part):
+                    return None
+                return towns[candidate]
+    return None
+
+
 def _norm_phone(raw: str, regions: list[str]) -> tuple[str | None, bool]:
     digits = re.sub(r"\D", "", raw)
     if not 7 <= len(digits) <= 15:
@@ -420,6 +492,8 @@ def _two_line_name(lines: list[TextLine]) -> str | None:
             continue
         if not _may_end_a_name(two):
             continue  # "Jane Doe" / "Madrid", "Jane Doe" / "Python"
+        if len(one.split()) == 2 and world_country_of(_ICON_PREFIX_RE.sub("", two)):
+            continue  # "Oday Hmydat" / "Presidente Epitácio": a whole name, then the town
         # OCR sizes come from box heights: a few points apart on the same display name.
         tol = 0.3 * max(a.font_size, b.font_size) if a.source == "ocr" else 1.0
         if a.font_size and b.font_size and abs(a.font_size - b.font_size) > tol:
@@ -619,6 +693,27 @@ def _signature_name(lines: list[TextLine]) -> str | None:
     return None
 
 
+def _given_name_alone(lines: list[TextLine]) -> str | None:
+    """'Alejandro': a CV that prints one name only, as its first line in display type (the
+    largest on the first page, at least twice the body size), a word that is nothing else."""
+    page_one = [ln for ln in lines if ln.page == 0 and ln.text.strip()][:80]
+    sizes = sorted(ln.font_size for ln in page_one if ln.font_size)
+    if not page_one or not sizes:
+        return None
+    body = sizes[len(sizes) // 2]
+    top = min(page_one[:3], key=lambda ln: ln.top if ln.top else 0.0)
+    word = top.text.strip()
+    if top.font_size < max(2.0 * body, sizes[-1] - 0.5) or " " in word or len(word) < 3:
+        return None
+    if not _NAME_TOKEN_RE.match(word) or not word[0].isupper() or word.endswith("."):
+        return None
+    if _fold(word) in _NOT_NAME_WORDS or match_heading(word) is not None:
+        return None
+    if looks_like_location(word) or _is_skill_or_term(word):
+        return None
+    return word.capitalize() if word.isupper() else word
+
+
 def _name_goes_on(line: TextLine, following: TextLine, body: float) -> bool:
     """True when `following` continues a display name begun on `line`: the next line in the
     same large type, right below it and overlapping it, of one or two name-shaped words."""
@@ -704,7 +799,20 @@ def _header_pieces(lines: list[TextLine]) -> list[str]:
 _POSTCODE_CITY_RE = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_][^\d,;|@]{1,40}$")
 
 
-def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | None:
+_ADDRESS_HEADING_RE = re.compile(
+    r"^\s*(?:(?:physical|residential|home|current|postal|mailing|permanent|private) )?"
+    r"(?:address|adresse|anschrift|wohnort|dirección|direccion|endereço|endereco|indirizzo|"
+    r"adres|domicilio)\s*[:：]?\s*$",
+    re.I,
+)
+
+
+def find_location(
+    header: list[TextLine], all_lines: list[TextLine], name: str | None = None
+) -> str | None:
+    """`name`: the person's name, whose words are not a place even where a town bears them
+    ("ANYI YOJANNA FLORES" / "RODRIGUEZ")."""
+    name_words = frozenset(_fold(w) for w in re.split(r"[\s,]+", name or "") if w)
     for i, line in enumerate(all_lines[:80]):
         m = re.match(
             r"^\s*(?:(?:home |current |postal |mailing )?address|location|adresse|anschrift|"
@@ -720,20 +828,43 @@ def find_location(header: list[TextLine], all_lines: list[TextLine]) -> str | No
             if country_of(value) is None and _POSTCODE_CITY_RE.match(following):
                 return _tidy_location(following)  # "Anschrift: Mühlfeldstraße 16" / "4690 Ort"
             return street_town(value) or _tidy_location(value)
-    specific, country = _place_in(header)
+        if _ADDRESS_HEADING_RE.match(line.text):
+            # "PHYSICAL ADDRESS" over "5947 Extension 5" / "Meriting" / "Rustenburg, North
+            # West Province": the address block's town.
+            below, _ = _place_in(all_lines[i + 1 : i + 5], name_words)
+            if below:
+                return below
+    specific, country = _place_in(header, name_words)
     if specific:
         return specific
     # The contact block may sit in a side column, away from the header: the lines around the
     # email address or phone number.
     for i, line in enumerate(all_lines[:120]):
-        if not (EMAIL_RE.search(line.text) or _PHONE_LABEL_RE.search(line.text)):
+        labelled_phone = _PHONE_LABEL_RE.search(line.text) and _PHONE_CANDIDATE_RE.search(
+            line.text
+        )  # not "Mobile and Website to become more": a sentence about mobile apps
+        if not (EMAIL_RE.search(line.text) or labelled_phone):
             continue
-        near_specific, near_country = _place_in(all_lines[max(0, i - 3) : i + 4])
+        near_specific, near_country = _place_in(all_lines[max(0, i - 3) : i + 4], name_words)
         return near_specific or country or near_country
-    return country
+    return country or _signature_place(all_lines)
 
 
-def _place_in(lines: list[TextLine]) -> tuple[str | None, str | None]:
+def _signature_place(lines: list[TextLine]) -> str | None:
+    """'Duisburg, 25.01.2024' above the signature at the end of a German CV: where the
+    person lives, for a CV that prints no address."""
+    for line in lines[-8:]:
+        text = line.text.strip()
+        if _SIGNED_RE.match(text):
+            place = text.split(",", 1)[0].strip()
+            if _fold(place) not in _NOT_NAME_WORDS and match_heading(place) is None:
+                return place
+    return None
+
+
+def _place_in(
+    lines: list[TextLine], name_words: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None]:
     """(the place a contact block gives, a bare country it gives). A postal address names the
     town ('Sankt Stephansplatz 14, 78462 Konstanz', '3 Albert Road, Orpington, BR6 6JG', 'Santa
     Ninfa (TP)') even when the town is in no list; a line about birth names the birthplace, not
@@ -765,6 +896,21 @@ def _place_in(lines: list[TextLine]) -> tuple[str | None, str | None]:
                     country = country or _tidy_location(piece)
                     continue
                 return _tidy_location(piece), country
+    # A town alone, or with its region and country, that only the world gazetteer knows
+    # ("Ramallah, West Bank, Palestine", "Viedma - Río Negro"; "R Milano": after an icon).
+    for line in lines:
+        if _BIRTH_RE.search(line.text):
+            continue
+        for piece in _header_pieces([line]):
+            piece = _ICON_PREFIX_RE.sub("", _LABEL_RE.sub("", piece)).strip(" .")
+            if EMAIL_RE.search(piece) or URL_RE.search(piece) or not world_country_of(piece):
+                continue
+            if {_fold(w) for w in re.split(r"[\s,]+", piece) if w} <= name_words:
+                continue  # a surname that is also a town
+            if _fold(piece) in _world_index()[1]:
+                country = country or piece
+                continue
+            return _tidy_location(piece), country
     return None, country
 
 
@@ -773,7 +919,7 @@ _TOWN_JOIN = r"(?:\s+(?:am|an der|an|bei|im|ob der|sur|sous|de|del|do|da|di|la|l
 _TOWN = rf"{_TOWN_WORD}(?:{_TOWN_JOIN}{_TOWN_WORD}){{0,3}}"
 # "78462 Konstanz", "DE-38302, Wolfenbüttel", "6020 Innsbruck": a postcode before the town.
 _POSTCODE_TOWN_RE = re.compile(
-    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,6}}),?\s+(?P<town>{_TOWN})"
+    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,6}}|\d\d\s\d{{3}}),?\s+(?P<town>{_TOWN})"
 )
 # "Orpington, BR6 6JG": a British postcode after the town.
 _TOWN_UK_POSTCODE_RE = re.compile(
@@ -791,7 +937,8 @@ def postal_town(text: str) -> str | None:
         return None  # a sentence, not an address
     candidates: list[str] = []
     for m in _POSTCODE_TOWN_RE.finditer(text):
-        code = int(m.group("code"))
+        digits = m.group("code").replace(" ", "")  # "72 190": a French postcode, spaced
+        code = int(digits)
         if len(m.group("code")) == 4 and 1950 <= code <= 2039:
             continue  # a year: "2019 Berlin Marathon"
         if len(m.group("code")) == 6 and re.search(
@@ -1003,6 +1150,7 @@ def extract_contact(
     lines: list[TextLine], header: list[TextLine], text: str, language: str | None = None
 ) -> Contact:
     contact = Contact()
+    header0, lines0 = header, lines  # as read: the name is looked for in unspaced copies
     emails = find_emails([ln.text for ln in header]) or find_emails(text.splitlines())
     if not emails:
         hidden = find_obfuscated_email(text)
@@ -1015,23 +1163,6 @@ def extract_contact(
     gh = GITHUB_RE.search(text)
     if gh and gh.group(1).lower() not in {"features", "about", "pricing", "orgs", "topics"}:
         contact.github = f"https://github.com/{gh.group(1)}"
-    contact.location = find_location(header, lines)
-    region = country_of(contact.location) if contact.location else None
-    if region is None and contact.email:
-        tld = contact.email.rsplit(".", 1)[-1].upper()
-        region = {"UK": "GB"}.get(tld, tld) if len(tld) == 2 else None
-    if region is None and language:
-        region = {"de": "DE", "fr": "FR", "es": "ES", "pt": "PT", "it": "IT", "nl": "NL"}.get(
-            language
-        )
-    head_texts = [ln.text for ln in header]
-    rest = [ln.text for ln in lines if ln.source in ("header", "footer")]
-    labelled = [ln.text for ln in lines if _PHONE_LABEL_RE.search(ln.text)]
-    ordered = head_texts + rest + labelled + [ln.text for ln in lines[:40]]
-    contact.phone, contact.phone_e164 = find_phone(ordered, region)
-    if contact.phone is None:
-        contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines], region)
-    contact.website = _find_website(header + lines[:40], contact)
     vocabulary = {
         _fold(w) for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper() or len(w) > 3
     } - {"and", "the", "of", "in", "at", "for"}
@@ -1068,7 +1199,24 @@ def extract_contact(
         apart = [ln for ln in lines if ln.source in ("textbox", "header", "footer")]
         contact.name = _vouched_name(header + apart, spelled) or contact.name
     if contact.name is None:
-        contact.name = _signature_name(lines)
+        contact.name = _signature_name(lines) or _given_name_alone(lines)
+    contact.location = find_location(header0, lines0, contact.name)
+    region = world_country_of(contact.location) if contact.location else None
+    if region is None and contact.email:
+        tld = contact.email.rsplit(".", 1)[-1].upper()
+        region = {"UK": "GB"}.get(tld, tld) if len(tld) == 2 else None
+    if region is None and language:
+        region = {"de": "DE", "fr": "FR", "es": "ES", "pt": "PT", "it": "IT", "nl": "NL"}.get(
+            language
+        )
+    head_texts = [ln.text for ln in header0]
+    rest = [ln.text for ln in lines0 if ln.source in ("header", "footer")]
+    labelled = [ln.text for ln in lines0 if _PHONE_LABEL_RE.search(ln.text)]
+    ordered = head_texts + rest + labelled + [ln.text for ln in lines0[:40]]
+    contact.phone, contact.phone_e164 = find_phone(ordered, region)
+    if contact.phone is None:
+        contact.phone, contact.phone_e164 = find_phone([ln.text for ln in lines0], region)
+    contact.website = _find_website(header0 + lines0[:40], contact)
     return contact
 
 
