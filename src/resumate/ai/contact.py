@@ -193,10 +193,9 @@ def _world_index() -> tuple[dict[str, str], dict[str, str]]:
             continue
         iso, _, names = line.partition("\t")
         if names.startswith("="):
-            countries[_fold(names[1:])] = iso
+            countries[names[1:]] = iso
             continue
-        for name in names.split("|"):
-            towns.setdefault(_fold(name), iso)
+        towns.update(dict.fromkeys(names.split("|"), iso))  # stored folded
     return towns, countries
 
 
