@@ -45,6 +45,7 @@ def _contact(text: str):  # type: ignore[no-untyped-def]
         ("Presidente Epitácio", "Presidente Epitácio"),
         ("Братислава, Словаччина", "Братислава"),
         ("R Milano", "Milano"),
+        ("A Coruña", "A Coruña"),
     ],
 )
 def test_a_town_alone_in_the_contact_block_is_the_location(line: str, town: str) -> None:

@@ -901,7 +901,9 @@ def _place_in(
         if _BIRTH_RE.search(line.text):
             continue
         for piece in _header_pieces([line]):
-            piece = _ICON_PREFIX_RE.sub("", _LABEL_RE.sub("", piece)).strip(" .")
+            piece = _LABEL_RE.sub("", piece).strip(" .")
+            if not world_country_of(piece):  # "A Coruña" as it is, else after an icon
+                piece = _ICON_PREFIX_RE.sub("", piece)
             if EMAIL_RE.search(piece) or URL_RE.search(piece) or not world_country_of(piece):
                 continue
             if {_fold(w) for w in re.split(r"[\s,]+", piece) if w} <= name_words:
