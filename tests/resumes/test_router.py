@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +12,8 @@ import pypdfium2
 import pytest
 from sqlalchemy import text
 
+from resumate.config import Settings
+from resumate.core import security
 from resumate.rendering.pdf import sample_resume
 from tests import ownership
 from tests.factories import bearer, csrf_headers, new_user_headers, register, unique_email
@@ -480,3 +483,115 @@ async def test_pdf_route_checks_the_caller_like_every_other_route(
     )
     deactivated = await client.post(url, headers=second)
     assert deactivated.status_code == 401, deactivated.text
+
+
+# The list and the GETs of one resume load the caller together with what they read (one
+# query, ``list_for_caller`` / ``OwnedResumeToRead`` / ``OwnedResumeWithTemplate``): each check
+# of ``CurrentUser`` is made here against both, request by request (``/users/me`` uses it).
+READING_ROUTES = ("", "/{id}", "/{id}/export", "/{id}/preview", "/{id}/stats")
+
+
+@pytest.mark.parametrize("path", READING_ROUTES)
+async def test_reading_routes_check_the_caller_like_every_other_route(
+    client: httpx.AsyncClient,
+    session,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    path: str,
+) -> None:
+    email = unique_email()
+    user = await register(client, email)  # the client keeps the cookies
+    made = await create(client, csrf_headers(client))
+    url = f"{API}/resumes{path.format(id=made['id'])}"
+    me = f"{API}/users/me"
+
+    async def status(**kwargs: Any) -> int:
+        """The route's status, after checking that ``CurrentUser``'s route answers the same."""
+        got = await client.get(url, **kwargs)
+        reference = await client.get(me, **kwargs)
+        if got.status_code == 200:
+            assert reference.status_code == 200, reference.text
+        else:
+            assert got.status_code == reference.status_code, (got.text, reference.text)
+            assert got.json()["error"]["message"] == reference.json()["error"]["message"]
+        return got.status_code
+
+    # The cookie on a GET needs no CSRF header (a safe method), as everywhere.
+    assert await status() == 200
+    client.cookies.clear()
+    assert await status() == 401  # no token
+    assert await status(headers={"Authorization": "Bearer not-a-token"}) == 401
+    headers = await bearer(client, email)
+    assert await status(headers=headers) == 200
+    claims = security.decode_access_token(
+        headers["Authorization"].removeprefix("Bearer "), secret=settings.secret()
+    )
+    old, _ = security.create_access_token(
+        secret=settings.secret(),
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        role=claims.role,
+        lifetime=timedelta(minutes=5),
+        now=datetime.now(UTC) - timedelta(hours=1),
+    )
+    assert await status(headers={"Authorization": f"Bearer {old}"}) == 401  # token expired
+    forged, _ = security.create_access_token(
+        secret="another secret entirely, 32 bytes or more",
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        role=claims.role,
+        lifetime=timedelta(minutes=5),
+    )
+    assert await status(headers={"Authorization": f"Bearer {forged}"}) == 401
+    # The session ends (expired, then revoked), then the account is deactivated: 401 at once.
+    await session.execute(
+        text("UPDATE auth_sessions SET expires_at = now() - interval '1 second' WHERE id = :id"),
+        {"id": claims.session_id},
+    )
+    assert await status(headers=headers) == 401
+    headers = await bearer(client, email)
+    assert await status(headers=headers) == 200
+    claims = security.decode_access_token(
+        headers["Authorization"].removeprefix("Bearer "), secret=settings.secret()
+    )
+    await session.execute(
+        text("UPDATE auth_sessions SET revoked_at = now() WHERE id = :id"),
+        {"id": claims.session_id},
+    )
+    assert await status(headers=headers) == 401
+    headers = await bearer(client, email)
+    assert await status(headers=headers) == 200
+    await session.execute(
+        text("UPDATE users SET is_active = false WHERE id = :id"), {"id": user["id"]}
+    )
+    assert await status(headers=headers) == 401
+    # Another account: 404 for this resume, and a list without it.
+    _, other = await new_user_headers(client)
+    response = await client.get(url, headers=other)
+    if path:
+        assert response.status_code == 404, response.text
+    else:
+        assert response.status_code == 200 and response.json()["data"] == []
+
+
+async def test_list_pages_past_the_end_and_without_resumes(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """The caller's row comes back once with an empty page: the totals are still right."""
+    empty = await client.get(f"{API}/resumes", headers=headers)
+    assert empty.status_code == 200
+    assert empty.json()["data"] == []
+    assert empty.json()["meta"]["pagination"] == {
+        "page": 1,
+        "per_page": 20,
+        "total": 0,
+        "pages": 0,
+    }
+    for title in ("b", "a", "c"):
+        await create(client, headers, title=title)
+    for sort, titles in (("title", ["a", "b"]), ("-title", ["c", "b"])):
+        listing = await client.get(f"{API}/resumes?per_page=2&sort={sort}", headers=headers)
+        assert [r["title"] for r in listing.json()["data"]] == titles
+        assert listing.json()["meta"]["pagination"]["total"] == 3
+    past = await client.get(f"{API}/resumes?per_page=2&page=3", headers=headers)
+    assert past.json()["data"] == []
+    assert past.json()["meta"]["pagination"] == {"page": 3, "per_page": 2, "total": 3, "pages": 2}

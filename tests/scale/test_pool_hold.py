@@ -321,6 +321,91 @@ async def test_new_pdf_takes_three_statements(app: Any, one_connection: db_modul
     assert row.startswith("WITH new_pdf AS") and "usage_counters" in row
 
 
+def _statements(engine: Any) -> tuple[list[tuple[str, str]], Callable[[], None]]:
+    """(statement, transaction status of its connection right after it) for each statement
+    ``engine`` runs from now on, and a function that stops recording. The status is IDLE for a
+    statement run outside a transaction (no BEGIN and no COMMIT round trip), INTRANS inside
+    one."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, str]] = []
+
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        status = conn.connection.driver_connection.info.transaction_status
+        seen.append((" ".join(statement.split()), status.name))
+
+    event.listen(engine.sync_engine, "after_cursor_execute", after)
+    return seen, lambda: event.remove(engine.sync_engine, "after_cursor_execute", after)
+
+
+async def test_resume_list_takes_one_statement_outside_a_transaction(
+    app: Any, one_connection: db_module.Database
+) -> None:
+    """GET /resumes: the caller and the page of resumes in one query, no BEGIN or COMMIT."""
+    async with _client(app) as client:
+        await _sign_in(client, app, one_connection)
+        for title in ("b", "a", "c"):
+            made = await client.post(
+                f"{API}/resumes", json={"title": title, "data": {"basics": {"name": "Zoë 李"}}}
+            )
+            assert made.status_code == 201, made.text
+        seen, stop = _statements(one_connection.engine)
+        try:
+            listing = await client.get(f"{API}/resumes?sort=title&per_page=2")
+        finally:
+            stop()
+    assert listing.status_code == 200, listing.text
+    assert [r["title"] for r in listing.json()["data"]] == ["a", "b"]
+    assert listing.json()["meta"]["pagination"]["total"] == 3
+    assert len(seen) == 1, seen
+    statement, status = seen[0]
+    assert "JOIN auth_sessions" in statement and "FROM resumes" in statement
+    assert status == "IDLE"
+
+
+async def test_reading_one_resume_takes_one_statement_outside_a_transaction(
+    app: Any, one_connection: db_module.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET /resumes/{id} and its preview: the caller and the resume (and its template, for the
+    preview) in one query, no BEGIN or COMMIT, and no connection held while the preview
+    renders."""
+    from resumate.modules.resumes import service as resume_service
+
+    held: list[int] = []
+    real_render = resume_service._render
+
+    async def render(*args: Any, **kwargs: Any) -> Any:
+        held.append(one_connection.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return await real_render(*args, **kwargs)
+
+    monkeypatch.setattr(resume_service, "_render", render)
+    async with _client(app) as client:
+        await _sign_in(client, app, one_connection)
+        made = await client.post(
+            f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Zoë 李"}}}
+        )
+        url = f"{API}/resumes/{made.json()['data']['id']}"
+        seen, stop = _statements(one_connection.engine)
+        try:
+            got = await client.get(url)
+            one = list(seen)
+            seen.clear()
+            preview = await client.get(f"{url}/preview")
+        finally:
+            stop()
+    assert got.status_code == 200, got.text
+    assert got.json()["data"]["data"]["basics"]["name"] == "Zoë 李"
+    assert len(one) == 1, one
+    assert "JOIN auth_sessions" in one[0][0] and "JOIN resumes" in one[0][0]
+    assert "templates" not in one[0][0] and one[0][1] == "IDLE"
+    assert preview.status_code == 200, preview.text
+    assert preview.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(seen) == 1, seen
+    assert "JOIN resumes" in seen[0][0] and "JOIN templates" in seen[0][0]
+    assert seen[0][1] == "IDLE"
+    assert held == [0]
+
+
 async def test_cv_upload_stores_the_file_with_no_connection_held(
     app: Any,
     one_connection: db_module.Database,

@@ -515,6 +515,18 @@ async def release_connection(session: AsyncSession) -> bool:
     return True
 
 
+async def read_without_transaction(session: AsyncSession) -> None:
+    """Run ``session``'s next statements outside a transaction (the connection in autocommit):
+    no BEGIN and no COMMIT round trip, for work that only reads. In READ COMMITTED each
+    statement sees its own snapshot either way, so reads see what they saw before. Call it
+    before the session's first statement; a write after it would commit on its own, so only
+    read-only work may use it. Only for a session bound to the engine (as in the server); a
+    session bound to a connection (as in tests) already runs inside that connection's
+    transaction and is left as it is."""
+    if isinstance(session.bind, AsyncEngine) and not session.in_transaction():
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 async def raw_connection(session: AsyncSession) -> Any:
     """The psycopg connection under ``session``'s transaction (for transactional job deferral)."""
     conn = await session.connection()

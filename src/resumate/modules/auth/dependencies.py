@@ -65,6 +65,16 @@ def access_claims(request: Request, bearer: str | None) -> tuple[security.Access
     return claims, via_cookie
 
 
+async def caller_claims(
+    request: Request, bearer: Annotated[str | None, Depends(oauth2_scheme)]
+) -> security.AccessClaims:
+    """The first half of ``current_principal`` (``access_claims``: token, CSRF for the cookie)
+    for routes that load the caller together with what they read, in one query; the route then
+    checks the principal (``auth_service.check_principal``) and calls ``mark_user``."""
+    claims, _via_cookie = access_claims(request, bearer)
+    return claims
+
+
 def mark_user(request: Request, user: User) -> None:
     """Names the caller in the request's state (the access log and metrics read it)."""
     request.scope.setdefault("state", {})["user_id"] = str(user.id)
@@ -94,6 +104,7 @@ def require_role(*roles: str) -> Callable[..., Awaitable[User]]:
     return dependency
 
 
+CallerClaims = Annotated[security.AccessClaims, Depends(caller_claims)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(require_role("admin"))]

@@ -6,12 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from resumate.core.db import SessionDep
-from resumate.modules.auth.dependencies import (
-    CurrentUser,
-    access_claims,
-    mark_user,
-    oauth2_scheme,
-)
+from resumate.modules.auth.dependencies import CallerClaims, CurrentUser, mark_user
 from resumate.modules.resumes import service as resume_service
 from resumate.modules.resumes.models import Resume
 
@@ -21,16 +16,25 @@ async def owned_resume(id: uuid.UUID, user: CurrentUser, session: SessionDep) ->
     return await resume_service.get_owned(session, user_id=user.id, resume_id=id)
 
 
+async def owned_resume_to_read(
+    id: uuid.UUID, request: Request, session: SessionDep, claims: CallerClaims
+) -> Resume:
+    """``owned_resume`` in one query with the checks of ``CurrentUser`` (token, CSRF for the
+    cookie, session not revoked or expired, account active: 401), without a transaction: for
+    routes that only read."""
+    user, owned = await resume_service.get_owned_with_principal(
+        session, claims=claims, resume_id=id, with_template=False
+    )
+    mark_user(request, user)
+    return owned.resume
+
+
 async def owned_resume_with_template(
-    id: uuid.UUID,
-    request: Request,
-    session: SessionDep,
-    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+    id: uuid.UUID, request: Request, session: SessionDep, claims: CallerClaims
 ) -> resume_service.ResumeToRender:
-    """``owned_resume`` with the same checks as ``CurrentUser`` first (token, CSRF for the
-    cookie, session not revoked or expired, account active: 401), in one query that also
-    loads the resume's template (for the routes that render)."""
-    claims, _via_cookie = access_claims(request, bearer)
+    """``owned_resume_to_read`` that also loads the resume's template, for the routes that
+    render (they read, then write, if at all, in a transaction of their own after the
+    render)."""
     user, owned = await resume_service.get_owned_with_principal(
         session, claims=claims, resume_id=id
     )
@@ -39,6 +43,7 @@ async def owned_resume_with_template(
 
 
 OwnedResume = Annotated[Resume, Depends(owned_resume)]
+OwnedResumeToRead = Annotated[Resume, Depends(owned_resume_to_read)]
 OwnedResumeWithTemplate = Annotated[
     resume_service.ResumeToRender, Depends(owned_resume_with_template)
 ]

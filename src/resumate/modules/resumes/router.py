@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from resumate.core.db import SessionDep
 from resumate.core.downloads import content_disposition, download_name, file_response
 from resumate.core.envelope import Envelope, PageParams, ok, page_meta
 from resumate.core.text import JsonObject
-from resumate.modules.auth.dependencies import CurrentUser
+from resumate.modules.auth.dependencies import CallerClaims, CurrentUser, mark_user
 from resumate.modules.auth.schemas import Message
 from resumate.modules.resumes import service as resume_service
-from resumate.modules.resumes.dependencies import OwnedResume, OwnedResumeWithTemplate
+from resumate.modules.resumes.dependencies import (
+    OwnedResume,
+    OwnedResumeToRead,
+    OwnedResumeWithTemplate,
+)
 from resumate.modules.resumes.models import Resume, ResumePdf
 from resumate.modules.resumes.schemas import (
     PdfRead,
@@ -91,15 +95,18 @@ ResumeList = Envelope[list[ResumeSummary]]
 
 @router.get("", response_model=ResumeList)
 async def list_resumes(
-    user: CurrentUser,
+    request: Request,
+    claims: CallerClaims,
     session: SessionDep,
     page: Annotated[PageParams, Query()] = PageParams(),
     sort: Annotated[SortField, Query()] = "-updated_at",
 ) -> Response:
     """My resumes, newest change first by default."""
-    resumes, total = await resume_service.list_resumes(
-        session, user_id=user.id, page=page, sort=sort
+    # The caller and the page in one query, with the checks of CurrentUser (401).
+    user, resumes, total = await resume_service.list_for_caller(
+        session, claims=claims, page=page, sort=sort
     )
+    mark_user(request, user)
     # Validated once, straight from the rows' attributes, and written as JSON by pydantic:
     # the same body as returning the envelope, without FastAPI dumping the model to a dict,
     # validating that dict against the response model again and encoding it a third time.
@@ -123,7 +130,7 @@ async def import_resume(
 
 
 @router.get("/{id}")
-async def get_resume(resume: OwnedResume, response: Response) -> Envelope[ResumeRead]:
+async def get_resume(resume: OwnedResumeToRead, response: Response) -> Envelope[ResumeRead]:
     """One of my resumes; the ETag header is what PATCH's If-Match expects."""
     _with_etag(response, resume)
     return ok(to_read(resume))
@@ -163,7 +170,7 @@ async def duplicate_resume(
 
 
 @router.get("/{id}/export")
-async def export_resume(resume: OwnedResume) -> JSONResponse:
+async def export_resume(resume: OwnedResumeToRead) -> JSONResponse:
     """The JSON Resume document itself, as a download (no envelope)."""
     return JSONResponse(
         resume.data,
@@ -199,7 +206,7 @@ async def stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> Response
     response_class=StreamingResponse,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def get_pdf(resume: OwnedResume, session: SessionDep) -> Response:
+async def get_pdf(resume: OwnedResumeToRead, session: SessionDep) -> Response:
     """The latest PDF made for this resume, or 404 if none was made."""
     pdf = await resume_service.latest_pdf(session, resume=resume)
     return await stream_pdf(pdf, resume_filename(resume, ".pdf"), inline=False)
@@ -209,10 +216,15 @@ async def get_pdf(resume: OwnedResume, session: SessionDep) -> Response:
     "/{id}/preview", response_class=Response, responses={200: {"content": {"image/png": {}}}}
 )
 async def preview(
-    resume: OwnedResume, session: SessionDep, page: Annotated[int, Query(ge=1, le=50)] = 1
+    owned: OwnedResumeWithTemplate,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=50)] = 1,
 ) -> Response:
     """A PNG of page 1 (or ``?page=N``)."""
-    png = await resume_service.preview_png(session, resume=resume, page=page)
+    resume = owned.resume
+    png = await resume_service.preview_png(
+        session, resume=resume, template=owned.template, page=page
+    )
     return Response(
         png,
         media_type="image/png",
@@ -242,6 +254,6 @@ async def share(payload: ShareIn, resume: OwnedResume, session: SessionDep) -> E
 
 
 @router.get("/{id}/stats")
-async def resume_stats(resume: OwnedResume, session: SessionDep) -> Envelope[ResumeStats]:
+async def resume_stats(resume: OwnedResumeToRead, session: SessionDep) -> Envelope[ResumeStats]:
     """Public views and downloads: totals and the last 30 days."""
     return ok(ResumeStats(**await resume_service.stats(session, resume=resume)))

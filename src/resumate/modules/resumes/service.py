@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, true
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.selectable import GenerativeSelect
 
 from resumate.config import get_settings
 from resumate.core import usercache
-from resumate.core.db import release_connection
+from resumate.core.db import read_without_transaction, release_connection
 from resumate.core.envelope import PageParams
 from resumate.core.errors import (
     NotFound,
@@ -222,45 +222,50 @@ async def get_owned(session: AsyncSession, *, user_id: uuid.UUID, resume_id: uui
     return resume
 
 
-# The caller (``auth_service.PRINCIPAL``), the resume if it is theirs and its template, in one
-# query: what a render needs before it starts (built once).
-_OWNED_WITH_PRINCIPAL = (
-    auth_service.PRINCIPAL.add_columns(Resume, Template)
-    .outerjoin(Resume, (Resume.id == bindparam("resume_id")) & (Resume.user_id == User.id))
-    .outerjoin(Template, Template.id == Resume.template_id)
+# The caller (``auth_service.PRINCIPAL``) and the resume if it is theirs, in one query; with
+# its template for the routes that render (built once).
+_OWNED_WITH_PRINCIPAL = auth_service.PRINCIPAL.add_columns(Resume).outerjoin(
+    Resume, (Resume.id == bindparam("resume_id")) & (Resume.user_id == User.id)
+)
+_OWNED_WITH_PRINCIPAL_AND_TEMPLATE = _OWNED_WITH_PRINCIPAL.add_columns(Template).outerjoin(
+    Template, Template.id == Resume.template_id
 )
 
 
 @dataclass(frozen=True)
 class ResumeToRender:
-    """A resume and its template as loaded with it (None when it names none)."""
+    """A resume and its template as loaded with it (None when it names none or was not
+    loaded)."""
 
     resume: Resume
     template: Template | None
 
 
 async def get_owned_with_principal(
-    session: AsyncSession, *, claims: AccessClaims, resume_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    claims: AccessClaims,
+    resume_id: uuid.UUID,
+    with_template: bool = True,
 ) -> tuple[User, ResumeToRender]:
     """``auth_service.load_principal`` and ``get_owned`` in one query (401 first, then 404),
-    with the resume's template (so ``render_resume_pdf`` needs no query for it)."""
-    if isinstance(session.bind, AsyncEngine) and not session.in_transaction():
-        # What a render does before it starts only reads (and ``render_resume_pdf`` gives the
-        # connection back before the render): those reads need no transaction, so none is
-        # opened (no BEGIN and COMMIT round trips). Its writes come after, in a transaction of
-        # their own on a connection taken afresh, in the default isolation level. (A session
-        # bound to a connection, as in tests, already runs inside that connection's
-        # transaction.)
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    with the resume's template if ``with_template`` (so ``render_resume_pdf`` and
+    ``preview_png`` need no query for it). For work that only reads before it writes anything
+    (what a render does before it starts, the GETs of one resume): the reads run without a
+    transaction (no BEGIN and COMMIT round trips); writes after them need a transaction of
+    their own, on a connection taken afresh (``release_connection`` first), as
+    ``render_resume_pdf``'s do."""
+    await read_without_transaction(session)
     params = auth_service.principal_params(claims)
     params["resume_id"] = resume_id
-    row = (await session.execute(_OWNED_WITH_PRINCIPAL, params)).one_or_none()
+    statement = _OWNED_WITH_PRINCIPAL_AND_TEMPLATE if with_template else _OWNED_WITH_PRINCIPAL
+    row = (await session.execute(statement, params)).one_or_none()
     user, _auth_session = auth_service.check_principal(row)
     assert row is not None  # checked above
     resume: Resume | None = row[2]
     if resume is None:
         raise NotFound("Resume not found")
-    return user, ResumeToRender(resume=resume, template=row[3])
+    return user, ResumeToRender(resume=resume, template=row[3] if with_template else None)
 
 
 def _sorted(stmt: SelectT, sort: str) -> SelectT:
@@ -321,6 +326,64 @@ async def list_resumes(
         return [], 0
     total = await session.scalar(select(func.count()).where(Resume.user_id == user_id))
     return [], int(total or 0)
+
+
+# The summary's columns of a listed resume (no document), in the order of ``ResumeSummary``.
+_SUMMARY_COLUMNS = (
+    Resume.id,
+    Resume.title,
+    Resume.template_id,
+    Resume.version,
+    Resume.share_enabled,
+    Resume.created_at,
+    Resume.updated_at,
+)
+
+
+def _caller_list_statement(sort: str) -> Any:
+    """The caller (``auth_service.PRINCIPAL``) and one page of their resumes with the total,
+    in one query: the principal's row joined to each row of the page (a lateral subquery,
+    correlated to the caller's user id, so it reads only their resumes), or once with
+    NULLs when the page is empty. Built once per sort order (see ``_list_statement``)."""
+    stmt = _CALLER_LIST_STATEMENTS.get(sort)
+    if stmt is None:
+        page = (
+            _sorted(
+                select(*_SUMMARY_COLUMNS, func.count().over().label("total")).where(
+                    Resume.user_id == User.id
+                ),
+                sort,
+            )
+            .offset(bindparam("offset"))
+            .limit(bindparam("limit"))
+            .lateral("page")
+        )
+        stmt = _CALLER_LIST_STATEMENTS[sort] = auth_service.PRINCIPAL.add_columns(
+            *page.c
+        ).outerjoin(page, true())
+    return stmt
+
+
+_CALLER_LIST_STATEMENTS: dict[str, Any] = {}
+
+
+async def list_for_caller(
+    session: AsyncSession, *, claims: AccessClaims, page: PageParams, sort: str = "-updated_at"
+) -> tuple[User, list[Any], int]:
+    """``auth_service.load_principal`` and ``list_resumes`` in one query, without a
+    transaction (it only reads): the caller (401 as ``load_principal``), one page of their
+    resumes (rows with the attributes of ``ResumeSummary``) and the total."""
+    await read_without_transaction(session)
+    params = auth_service.principal_params(claims)
+    params["offset"], params["limit"] = page.offset, page.per_page
+    rows = list((await session.execute(_caller_list_statement(sort), params)).all())
+    user, _auth_session = auth_service.check_principal(rows[0] if rows else None)
+    if rows[0].id is not None:
+        return user, rows, int(rows[0].total)
+    if page.offset == 0:
+        return user, [], 0
+    total = await session.scalar(select(func.count()).where(Resume.user_id == user.id))
+    return user, [], int(total or 0)
 
 
 async def update_resume(
@@ -617,9 +680,14 @@ async def pdf_states(session: AsyncSession, *, resumes: list[Resume]) -> dict[uu
     return states
 
 
-async def preview_png(session: AsyncSession, *, resume: Resume, page: int) -> bytes:
-    template = await _template_for(session, resume)
+async def preview_png(
+    session: AsyncSession, *, resume: Resume, page: int, template: Template | None = None
+) -> bytes:
+    """A PNG of one page. ``template``: the resume's template if it was loaded with it. The
+    connection goes back to the pool before the render (nothing was written)."""
+    template = await _template_for(session, resume, template)
     source = await template_service.template_source(session, template)
+    await release_connection(session)
     try:
         return await _render("png", resume.data, source, page=page, key=str(resume.id))
     except rendering.PageOutOfRange as exc:
