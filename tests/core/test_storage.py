@@ -119,6 +119,35 @@ async def test_failed_overwrite_keeps_previous_version(store: LocalStorage, root
     assert leftovers(root) == [root / key]
 
 
+async def test_put_bytes_round_trip_and_overwrite(store: LocalStorage, root: Path) -> None:
+    payload = os.urandom(2 * CHUNK_SIZE + 7)
+    key = new_key("pdfs", ".pdf")
+    assert await store.put_bytes(key, payload) == len(payload)
+    assert await store.read(key) == payload
+    assert await store.put_bytes(key, b"") == 0  # replaced, atomically
+    assert await store.read(key) == b""
+    assert leftovers(root) == [root / key]
+
+
+async def test_failed_put_bytes_leaves_nothing_and_keeps_previous_version(
+    store: LocalStorage, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = new_key("pdfs", ".pdf")
+    await store.put_bytes(key, b"good old content")
+
+    def no_sync(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", no_sync)
+    with pytest.raises(OSError, match="disk full"):
+        await store.put_bytes(key, b"new content")
+    other = new_key("pdfs", ".pdf")
+    with pytest.raises(OSError, match="disk full"):
+        await store.put_bytes(other, b"never stored")
+    assert await store.read(key) == b"good old content"
+    assert leftovers(root) == [root / key], "no temp file and no partial object may remain"
+
+
 async def test_max_bytes_enforced_while_streaming(store: LocalStorage, root: Path) -> None:
     key = new_key("cvs", ".pdf")
     consumed = 0
@@ -187,6 +216,8 @@ async def test_bad_keys_refused_everywhere(store: LocalStorage, root: Path, key:
     with pytest.raises(InvalidKey):
         await store.put(key, bytes_stream(b"evil"))
     with pytest.raises(InvalidKey):
+        await store.put_bytes(key, b"evil")
+    with pytest.raises(InvalidKey):
         await store.read(key)
     with pytest.raises(InvalidKey):
         await collect(store.get(key))
@@ -221,6 +252,8 @@ async def test_symlinked_directory_cannot_escape(
         await store.delete("cvs/ab/secret.txt")
     with pytest.raises(InvalidKey):
         await store.put("cvs/ab/planted.txt", bytes_stream(b"planted"))
+    with pytest.raises(InvalidKey):
+        await store.put_bytes("cvs/ab/planted.txt", b"planted")
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
     assert secret.read_bytes() == b"not yours"
 
@@ -234,6 +267,8 @@ async def test_symlinked_prefix_cannot_escape(
     key = new_key("templates", ".typ")
     with pytest.raises(InvalidKey):
         await store.put(key, bytes_stream(b"x"))
+    with pytest.raises(InvalidKey):
+        await store.put_bytes(key, b"x")
     assert list(outside.rglob("*")) == []
 
 
@@ -248,6 +283,8 @@ async def test_symlinked_file_cannot_escape(
         await store.read("cvs/ab/link.pdf")
     with pytest.raises(InvalidKey):
         await store.put("cvs/ab/link.pdf", bytes_stream(b"overwritten"))
+    with pytest.raises(InvalidKey):
+        await store.put_bytes("cvs/ab/link.pdf", b"overwritten")
     with pytest.raises(InvalidKey):
         await store.delete("cvs/ab/link.pdf")
     assert secret.read_bytes() == b"root:x:0:0"

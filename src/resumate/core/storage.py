@@ -77,6 +77,10 @@ class Storage(Protocol):
         """Store the stream under ``key``; returns the size. Nothing is left on failure."""
         ...
 
+    async def put_bytes(self, key: str, data: bytes) -> int:
+        """``put`` for bytes already in memory (a rendered PDF); returns the size."""
+        ...
+
     def get(self, key: str) -> AsyncIterator[bytes]: ...
 
     async def read(self, key: str) -> bytes: ...
@@ -124,6 +128,18 @@ def _commit_temp(handle: IO[bytes], tmp_name: str, path: Path) -> None:
     os.replace(tmp_name, path)
 
 
+def _write_file(path: Path, data: bytes) -> None:
+    """What ``LocalStorage.put`` does, in one go: temp file, write, fsync, atomic rename."""
+    fd, tmp_name = _open_temp(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            _commit_temp(handle, tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
 class LocalStorage:
     """Files under ``root``; writes go to a temp file in the same directory, then rename."""
 
@@ -157,6 +173,13 @@ class LocalStorage:
             Path(tmp_name).unlink(missing_ok=True)
             raise
         return size
+
+    async def put_bytes(self, key: str, data: bytes) -> int:
+        # One hop to the thread pool for the whole write (the key's path is resolved there
+        # too: ``Path.resolve`` stats every component), not one for each step of ``put``.
+        validate_key(key)
+        await asyncio.to_thread(lambda: _write_file(self.path_for(key), data))
+        return len(data)
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
         path = self.path_for(key)
@@ -403,6 +426,9 @@ class S3Storage:
             body.close()
         if expected and digest.hexdigest() != expected:
             raise ChecksumMismatch(f"{key}: sha256 differs from the one stored")
+
+    async def put_bytes(self, key: str, data: bytes) -> int:
+        return await self.put(key, bytes_stream(data))
 
     async def read(self, key: str) -> bytes:
         body, expected = await self._open(key)

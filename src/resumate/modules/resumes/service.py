@@ -33,7 +33,7 @@ from resumate.core.errors import (
     ValidationFailed,
 )
 from resumate.core.security import AccessClaims
-from resumate.core.storage import bytes_stream, get_storage, new_key
+from resumate.core.storage import get_storage, new_key
 from resumate.core.sweep import KeySource, register_key_source
 from resumate.jsonresume import ResumeValidationError, parse_resume
 from resumate.modules.analytics import service as analytics_service
@@ -507,7 +507,7 @@ async def render_resume_pdf(
     # once the request's transaction commits, after both; a file whose row never commits is
     # removed here when the request fails, else by the storage sweep.
     key = new_key("pdfs", ".pdf")
-    put = asyncio.ensure_future(storage.put(key, bytes_stream(rendered.pdf)))
+    put = asyncio.ensure_future(storage.put_bytes(key, rendered.pdf))
     # Without billing the count is one more upsert: it goes into the row's statement.
     counted_inline = existing is None and billing_service.counts_without_limit("pdf_renders")
     try:
