@@ -75,7 +75,12 @@ def main() -> None:
         work = Path(tmp)
         out_dir = work / "out"
         out_dir.mkdir()
-        env = clean_env(RESUMATE_DATA_DIR=str(work / "data"), **BENCH_ENV)
+        # No job worker in the server process: its polling would be background in every count.
+        env = clean_env(
+            RESUMATE_DATA_DIR=str(work / "data"),
+            RESUMATE_RUN_WORKER_IN_PROCESS="false",
+            **BENCH_ENV,
+        )
         if args.src:
             env["PYTHONPATH"] = str(Path(args.src).resolve())
         port = free_port()
