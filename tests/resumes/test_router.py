@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -542,6 +543,14 @@ async def test_reading_routes_check_the_caller_like_every_other_route(
         lifetime=timedelta(minutes=5),
     )
     assert await status(headers={"Authorization": f"Bearer {forged}"}) == 401
+    unknown, _ = security.create_access_token(  # well signed, for a session that never was
+        secret=settings.secret(),
+        user_id=claims.user_id,
+        session_id=uuid.uuid4(),
+        role=claims.role,
+        lifetime=timedelta(minutes=5),
+    )
+    assert await status(headers={"Authorization": f"Bearer {unknown}"}) == 401
     # The session ends (expired, then revoked), then the account is deactivated: 401 at once.
     await session.execute(
         text("UPDATE auth_sessions SET expires_at = now() - interval '1 second' WHERE id = :id"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -77,7 +78,12 @@ async def caller_claims(
 
 def mark_user(request: Request, user: User) -> None:
     """Names the caller in the request's state (the access log and metrics read it)."""
-    request.scope.setdefault("state", {})["user_id"] = str(user.id)
+    mark_user_id(request, user.id)
+
+
+def mark_user_id(request: Request, user_id: uuid.UUID) -> None:
+    """``mark_user`` with the user's id alone."""
+    request.scope.setdefault("state", {})["user_id"] = str(user_id)
 
 
 async def current_principal(

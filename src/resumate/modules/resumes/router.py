@@ -11,7 +11,7 @@ from resumate.core.db import SessionDep
 from resumate.core.downloads import content_disposition, download_name, file_response
 from resumate.core.envelope import Envelope, PageParams, ok, page_meta
 from resumate.core.text import JsonObject
-from resumate.modules.auth.dependencies import CallerClaims, CurrentUser, mark_user
+from resumate.modules.auth.dependencies import CallerClaims, CurrentUser, mark_user_id
 from resumate.modules.auth.schemas import Message
 from resumate.modules.resumes import service as resume_service
 from resumate.modules.resumes.dependencies import (
@@ -103,10 +103,10 @@ async def list_resumes(
 ) -> Response:
     """My resumes, newest change first by default."""
     # The caller and the page in one query, with the checks of CurrentUser (401).
-    user, resumes, total = await resume_service.list_for_caller(
+    user_id, resumes, total = await resume_service.list_for_caller(
         session, claims=claims, page=page, sort=sort
     )
-    mark_user(request, user)
+    mark_user_id(request, user_id)
     # Validated once, straight from the rows' attributes, and written as JSON by pydantic:
     # the same body as returning the envelope, without FastAPI dumping the model to a dict,
     # validating that dict against the response model again and encoding it a third time.
