@@ -297,6 +297,8 @@ class Occurrence:
     end: int
     snippet: str = ""
     """The sentence or list line the skill was read from, shortened around the mention."""
+    cited: bool = False
+    """Read from a reference in a publication list: weak evidence on its own."""
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -452,6 +454,7 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
             continue  # "CFP proposals", "CFA/VISHNO": an acronym alone in prose is no certificate
         if alias.generic and _STUDY_LINE_RE.search(text[ls:le]):
             continue  # "Studium der Elektrotechnik, Physik …": a subject of study
+        cited = section in _CITED_SECTIONS and _citation_line(text[ls:le])
         if section == "certifications" and _organisation_name(text, start, end, True):
             continue  # "…, The Linux Foundation": the issuer, not a skill
         if not listed and not skill.spoken_language:
@@ -463,8 +466,30 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
                 continue
             if _shouting(text[ls:le]):
                 continue  # "NWU RAG ANNUAL CHARITY BASH": a title in capitals, not a skill list
-        out.append(Occurrence(skill, section, start, end, _snippet(text, start, end, ls, le)))
+        snippet = _snippet(text, start, end, ls, le)
+        out.append(Occurrence(skill, section, start, end, snippet, cited))
     return out
+
+
+# Lines of a publication list (and the names of awards and grants): a title's words name its
+# topic, not the author's skills, unless the topic comes back in several references (a research
+# field, a method). A line reads as a reference when it carries a year, author initials
+# ("Senior, A.M.", "S.J. &"), a quoted title, "et al." or a journal's volume and pages
+# ("11: e1004111", "vol. 3, pp. 4-9"). Lines without those (a list of tools under a heading
+# taken for "Research") count as they would anywhere.
+_CITED_SECTIONS = {"publications", "awards"}
+_CITED_MIN = 2
+_CITATION_RE = re.compile(
+    r"\b(?:19|20)\d{2}[a-z]?\b|\bet al\b|[“”„«»\"]|\b(?:vol|pp|no)\.\s*\d|\bdoi\b|"
+    r"\b(?:journal|proceedings|conference|symposium|workshop|published|in press|preprint|arxiv)\b|"
+    r"\b\d+\s*[:(]\s*[e\d]\d*",
+    re.IGNORECASE,
+)
+_INITIALS_RE = re.compile(r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)*(?:,|&|\band\b)")
+
+
+def _citation_line(line: str) -> bool:
+    return bool(_CITATION_RE.search(line) or _INITIALS_RE.search(line))
 
 
 _SPACED_TOKEN_RE = re.compile(r"[^\W_]+")
@@ -693,14 +718,20 @@ def _organisation_name(text: str, start: int, end: int, issuer_apart: bool = Fal
     # Capitalised words right after it that end in a company word: "Pinecone Creative Agency".
     # The name goes on right after the mention ("Pinecone Creative Agency"); on a certificate
     # line the issuer after a comma is another name ("…Architect, Amazon Web Services").
+    # Past a comma a word that opens a skill's name is the list going on ("Python, NoSQL,
+    # SAS", "Hadoop, Visual Studio"), not the rest of a company's name.
     cut = r"[\n,;|()]" if issuer_apart else r"\n"
     tail = re.split(cut, text[end : end + 60], maxsplit=1)[0]
-    words = re.findall(r"[^\s,;|()]+", tail)
-    for word in words[:3]:
-        bare = word.strip(".,")
+    for n, m in enumerate(re.finditer(r"([,;|]?)[^\S\n]*([^\s,;|()]+)", tail)):
+        if n == 3:
+            break
+        bare = m.group(2).strip(".,")
         if not bare or not (bare[0].isupper() or bare[0] == "&"):
             return False
-        if bare.lower() in _ORG_WORDS or bare.lower().rstrip(".") in _ORG_WORDS:
+        word = bare.lower().rstrip(".")
+        if m.group(1) and _fold(bare) in get_taxonomy().first:
+            return False
+        if word in _ORG_WORDS:
             return True
     return False
 
@@ -969,6 +1000,7 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     order: dict[str, int] = {}
     first: dict[str, tuple[int, Occurrence]] = {}
     rank = {"skills_section": 0, "experience": 1, "other": 2}
+    cited: dict[str, int] = defaultdict(int)  # skill -> mentions read from references only
     unlisted: dict[str, tuple[str, str]] = {}  # folded item -> (item as written, snippet)
     for section, body in parts.items():
         if section in _IGNORED_SECTIONS or not body:
@@ -976,6 +1008,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
         ev = evidence_of(section)
         for occ in [*find_occurrences(body, section), *_stack_occurrences(body, section)]:
             name = occ.skill.name
+            if occ.cited:
+                cited[name] += 1
             counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
             counts[ev] += 1
             order.setdefault(name, len(order))
@@ -994,6 +1028,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     matches: list[SkillMatch] = []
     for name, counts in stats.items():
         mentions = sum(counts.values())
+        if mentions == cited[name] < _CITED_MIN:
+            continue  # one paper's title: its topic, not a skill the CV states
         best: Evidence = (
             "skills_section"
             if counts["skills_section"]
