@@ -121,3 +121,28 @@ def test_new_names_are_found_in_prose() -> None:
         "Adobe FrameMaker", "AP style",
     }  # fmt: skip
     assert expected <= found
+
+
+# --- Business words in the prose of a CV that lists its skills ----------------------------------
+
+_LISTED = "Python, Java, Docker, Kubernetes, PostgreSQL, React, TypeScript, Git, Linux"
+
+
+def _cv(experience: str) -> set[str]:
+    sections = {"skills": _LISTED, "experience": experience}
+    return {m.name for m in extract_skills(_LISTED + "\n" + experience, sections=sections)}
+
+
+def test_a_business_word_once_in_the_prose_of_a_listing_cv_is_its_setting() -> None:
+    found = _cv("Moved the platform to AWS to obtain a licence for financial services in Korea.")
+    assert "Financial services" not in found
+    assert "Amazon Web Services" in found  # a tool in the same sentence still counts
+
+
+def test_a_business_word_read_twice_or_on_a_cv_without_a_list_still_counts() -> None:
+    twice = _cv(
+        "Led contract negotiation with suppliers.\nRan the yearly negotiation with the union."
+    )
+    assert "Negotiation" in twice
+    prose_only = "Led contract negotiation with suppliers and key accounts."
+    assert "Negotiation" in _names(prose_only)

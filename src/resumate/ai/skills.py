@@ -1053,6 +1053,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
                 source=_SOURCE_OF.get(occ.section, occ.section),
             )
         )
+    if sum(m.evidence == "skills_section" for m in matches) >= _LISTS_ITS_SKILLS:
+        matches = [m for m in matches if not _passing_concept(m)]
     known = {_fold(m.name) for m in matches}
     for key, (item, snippet) in unlisted.items():
         if key in known:
@@ -1071,6 +1073,22 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
         )
     matches.sort(key=lambda m: (-m.score, -m.mentions, order[m.name]))
     return matches
+
+
+# A CV that lists its skills names the business, sales and finance skills it claims in that
+# list: the same words once in its prose describe the work's setting ("financial services in
+# Korea", "strategic planning resources", "handle logistics, scheduling") more often than a
+# skill. Read twice, or on a CV without such a list, they still count.
+_LISTS_ITS_SKILLS = 8
+_CONCEPT_CATEGORIES = {"Business & management", "Sales & customer service", "Finance & accounting"}
+
+
+def _passing_concept(match: SkillMatch) -> bool:
+    return (
+        match.category in _CONCEPT_CATEGORIES
+        and match.evidence != "skills_section"
+        and match.mentions < 2
+    )
 
 
 # Where a snippet was read, in words a reader understands.
