@@ -146,3 +146,20 @@ def test_a_business_word_read_twice_or_on_a_cv_without_a_list_still_counts() -> 
     assert "Negotiation" in twice
     prose_only = "Led contract negotiation with suppliers and key accounts."
     assert "Negotiation" in _names(prose_only)
+
+
+def test_data_processing_in_italian_is_no_consent_clause() -> None:
+    job = (
+        "Sviluppo di un modulo per il trattamento dei dati ricevuti dalla scheda Arduino e "
+        "trasmissione Bluetooth Low Energy verso un server Jetty."
+    )
+    assert {"Bluetooth Low Energy", "Jetty"} <= _names(job)
+    consent = "Autorizzo il trattamento dei miei dati personali. Competenze: Jetty, Arduino"
+    assert "Jetty" not in _names(consent, "other")
+
+
+def test_machine_learning_methods_in_french() -> None:
+    found = _names(
+        "Agent d'apprentissage par renforcement ; méta-apprentissage few-shot", "projects"
+    )
+    assert {"Reinforcement learning", "Meta-learning"} <= found

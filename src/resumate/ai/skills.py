@@ -109,11 +109,23 @@ def _tokens(text: str) -> list[tuple[str, str, int, int]]:
     return [(_fold(m.group()), m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
+_ELISION_RE = re.compile(r"(?:d|l|j|qu|s|n|c|m|t|dell|all|nell|dall|sull|un)'(?=\w)")
+
+
+def _unelided(tok: tuple[str, str, int, int], vocab: frozenset[str]) -> tuple[str, str, int, int]:
+    folded, raw, start, end = tok
+    m = _ELISION_RE.match(folded)
+    if m is None or folded in vocab or folded[m.end() :] not in vocab:
+        return tok
+    return folded[m.end() :], raw[m.end() :], start + m.end(), end
+
+
 def _text_tokens(text: str, vocab: frozenset[str]) -> list[tuple[str, str, int, int]]:
     """Tokens of a CV text, with words wrapped onto the next line joined again: "Deep Lear" /
     "ning" and "Trans-" / "formers" read as one word when the whole word is one the taxonomy
-    uses and neither part is."""
-    toks = _tokens(text)
+    uses and neither part is. An elided article stays out of the word it is written onto:
+    "d'apprentissage", "l'analyse", "dell'informatica" read as "apprentissage", "analyse"."""
+    toks = [_unelided(t, vocab) for t in _tokens(text)]
     if "\n" not in text:
         return toks
     out: list[tuple[str, str, int, int]] = []
@@ -519,9 +531,10 @@ CERTIFICATION_CATEGORY = "Certifications"
 _CERTIFIED_RE = re.compile(
     r"certifi|certificat|zertifi|credential|charter|licen[cs]|exam|accredit|diplom", re.I
 )
-# A consent to the processing of personal data, which many European CVs end with.
+# A consent to the processing of personal data, which many European CVs end with. "Il
+# trattamento dei dati ricevuti" alone is data processing, a duty, not the consent.
 _CONSENT_RE = re.compile(
-    r"trattamento dei (?:miei )?dati|dati personali|przetwarzanie (?:moich )?danych|"
+    r"trattamento dei miei dati|dati personali|przetwarzanie moich danych|"
     r"danych osobowych|données personnelles|datos personales|dados pessoais|"
     r"personenbezogenen daten|processing of (?:my )?personal data|persoonsgegevens",
     re.IGNORECASE,
