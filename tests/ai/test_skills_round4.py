@@ -163,3 +163,10 @@ def test_machine_learning_methods_in_french() -> None:
         "Agent d'apprentissage par renforcement ; méta-apprentissage few-shot", "projects"
     )
     assert {"Reinforcement learning", "Meta-learning"} <= found
+
+
+def test_an_ambiguous_name_that_opens_a_wrapped_line_reads_the_line_above() -> None:
+    wrapped = "Sviluppatore Junior. Utilizzo della piattaforma SAP Hybris e di Java\nSpring"
+    assert "Spring" in _names(wrapped)
+    # A new sentence on the next line is no continuation.
+    assert "Spring" not in _names("Wrote the backend in Java.\nSpring came early that year.")

@@ -785,6 +785,11 @@ def _accept_ambiguous(
         _in_list(text, start, end) or line.strip(" •-–*·\t") == text[start:end]
     ):
         return True
+    ls = text.rfind("\n", 0, start) + 1
+    if start - ls < 3 and ls > 1 and text[ls - 2] not in ".!?;:":
+        # The line goes on from the one above ("… SAP Hybris e di Java" / "Spring"): its
+        # words are the mention's context too.
+        line = text[text.rfind("\n", 0, ls - 1) + 1 : ls - 1] + " " + line
     line_tokens = {t[0] for t in _tokens(line)}
     if skill.context & line_tokens:
         return True
