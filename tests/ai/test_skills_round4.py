@@ -170,3 +170,15 @@ def test_an_ambiguous_name_that_opens_a_wrapped_line_reads_the_line_above() -> N
     assert "Spring" in _names(wrapped)
     # A new sentence on the next line is no continuation.
     assert "Spring" not in _names("Wrote the backend in Java.\nSpring came early that year.")
+
+
+def test_on_a_business_profile_the_same_words_in_prose_are_its_trade() -> None:
+    listed = "Excel, SAP, QuickBooks, Power BI, SQL, Budgeting, Accounting, Auditing, Tableau"
+    prose = "Prepared variance analysis for the CFO and ran accounts payable."
+    found = {
+        m.name
+        for m in extract_skills(
+            listed + "\n" + prose, sections={"skills": listed, "experience": prose}
+        )
+    }
+    assert {"Variance analysis", "Accounts payable"} <= found

@@ -1071,7 +1071,11 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
                 source=_SOURCE_OF.get(occ.section, occ.section),
             )
         )
-    if sum(m.evidence == "skills_section" for m in matches) >= _LISTS_ITS_SKILLS:
+    listed = [m for m in matches if m.evidence == "skills_section"]
+    if (
+        len(listed) >= _LISTS_ITS_SKILLS
+        and sum(m.category in _CONCEPT_CATEGORIES for m in listed) < _BUSINESS_PROFILE
+    ):
         matches = [m for m in matches if not _passing_concept(m)]
     known = {_fold(m.name) for m in matches}
     for key, (item, snippet) in unlisted.items():
@@ -1096,8 +1100,10 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
 # A CV that lists its skills names the business, sales and finance skills it claims in that
 # list: the same words once in its prose describe the work's setting ("financial services in
 # Korea", "strategic planning resources", "handle logistics, scheduling") more often than a
-# skill. Read twice, or on a CV without such a list, they still count.
+# skill. Read twice, or on a CV without such a list, they still count; and on a CV whose list
+# holds two such skills or more (an accountant's, a salesman's) they are its trade.
 _LISTS_ITS_SKILLS = 8
+_BUSINESS_PROFILE = 2
 _CONCEPT_CATEGORIES = {"Business & management", "Sales & customer service", "Finance & accounting"}
 
 
