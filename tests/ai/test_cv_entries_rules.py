@@ -391,3 +391,183 @@ def test_two_dated_items_one_under_the_other_are_not_one_range() -> None:
     )
     assert all(w.dates is None or w.dates.start.iso() != "2020-09" or w.dates.end is None
                or w.dates.end.iso() != "2020-12" for w in work)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------
+# Dated things under an experience heading that are not jobs, and headings that hide jobs
+
+
+def _analyze_list_doc(heading: str, items: list[str], *, bold_heading: bool = True) -> object:
+    """A Word CV whose headings and entries are list paragraphs (numbered list style)."""
+    document = docx.Document()
+    document.add_paragraph("Ingrid Souza")
+    document.add_paragraph("ingrid.souza@example.com")
+    document.add_heading("Habilidades", level=1)
+    document.add_paragraph("Pacote Office – Nível Intermediário")
+    para = document.add_paragraph(style="List Number")
+    run = para.add_run(heading)
+    run.bold = bold_heading
+    for text in items:
+        document.add_paragraph(text, style="List Bullet")
+    buf = io.BytesIO()
+    document.save(buf)
+    return analyze_document(buf.getvalue(), "docx", today=TODAY)
+
+
+def test_a_bold_heading_set_as_a_list_paragraph_opens_its_section() -> None:
+    result = _analyze_list_doc(
+        "Experiencia",
+        [
+            "Estágio TravelMate Intercambio e Turismo: de 02/2018 até 01/2019",
+            "Atendimento ao cliente via e-mail e WhatsApp",
+        ],
+    )
+    assert "experience" in result.sections  # type: ignore[attr-defined]
+    work = _work(result)
+    assert [(w.get("startDate"), w.get("endDate")) for w in work] == [("2018-02", "2019-01")]
+    assert "TravelMate" in work[0]["position"]
+    # Set as plain list text, the same word is an item of the list above, not a heading.
+    plain = _analyze_list_doc("Experiencia", ["Atendimento ao cliente"], bold_heading=False)
+    assert "experience" not in plain.sections  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("label", "job", "dates"),
+    [
+        ("Compétences acquises : Autonomie, Rigueur", "Babysitting", "2021 - Aujourd'hui"),
+        ("Skills: Python, SQL, Tableau", "Data Analyst, Acme Ltd", "2021 - Present"),
+        ("Kenntnisse: SAP, Excel", "Sachbearbeiterin, Muster GmbH", "2021 - heute"),
+    ],
+)
+def test_a_labelled_list_ends_the_entry_above_it(label: str, job: str, dates: str) -> None:
+    result = _analyze(
+        ("Experience", ["Intern, Nordwind AG", "2019 - 2020", label, job, dates]),
+    )
+    work = _work(result)
+    assert len(work) == 2
+    last = work[-1]
+    assert last["startDate"] == "2021" and "endDate" not in last
+    assert label.split(":")[0].strip() not in str(last)
+    assert job.split(",")[0] in (last.get("position"), last.get("name"))
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Jahresstipendium der Studienstiftung",
+        "DAAD Reisestipendium",
+        "Summer Workshop in Applied Mathematics, Ocean University",
+        "Student Research Program, Tianjin University",
+        "Hackathon Paris, 2nd prize",
+        "Bourse d'études, Fondation de France",
+        "Babypause",
+        "Parental leave",
+    ],
+)
+def test_grants_events_and_career_breaks_among_jobs_are_not_positions(item: str) -> None:
+    result = _analyze(
+        (
+            "Experience",
+            [
+                "2019 - 2022  Data Engineer, Nordwind GmbH",
+                f"2015 - 2017  {item}",
+            ],
+        ),
+    )
+    assert [w.get("position") for w in _work(result)] == ["Data Engineer"]
+    assert result.total_experience_years == pytest.approx(4.0, abs=0.05)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "item", ["Workshop Instructor, Maker Space Berlin", "Board Member, Nordwind AG"]
+)
+def test_a_role_in_an_event_or_board_is_a_position(item: str) -> None:
+    result = _analyze(("Experience", [f"2015 - 2017  {item}"]))
+    assert len(_work(result)) == 1
+    assert result.total_experience_years == pytest.approx(3.0, abs=0.05)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "item", ["Euclid Member, Galaxy Clusters Working Group", "Mitglied im Alumni-Netzwerk"]
+)
+def test_a_membership_is_listed_but_counts_no_years(item: str) -> None:
+    result = _analyze(
+        ("Experience", ["2019 - 2020  Analyst, Nordwind AG", f"2015 - 2017  {item}"]),
+    )
+    assert len(_work(result)) == 2
+    assert result.total_experience_years == pytest.approx(2.0, abs=0.05)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        "Babysitting, famille Martin",
+        "Tutor, Kaoyan.com, part of my studies",
+        "Nachhilfelehrer, Schülerhilfe",
+        "Segretario, INFN. Collaborazione studentesca",
+        "Studentische Aushilfskraft bei Volkswagen",
+        "Research assistants in telecommunications, CentraleSupélec",
+    ],
+)
+def test_side_jobs_held_during_a_degree_count_nothing(job: str) -> None:
+    result = _analyze(
+        ("Education", ["2016 - 2020  Bachelor of Science, Universität Hamburg"]),
+        ("Experience", [f"2017 - 2019  {job}"]),
+    )
+    assert len(_work(result)) == 1
+    assert result.total_experience_years == pytest.approx(0.0, abs=0.05)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Fachoberschule im Bereich Wirtschaft, Carl-Hahn-Schule Wolfsburg",
+        "Studium zum Wirtschaftsingenieur (Abbruch)",
+        "Maturità scientifica, Liceo Cavalieri",
+    ],
+)
+def test_school_and_studies_among_jobs_are_not_positions(item: str) -> None:
+    result = _analyze(
+        (
+            "Berufserfahrung",
+            ["08/2020 – 09/2022  Verkäufer, Aldi Süd", f"08/2018 – 07/2020  {item}"],
+        ),
+    )
+    assert [w.get("position") for w in _work(result)] == ["Verkäufer"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "section"),
+    [
+        ("Berufliche Stationen", "experience"),
+        ("Beruflicher Hintergrund", "experience"),
+        ("Berufliche Tätlichkeit", "experience"),  # a spell-checker's word for Tätigkeit
+        ("Berufliche Weiterbildung", "courses"),
+        ("Berufliche Kompetenzen", "skills"),
+    ],
+)
+def test_a_german_career_heading_with_any_noun(heading: str, section: str) -> None:
+    hit = match_heading(heading)
+    assert hit is not None and hit[0] == section
+
+
+def test_jobs_under_an_unusual_career_heading_after_a_course_list_are_found() -> None:
+    result = _analyze(
+        ("Weiterbildung", ["2021 Wirtschaft digital PWC", "2019 Konfliktmanagement MDI"]),
+        (
+            "Berufliche Stationen",
+            [
+                "02.2021 – heute Doehler GmbH",
+                "Globaler Segmentmanager",
+                "03.2002 - 02.2004 Silesia GmbH",
+                "Gebietsverkaufsleiter Aromen",
+                "09.1995 - 10.1997",
+                "Babypause",
+                "10.1992 - 08.1995 Givaudan Roure",
+                "Verkaufskoordinator",
+            ],
+        ),
+    )
+    work = _work(result)
+    assert [w["startDate"] for w in work] == ["2021-02", "2002-03", "1992-10"]
+    assert work[0]["position"] == "Globaler Segmentmanager"

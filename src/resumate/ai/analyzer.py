@@ -22,6 +22,7 @@ from resumate.ai.entries import (
     fallback_ranges,
     is_course,
     is_doctorate,
+    is_non_job,
     is_schooling,
     is_study_period,
     is_work_study,
@@ -253,7 +254,7 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     studies = [
         w.dates for w in work if w.dates is not None and is_study_period(w) and not is_doctorate(w)
     ]
-    work = [w for w in work if not is_schooling(w) and not is_course(w)]
+    work = [w for w in work if not is_schooling(w) and not is_course(w) and not is_non_job(w)]
     jobs = [w for w in work if w.dates is not None and (not is_study_period(w) or is_doctorate(w))]
     edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
     education = parse_education(edu_lines)

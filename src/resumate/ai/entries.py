@@ -17,6 +17,7 @@ from resumate.ai.dates import (
     lone_dates,
 )
 from resumate.ai.documents import TextLine
+from resumate.ai.sections import match_heading
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -474,6 +475,20 @@ def _trailing_date(text: str) -> DateRange | None:
     return DateRange(d, d, (s, e), explicit_end=False)
 
 
+_LABEL_LINE_RE = re.compile(r"^\s*([^:：]{2,40}?)\s*[:：]\s*\S")
+
+
+def _is_label_line(text: str) -> bool:
+    """A labelled list of the entry above ("Compétences acquises : Autonomie, Rigueur",
+    "Skills: Python, SQL", "Sprachen: Deutsch"): the end of that entry's body, never the
+    title or employer of the entry under it."""
+    m = _LABEL_LINE_RE.match(text)
+    if m is None:
+        return False
+    hit = match_heading(m.group(1))
+    return hit is not None and hit[0] not in ("experience", "projects", "volunteer", "contact")
+
+
 def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[WorkEntry]:
     """Split an experience section into entries anchored on their date ranges.
     With `single_dates`, a line that opens with a lone date ("2018 Acme, Engineer") anchors an
@@ -481,12 +496,17 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
     items: list[tuple[str, bool, list[DateRange]]] = []
     joined = _join_split_dates(lines)
     body_size = _body_size(lines)
-    found: list[list[DateRange]] = []
-    for item in joined:
-        ranges = find_date_ranges(item.text)
-        if item.bullet and ranges and not _bullet_anchor(item, ranges[0], body_size):
-            ranges = []
-        found.append(ranges)
+    dated: list[list[DateRange]] = [find_date_ranges(item.text) for item in joined]
+    # A dated list item is an achievement of the entry above it, unless it looks like an
+    # entry's date line; in a section where no line would anchor an entry then, each job set
+    # as a list paragraph ("• Estágio TravelMate: de 02/2018 até 01/2019"), they are the
+    # entries.
+    found = [
+        [] if item.bullet and r and not _bullet_anchor(item, r[0], body_size) else r
+        for item, r in zip(joined, dated, strict=True)
+    ]
+    if not any(found):
+        found = dated
     # Lone dates anchor entries only in a section whose other entries carry ranges written
     # the same way (a moderncv column "2018 - 2021" / "2018"), never on their own.
     kinds = {(r[0].start.month is None) for r in found if r and r[0].span[0] <= 1}
@@ -540,7 +560,7 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
             j = idx - back
             if j < 0 or j in claimed or j in anchors or items[j][1]:
                 break
-            if not _is_header_like(items[j][0]):
+            if not _is_header_like(items[j][0]) or _is_label_line(items[j][0]):
                 break
             if entries and j <= starts[-1]:
                 break
@@ -677,7 +697,7 @@ _INTERNSHIP_RE = re.compile(
     r"\b(?:intern|interns|internship|trainee|traineeship|praktikum|praktikant\w*|werkstudent\w*|"
     r"working student|stage|stagiaire|stagista|tirocinio|becari[oa]|pr[aá]cticas|estagi[aá]ri[oa]|"
     r"est[aá]gio|stagiair|co-?op|summer (?:student|analyst|associate)|student assistant|"
-    r"teaching assistant|(?<!doctoral )(?<!postdoc )research assistant|graduate assistant|"
+    r"teaching assistants?|(?<!doctoral )(?<!postdoc )research assistants?|graduate assistants?|"
     r"apprentice\w*|ausbildung|"
     r"practicum|clinical rotation|rotation|clinical placement|placement|berufspraktikum|"
     r"pflichtpraktikum|alternan(?:ce|t)|summer school|praxissemester|praxisphase|"
@@ -691,9 +711,12 @@ _PART_TIME_RE = re.compile(
     r"meio per[ií]odo|deeltijd|minijob|freelance|freiberuflich|volunteer\w*|ehrenamt\w*|"
     r"b[eé]n[eé]vol\w*|voluntari[oa]|seasonal|weekend|summer job|兼职|aushilfe\w*|nebenjob|"
     r"studentische hilfskraft|hilfskraft|per diem|prn|job [eé]tudiant|jobs? d'[eé]t[eé]|"
-    r"trabajo de verano|studentische[rn]? (?:mitarbeiter\w*|aushilfe|kraft)|hiwi|"
+    r"trabajo de verano|studentische[rn]? (?:mitarbeiter\w*|aushilf\w*|kraft)|aushilfs\w*|hiwi|"
     r"student (?:worker|employee|job)|studentenjob|fsj|fö?j|bfd|freiwilligendienst|"
-    r"freiwilliges (?:soziales|ökologisches) jahr|bundesfreiwilligendienst|service civique)(?!\w)",
+    r"freiwilliges (?:soziales|ökologisches) jahr|bundesfreiwilligendienst|service civique|"
+    r"babysit\w*|baby-sitt\w*|nanny|au[- ]pair|tutor|tutoring|private tuition|nachhilfe\w*|"
+    r"cours particuliers|clases particulares|aulas particulares|ripetizioni|bijles|"
+    r"collaborazione studentesca|nebenbei|nebenjob\w*)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -714,8 +737,11 @@ def is_work_study(entry: WorkEntry) -> bool:
 
 def work_weight(entry: WorkEntry) -> float:
     """How much a position counts toward years of experience: internships, apprenticeships,
-    student jobs and part-time or volunteer work count half, full-time positions in full."""
+    student jobs and part-time or volunteer work count half, memberships nothing, full-time
+    positions in full."""
     text = " ".join([*(entry.header or []), entry.title or "", entry.company or ""])
+    if is_membership(entry):
+        return 0.0
     if _INTERNSHIP_RE.search(text) or _PART_TIME_RE.search(text):
         return 0.5
     return 1.0
@@ -726,7 +752,8 @@ _SCHOOL_RE = re.compile(
     r"lycée|lycee|gymnasium|realschule|gesamtschule|colegio|instituto|liceo|escola|"
     r"thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
     r"studienarbeit|"
-    r"tesis|tesi|coursework|semester|exchange student|erasmus|"
+    r"tesis|tesi|coursework|semester|exchange student|erasmus|(?<!duales )studium|"
+    r"fachoberschule|berufsfachschule|\w+-schule|maturit[àa]|"
     r"中学|高中|大学|学院|本科|硕士|博士)\b",
     re.IGNORECASE,
 )
@@ -807,6 +834,52 @@ def is_course(entry: WorkEntry) -> bool:
     )
 
 
+# What a dated line under an experience heading may be without being a job: a grant or
+# scholarship, a membership, an event taken part in (workshop, summer school, contest,
+# conference, a students' research programme).
+_NON_JOB_RE = re.compile(
+    r"(?<![^\W\d_])(?:\w*stipendi(?:um|en|at\w*)|scholarships?|bourses? d'[ée]tudes?|"
+    r"borsa di studio|bolsas? de estudos?|programa de bolsas?|"
+    r"(?:summer |winter |spring )?workshops?|(?:summer|winter|spring) schools?|sommerschule|"
+    r"sommerakademie|[ée]cole d'[ée]t[ée]|escuela de verano|scuola estiva|conferences?|"
+    r"\w*konferenz|congress|\w*kongress|hackathons?|competitions?|contests?|olympiads?|"
+    r"olympiade|\w*wettbewerb|concours|concurso|research (?:[^\W\d_]+ )?program(?:me)?|"
+    r"babypause|elternzeit|familienzeit|erziehungszeit|parental leave|maternity leave|"
+    r"paternity leave|career break|sabbatical|cong[ée] parental|cong[ée] maternit[ée]|"
+    r"excedencia|licen[çc]a maternidade|congedo parentale|ouderschapsverlof)"
+    r"(?![^\W\d_]|-[^\W\d_])",
+    re.IGNORECASE,
+)
+_MEMBER_RE = re.compile(
+    r"(?<![^\W\d_])(?:(?<!board )(?<!staff )(?<!team )(?<!faculty )(?<!crew )(?<!cast )"
+    r"members?|membership|\w*mitglied\w*|membre|miembro|membro)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# Nouns that take part in something without making it a job: "Student Research Program".
+_PARTICIPANT_WORDS = frozenset({"student", "students", "participant", "member", "volunteer"})
+
+
+def is_non_job(entry: WorkEntry) -> bool:
+    """A dated grant, event or career break listed among jobs ("DAAD Jahresstipendium",
+    "Summer Workshop in Applied Mathematics", "Babypause"): not a position, unless a piece
+    of its header names a job ("Workshop Instructor" stays one)."""
+    pieces = [_clean_piece(p) for line in entry.header for p in _SPLIT_RE.split(line)]
+    pieces = [p for p in pieces if p]
+    if not any(_NON_JOB_RE.search(p) for p in pieces):
+        return False
+    return not any(_words(p) & (_TITLE_WORDS - _PARTICIPANT_WORDS) for p in pieces)
+
+
+def is_membership(entry: WorkEntry) -> bool:
+    """A dated membership listed among jobs ("Euclid Member", "Mitglied im Alumni-Netzwerk"):
+    kept as an entry, as the CV lists it, but no time at work ("Board Member" is a role)."""
+    pieces = [_clean_piece(p) for line in entry.header for p in _SPLIT_RE.split(line)]
+    pieces = [p for p in pieces if p]
+    if not any(_MEMBER_RE.search(p) for p in pieces):
+        return False
+    return not any(_words(p) & (_TITLE_WORDS - _PARTICIPANT_WORDS) for p in pieces)
+
+
 def is_doctorate(entry: WorkEntry) -> bool:
     """A doctorate listed among jobs ("Thèse de doctorat, Agrocampus Ouest"): a research
     position (often a doctoral contract), counted as experience, unlike a bachelor's or
@@ -838,7 +911,7 @@ _SECONDARY_RE = re.compile(
     r"sixth form|gymnasium|realschule|gesamtschule|hauptschule|grundschule|oberschule|"
     r"fachoberschule|\w+-schule|abitur|fachabitur|fachhochschulreife|mittlere reife|matura|"
     r"lycée|lycee|collège|baccalauréat|bachillerato|liceo|diploma di maturità|ensino médio|"
-    r"ensino medio|a-levels?|gcse|class (?:x|xi|xii|ix)\b|高中|初中)",
+    r"ensino medio|a-levels?|gcse|maturit[àa]|class (?:x|xi|xii|ix)\b|高中|初中)",
     re.IGNORECASE,
 )
 _HIGHER_RE = re.compile(

@@ -295,7 +295,19 @@ def match_heading(text: str) -> tuple[str, bool] | None:
         for prefix, canonical in _PREFIX_RULES:
             if words[0].startswith(normalize_heading(prefix)):
                 return canonical, False
+        if len(words) >= 2 and words[0] in _CAREER_ADJECTIVES:
+            # "Berufliche Stationen", "Beruflicher Hintergrund", a misspelt "Berufliche
+            # Tätlichkeit": the career, unless the rest names another section, which it is
+            # then ("Berufliche Weiterbildung", "Berufliche Kompetenzen").
+            rest = " ".join(words[1:])
+            known = _INDEX.get(rest) or _INDEX.get(_SPACELESS.get(rest.replace(" ", ""), ""))
+            return known or "experience", False
     return None
+
+
+# Adjectives that only a heading of the professional career opens with (a job title never
+# does): German "berufliche(r/s)".
+_CAREER_ADJECTIVES = frozenset({"berufliche", "beruflicher", "berufliches", "beruflichen"})
 
 
 @lru_cache(maxsize=4096)
@@ -393,6 +405,19 @@ def _looks_like_heading_line(line: TextLine) -> bool:
     return not find_date_ranges(text)
 
 
+def _bulleted_heading(line: TextLine, body_size: float) -> bool:
+    """A heading set as a list paragraph (a Word list style on "Experiencia"): a known heading
+    word for word, bold or larger than the body text, alone on its line."""
+    larger = body_size > 0 and line.font_size >= body_size + 1.0
+    if not line.bullet or not (line.bold or line.heading_style or larger):
+        return False
+    text = line.text.strip()
+    if not text or len(text) > 60 or find_date_ranges(text):
+        return False
+    key = normalize_heading(text)
+    return key in _INDEX and key not in _WEAK
+
+
 def _wraps_bullet(prev: TextLine, line: TextLine) -> bool:
     """`line` is the wrapped end of the bullet item `prev`: right below it at the line pitch,
     in the same type, indented past the bullet sign (a hanging indent)."""
@@ -447,6 +472,11 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
 
     for i, line in enumerate(lines):
         text = line.text.strip()
+        listed = match_heading(text) if _bulleted_heading(line, body_size) else None
+        if listed is not None:
+            decisions.append((i, listed[0], text.rstrip(":： "), None))
+            known_styles.add(_style(line))
+            continue
         if not _looks_like_heading_line(line):
             m = _INLINE_RE.match(text)
             if m and not line.bullet:
@@ -454,9 +484,12 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
                 if hit and not hit[1] and m.group(2).strip():
                     decisions.append((i, hit[0], m.group(1).strip(), m.group(2).strip()))
             continue
-        hit = match_heading(text)
+        labelled = _INLINE_RE.match(text)
+        # "Compétences acquises : Autonomie, Rigueur" is a label and its list: the label
+        # decides, not the whole line read as a heading by its first word.
+        hit = None if labelled and labelled.group(2).strip() else match_heading(text)
         if hit is None:
-            m = _INLINE_RE.match(text)
+            m = labelled
             if m:
                 inline = match_heading(m.group(1))
                 if inline and not inline[1] and m.group(2).strip():
