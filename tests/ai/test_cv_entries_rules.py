@@ -571,3 +571,72 @@ def test_jobs_under_an_unusual_career_heading_after_a_course_list_are_found() ->
     work = _work(result)
     assert [w["startDate"] for w in work] == ["2021-02", "2002-03", "1992-10"]
     assert work[0]["position"] == "Globaler Segmentmanager"
+
+
+# ------------------------------------------------------------------------------------------
+# Which line of an entry is its title, its employer, its place
+
+
+def _entry(*lines: str) -> object:
+    from resumate.ai.entries import parse_work
+
+    entries = parse_work([TextLine(text=t) for t in lines], single_dates=True)
+    assert entries
+    return entries[0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "company", "location"),
+    [
+        (
+            ("ALBATROS SERVICES, Arequipa, Perú (Remoto)", "Practicante Fullstack",
+             "Dic 2023 – Feb 2024"),
+            "Practicante Fullstack", "ALBATROS SERVICES", "Arequipa, Perú",
+        ),
+        (
+            ("Arista Networks  Dublin, Ireland", "Linux kernel engineer", "Sep 2017 – Present"),
+            "Linux kernel engineer", "Arista Networks", "Dublin, Ireland",
+        ),
+        (("01.10.2019 – 31.01.2020", "Datasmart – Osmannoro(FI)"), None, "Datasmart",
+         "Osmannoro(FI)"),
+        (("2017 - Agosto    Operador Informático", "INEI", "2018 – 2020  Asistente de Sistemas"),
+         "Operador Informático", "INEI", None),
+        (("Julio 2022 ~ Actualidad", "Desarrollador PHP", "CURZA"), "Desarrollador PHP", "CURZA",
+         None),
+        (("June 2017 – May 2018", "Position:", "Manager, Department of Finance", "Synopsis:"),
+         "Manager", "Department of Finance", None),
+        (("Position: Data Analyst, Nordwind AG", "2015 – 2017"), "Data Analyst", "Nordwind AG",
+         None),
+    ],
+)  # fmt: skip
+def test_labels_dates_and_places_are_neither_title_nor_employer(
+    lines: tuple[str, ...], title: str | None, company: str, location: str | None
+) -> None:
+    entry = _entry(*lines)
+    got = {entry.title, entry.company}  # type: ignore[attr-defined]
+    assert company in got
+    if title is not None:
+        assert entry.title == title  # type: ignore[attr-defined]
+    else:
+        assert got <= {company, None}
+    assert entry.location == location  # type: ignore[attr-defined]
+
+
+def test_a_position_label_under_each_date_keeps_the_lines_under_it_with_that_date() -> None:
+    from resumate.ai.entries import parse_work
+
+    lines = [
+        "June 2017 – May 2018",
+        "Position:",
+        "Lead Data Scientist, Data Science and Intelligence",
+        "ITS, Austrade",
+        "September 2015 – June 2017",
+        "Position:",
+        "Data Scientist, Office of the Chief Economist",
+        "Austrade",
+    ]
+    entries = parse_work([TextLine(text=t) for t in lines], single_dates=True)
+    assert [(e.dates.start.iso(), e.title) for e in entries if e.dates] == [
+        ("2017-06", "Lead Data Scientist"),
+        ("2015-09", "Data Scientist"),
+    ]

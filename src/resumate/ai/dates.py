@@ -316,6 +316,11 @@ def find_date_ranges(text: str) -> list[DateRange]:
     return ranges
 
 
+def month_number(word: str) -> int | None:
+    """The month a month name or abbreviation stands for ("Agosto" 8, "Dez." 12), else None."""
+    return _MONTHS.get(_strip_accents(word.lower().rstrip(".")))
+
+
 def leading_present(text: str) -> int | None:
     """Where a Present word that opens the line ends ("Actualmente  Programador ..."), else None.
     Weak words ("date", "now") do not count on their own."""

@@ -15,6 +15,7 @@ from resumate.ai.dates import (
     find_dates,
     leading_present,
     lone_dates,
+    month_number,
 )
 from resumate.ai.documents import TextLine
 from resumate.ai.sections import match_heading
@@ -181,24 +182,80 @@ def _is_company(text: str) -> bool:
 
 
 def _clean_piece(text: str) -> str:
-    return text.strip(" ,;:|–—-()[]\t")
+    return text.strip(" ,;:|–—-~()[]\t")
+
+
+# What a header line says about itself rather than the job: a label ("Position:", "Cargo:"),
+# the word of a date ("Agosto", "~ Actualidad"), a town with its province code ("Quarrata
+# (PT)", "Osmannoro(FI)").
+_FIELD_LABEL_RE = re.compile(
+    r"^(?:position|role|title|job title|company|employer|organi[sz]ation|poste|fonction|"
+    r"entreprise|employeur|cargo|puesto|empresa|funktion|position|arbeitgeber|firma|"
+    r"ruolo|azienda|função|empresa|functie|werkgever|synopsis|duties|responsibilities|"
+    r"tasks|aufgaben|missions?|tâches|funciones|logros|achievements)\s*[:：]\s*",
+    re.IGNORECASE,
+)
+_TOWN_CODE_RE = re.compile(
+    r"^[^\W\d_][^\W\d_' .-]*(?:\s[^\W\d_][^\W\d_' .-]*)?\s?\([A-Z][A-Za-z]\)?$"
+)
+
+
+# A label alone on its line, with the job's title or employer under it.
+_ROLE_LABEL_RE = re.compile(
+    r"^(?:position|role|job title|title|poste|fonction|cargo|puesto|funktion|position|ruolo|"
+    r"função|functie)\s*[:：]$",
+    re.IGNORECASE,
+)
+
+
+def _is_date_word(part: str) -> bool:
+    """A piece made only of month names or a Present word ("Agosto", "~ Actualidad"): what a
+    date left behind, neither title nor employer."""
+    text = part.strip("~ .")
+    if leading_present(text) == len(text):
+        return True
+    words = re.findall(r"[^\W\d_]+", text)
+    return bool(words) and all(len(w) >= 4 and month_number(w) is not None for w in words)
 
 
 def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
     parts: list[str] = []
     for piece in pieces:
+        if piece.rstrip().endswith((":", "：")):
+            continue  # a label over text ("Synopsis:", "Position:"): no title, no employer
+        piece = _FIELD_LABEL_RE.sub("", piece.strip())
         for part in _SPLIT_RE.split(piece):
             part = _clean_piece(part)
             # A phone number or a bare date ("8447753719", "10.07.21") names nobody.
-            if part and len(part) > 1 and _LETTERS_RE.search(part):
+            if part and len(part) > 1 and _LETTERS_RE.search(part) and not _is_date_word(part):
                 parts.append(part)
     rest: list[str] = []
-    for part in parts:
+    joined = "\n".join(pieces)
+    skip = -1
+    for n, part in enumerate(parts):
+        if n == skip:
+            continue
         if entry.location is None and looks_like_location(part) and not _is_title(part):
+            # "Perú (Remoto)": the place without what is said about it.
+            bare = re.sub(r"\s*\([^)]*\)?$", "", part)
+            part = bare if bare and looks_like_location(bare) else part
             entry.location = part
+            nxt = parts[n + 1] if n + 1 < len(parts) else ""
+            if nxt and f"{part}, {nxt}" in joined and looks_like_location(nxt):
+                entry.location, skip = f"{part}, {nxt}", n + 1  # "Dublin, Ireland"
+            elif (
+                len(rest) >= 2
+                and f"{rest[-2]}, {rest[-1]}, {part}" in joined
+                and not _is_title(rest[-2])
+                and _is_town_before(rest[-1], part)
+            ):
+                # "ALBATROS SERVICES, Arequipa, Perú": employer, town, country.
+                entry.location = f"{rest.pop()}, {part}"
+            continue
+        if entry.location is None and _TOWN_CODE_RE.match(part) and not _is_title(part):
+            entry.location = part if part.endswith(")") else f"{part})"
             continue
         rest.append(part)
-    # Merge "City, Country" pairs split by the comma split.
     for part in rest:
         if entry.title is None and _is_title(part) and not _is_company(part):
             entry.title = part
@@ -221,6 +278,20 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
             if part != entry.title:
                 entry.company = part
                 break
+
+
+def _is_town_before(name: str, place: str) -> bool:
+    """`name` is a town written before its country or region (`place`): a short capitalised
+    name with no job or employer word."""
+    words = name.split()
+    return (
+        1 <= len(words) <= 3
+        and name[:1].isupper()
+        and not _is_title(name)
+        and not _is_company(name)
+        and len(place.split()) <= 3
+        and not any(ch.isdigit() for ch in name)
+    )
 
 
 def _is_header_like(text: str) -> bool:
@@ -564,6 +635,8 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
                 break
             if entries and j <= starts[-1]:
                 break
+            if any(_ROLE_LABEL_RE.match(items[k][0]) for k in range(j - 2, j) if k >= 0):
+                break  # "Position:" under the date above: its title and employer follow it
             # The previous entry's body ends with bullets or sentences; a short line right
             # after bullets belongs to the next entry only if it is not a sentence.
             start = j
@@ -582,7 +655,9 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
         body_start = idx + 1
         if body_start < len(items) and not items[body_start][1] and body_start not in anchors:
             entry.below = items[body_start][0]
-        # Title/company lines right below the date line.
+        # Title/company lines right below the date line, after a "Position:" label.
+        if body_start < end and _ROLE_LABEL_RE.match(items[body_start][0]):
+            body_start += 1
         while body_start < end and len(header) < 3 and not items[body_start][1]:
             cand = items[body_start][0]
             if not _is_header_like(cand) or (header and len(header) >= 2):
