@@ -640,3 +640,27 @@ def test_a_position_label_under_each_date_keeps_the_lines_under_it_with_that_dat
         ("2017-06", "Lead Data Scientist"),
         ("2015-09", "Data Scientist"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "start", "end", "company"),
+    [
+        ("Diciembre 2023 Desarrollador Web Freelance", "~ Actualidad  PatagoniaDev - Viedma RN",
+         "2023-12", None, "PatagoniaDev"),
+        ("Mar 2019 Data Engineer", "– Jun 2021  Acme Ltd, Berlin", "2019-03", "2021-06",
+         "Acme Ltd"),
+        ("03/2019 Datenanalystin", "- heute  Nordwind GmbH, Kiel", "2019-03", None,
+         "Nordwind GmbH"),
+    ],
+)  # fmt: skip
+def test_a_range_whose_end_opens_the_next_line_before_its_text(
+    first: str, second: str, start: str, end: str | None, company: str
+) -> None:
+    entry = _entry(first, second, "Tareas: desarrollo de sistemas internos.")
+    assert entry.dates is not None  # type: ignore[attr-defined]
+    assert entry.dates.start.iso() == start  # type: ignore[attr-defined]
+    assert (entry.dates.end.iso() if entry.dates.end else None) == end  # type: ignore[attr-defined]
+    assert entry.company == company  # type: ignore[attr-defined]
+    # A dash that opens a sentence under a dated line is an achievement, not the range's end.
+    plain = _entry("Mar 2019 – Jun 2021  Data Engineer", "- built pipelines for the team")
+    assert plain.dates.end.iso() == "2021-06"  # type: ignore[attr-defined]

@@ -400,6 +400,35 @@ def _same_column(a: TextLine | None, b: TextLine | None) -> bool:
 _LEADING_DASH_RE = re.compile(rf"^[{DASHES}]\s*\S")
 
 
+def _dash_first_end(prev: str, raw: str) -> tuple[str, str] | None:
+    """`prev` opens with a lone date and `raw` with a dash and the end date, then text of its
+    own ("Diciembre 2023 Desarrollador Web Freelance" / "~ Actualidad  PatagoniaDev"): the
+    range goes on the first line, after its start; the second keeps its text."""
+    m = _LEADING_DASH_RE.match(raw)
+    if m is None or find_date_ranges(prev):
+        return None
+    after = raw[m.end() - 1 :]
+    cut = leading_present(after)
+    if cut is None:
+        dates = find_dates(after)
+        cut = dates[0][2] if dates and dates[0][1] == 0 else None
+    if cut is None:
+        return None
+    end = m.end() - 1 + cut
+    rest = raw[end:].strip()
+    if not rest or not raw[end:].startswith("  "):
+        return None
+    starts = find_dates(prev)
+    if not starts or starts[0][1] != 0:
+        return None
+    e = starts[0][2]
+    merged = f"{prev[:e]} {raw[:end].strip()}  {prev[e:].strip()}".rstrip()
+    ranges = find_date_ranges(merged)
+    if not ranges or ranges[0].span[0] != 0:
+        return None
+    return merged, rest
+
+
 def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
     """Lines with bullets stripped, a date range split over two lines joined again:
     "Mar 2021 –" / "Till Date" (a date column), "2021 –" / "actualidad", stacked dates each
@@ -410,6 +439,15 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
     stack_ok = False  # the previous output line may be the top cell of a stacked date pair
     for line in lines:
         raw = line.text.strip()
+        moved = _dash_first_end(out[-1].text, raw) if out and not out[-1].bullet else None
+        if moved is not None:
+            # "Diciembre 2023  Desarrollador Web" / "~ Actualidad  PatagoniaDev": the range's
+            # end opens the next line, before that line's own text.
+            out[-1] = _Item(moved[0], False, out[-1].line)
+            out.append(_Item(moved[1], False, line))
+            pending = None
+            stack_ok = False
+            continue
         if out and not out[-1].bullet and len(raw) <= 30 and _LEADING_DASH_RE.match(raw):
             # The end of a range on the line under its start, dash first ("Diciembre 2023" /
             # "~ Actualidad", "Mar 2021" / "– Present"): not a bullet, the range's second half.
