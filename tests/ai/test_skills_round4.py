@@ -182,3 +182,25 @@ def test_on_a_business_profile_the_same_words_in_prose_are_its_trade() -> None:
         )
     }
     assert {"Variance analysis", "Accounts payable"} <= found
+
+
+def test_new_names_that_mean_something_else_in_other_trades() -> None:
+    # Patient-controlled analgesia on a nurse's CV is no principal component analysis.
+    assert "Principal component analysis" not in _names(
+        "Managed IV pumps, PCA pumps and wound vacs."
+    )
+    assert "Principal component analysis" in _names(
+        "Reduced dimensionality with PCA before clustering."
+    )
+    ad = "Valid driver's licence and own reliable vehicle.\nYou will have the autonomy to shape it."
+    found = _names(ad, "skills")
+    assert "Work ethic" not in found
+    assert "Autonomy" not in found
+
+
+def test_an_hr_partners_list_keeps_the_business_words_of_its_prose() -> None:
+    listed = "Workday, Recruiting, Onboarding, Employee relations, Excel, Coaching, HRIS, Jira"
+    prose = "Handled onboarding, HR administration, payroll inputs and employee queries."
+    sections = {"skills": listed, "experience": prose}
+    found = {m.name for m in extract_skills(listed + "\n" + prose, sections=sections)}
+    assert "Payroll" in found

@@ -1074,7 +1074,7 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     listed = [m for m in matches if m.evidence == "skills_section"]
     if (
         len(listed) >= _LISTS_ITS_SKILLS
-        and sum(m.category in _CONCEPT_CATEGORIES for m in listed) < _BUSINESS_PROFILE
+        and sum(m.category in _PROFILE_CATEGORIES for m in listed) < _BUSINESS_PROFILE
     ):
         matches = [m for m in matches if not _passing_concept(m)]
     known = {_fold(m.name) for m in matches}
@@ -1101,10 +1101,12 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
 # list: the same words once in its prose describe the work's setting ("financial services in
 # Korea", "strategic planning resources", "handle logistics, scheduling") more often than a
 # skill. Read twice, or on a CV without such a list, they still count; and on a CV whose list
-# holds two such skills or more (an accountant's, a salesman's) they are its trade.
+# holds two such skills or more, or HR skills (an accountant's, a salesman's, an HR partner's),
+# they are its trade.
 _LISTS_ITS_SKILLS = 8
 _BUSINESS_PROFILE = 2
 _CONCEPT_CATEGORIES = {"Business & management", "Sales & customer service", "Finance & accounting"}
+_PROFILE_CATEGORIES = _CONCEPT_CATEGORIES | {"Human resources"}
 
 
 def _passing_concept(match: SkillMatch) -> bool:
