@@ -664,3 +664,53 @@ def test_a_range_whose_end_opens_the_next_line_before_its_text(
     # A dash that opens a sentence under a dated line is an achievement, not the range's end.
     plain = _entry("Mar 2019 – Jun 2021  Data Engineer", "- built pipelines for the team")
     assert plain.dates.end.iso() == "2021-06"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "is_title"),
+    [
+        ("Teamleiterin Einkauf", True),
+        ("Abteilungsleiter Software", True),
+        ("Softwareentwickler", True),
+        ("Stahlbauschlosser", True),
+        ("Media Markt Dresden", False),
+        ("Weiterbildung im Bereich IT", False),
+        ("Computer", False),
+    ],
+)
+def test_german_compound_job_nouns_are_job_titles(text: str, is_title: bool) -> None:
+    from resumate.ai.entries import _is_title
+
+    assert _is_title(text) is is_title
+
+
+@pytest.mark.parametrize(
+    ("item", "is_job"),
+    [
+        ("Weiterbildung im Bereich IT, Techstarter GmbH München", False),
+        ("Curso de Inglés, Wall Street English S.A.", False),
+        ("Course Assistant, Udemy Inc", True),
+        ("Kursleiterin, Volkshochschule Bamberg", True),
+    ],
+)
+def test_a_course_taken_at_a_training_company_is_no_position(item: str, is_job: bool) -> None:
+    result = _analyze(
+        (
+            "Berufserfahrung",
+            ["01/2019 – 12/2022  Vertriebsleiter, Muster GmbH", f"02/2023 – 07/2023  {item}"],
+        ),
+    )
+    assert len(_work(result)) == (2 if is_job else 1)
+
+
+def test_the_job_a_degree_leads_to_is_no_job_held() -> None:
+    result = _analyze(
+        (
+            "Berufserfahrung",
+            [
+                "08/2020 – 09/2022  Verkäufer, Aldi Süd",
+                "10/2018 – 07/2020  Studium zum Wirtschaftsingenieur, TU Braunschweig",
+            ],
+        ),
+    )
+    assert [w.get("position") for w in _work(result)] == ["Verkäufer"]

@@ -172,8 +172,21 @@ def _words(text: str) -> set[str]:
     return {w.strip(".,()").lower() for w in text.split()}
 
 
+# German job nouns are compounds ("Teamleiterin", "Vertriebsmitarbeiter",
+# "Softwareentwickler"): a long word ending in one of these is a job noun too.
+_COMPOUND_TITLE_RE = re.compile(
+    r"^[^\W\d_]{3,}(?:leiter|leiterin|mitarbeiter|mitarbeiterin|berater|beraterin|"
+    r"entwickler|entwicklerin|referent|referentin|ingenieur|ingenieurin|techniker|"
+    r"technikerin|verkäufer|verkäuferin|kaufmann|kauffrau|assistent|assistentin|manager|"
+    r"managerin|planer|planerin|monteur|monteurin|schlosser|pfleger|pflegerin|"
+    r"sachbearbeiter|sachbearbeiterin|vertreter|vertreterin|elektriker|mechaniker|"
+    r"mechanikerin|koordinator|koordinatorin|redakteur|redakteurin|lehrer|lehrerin)$"
+)
+
+
 def _is_title(text: str) -> bool:
-    return bool(_words(text) & _TITLE_WORDS)
+    words = _words(text)
+    return bool(words & _TITLE_WORDS) or any(_COMPOUND_TITLE_RE.match(w) for w in words)
 
 
 def _is_company(text: str) -> bool:
@@ -889,9 +902,13 @@ _CJK_STUDY_RE = re.compile(r"学位|学士|本科|硕士|博士在读|高中|中
 def is_study_period(entry: WorkEntry) -> bool:
     """A dated entry that is a degree or school, not a job ("BSc Economics, Bristol 2014-2017")."""
     text = _NOT_A_DEGREE_RE.sub(" ", " ".join(entry.header or []))
-    if _is_title(text):
+    # "Studium zum Wirtschaftsingenieur": the job studied for is no job held.
+    if _is_title(_STUDY_GOAL_RE.sub("studium", text)):
         return False
     return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text) or _CJK_STUDY_RE.search(text))
+
+
+_STUDY_GOAL_RE = re.compile(r"\bstudium\s+(?:zum|zur|als)\s+\S+", re.IGNORECASE)
 
 
 _THESIS_RE = re.compile(
@@ -934,17 +951,26 @@ def is_course(entry: WorkEntry) -> bool:
     KI-Managerin (IHK)", "Intensivierungskurs: Power BI Data Analyst", "Curso de Inglés"):
     learning, not a position. A course word opens the entry's title, or the title has no job
     noun ("Course Instructor" and "Kursleiterin" stay jobs), and nothing else in the entry
-    names a job or an employer other than a school ("..., Muster GmbH" is a job)."""
+    names a job or an employer other than a school ("..., Muster GmbH" is a job). A title
+    that opens with a course word and names no job is a course wherever it was taken
+    ("Weiterbildung im Bereich IT, Techstarter GmbH": a training company)."""
     title = entry.title or (entry.header[0] if entry.header else "")
     m = _COURSE_RE.search(title)
     if m is None or not (m.start() == 0 or not _is_title(title)):
         return False
+    opens = m.start() == 0 and not _is_title(title)
     lines = [*entry.header, *([entry.below] if entry.below else [])]
     pieces = {_clean_piece(p) for line in lines for p in _SPLIT_RE.split(line)}
     pieces = {p for p in pieces if p and not _COURSE_RE.search(p)}
-    return not any(
-        _is_title(p) or (_is_company(p) and not _INSTITUTION_RE.search(p)) for p in pieces
-    )
+    if any(_is_title(p) for p in pieces):
+        return False
+    employers = {p for p in pieces if _is_company(p) and not _INSTITUTION_RE.search(p)}
+    if not opens:
+        return not employers
+    # The course's provider alone ("Techstarter GmbH München") leaves it a course; an
+    # employer with a role beside it ("Stellvertretende Leitung, Muster GmbH") is a job.
+    others = pieces - employers - {p for p in pieces if looks_like_location(p)}
+    return not (employers and others)
 
 
 # What a dated line under an experience heading may be without being a job: a grant or
