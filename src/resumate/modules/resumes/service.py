@@ -286,18 +286,7 @@ def _list_statement(sort: str) -> Any:
         stmt = _LIST_STATEMENTS[sort] = (
             _sorted(
                 select(Resume, func.count().over().label("total"))
-                .options(
-                    load_only(
-                        Resume.id,
-                        Resume.title,
-                        Resume.template_id,
-                        Resume.version,
-                        Resume.share_enabled,
-                        Resume.created_at,
-                        Resume.updated_at,
-                        raiseload=True,
-                    )
-                )
+                .options(load_only(*_SUMMARY_COLUMNS, raiseload=True))
                 .where(Resume.user_id == bindparam("user_id")),
                 sort,
             )
