@@ -67,6 +67,35 @@ class Server:
             time.sleep(interval)
         raise RuntimeError(f"{self.name}: {path} not 200 within {timeout} s:\n{self.tail()}")
 
+    def wait_idle(
+        self, timeout: float = 120.0, window: float = 0.5, busy: float = 0.05, quiet: int = 2
+    ) -> float:
+        """Seconds until the server and its child processes (render and analysis processes,
+        the embedded PostgreSQL) use less than ``busy`` of one core over ``quiet`` windows in a
+        row: its start-up work in the background (render pool, model load, analysis processes)
+        is over, so measurements start on an idle server. Gives up quietly after ``timeout``."""
+        import psutil
+
+        root = psutil.Process(self.process.pid)
+
+        def cpu() -> float:
+            total = 0.0
+            for proc in [root, *root.children(recursive=True)]:
+                try:
+                    times = proc.cpu_times()
+                except psutil.NoSuchProcess:
+                    continue
+                total += times.user + times.system
+            return total
+
+        started = time.perf_counter()
+        calm = 0
+        while time.perf_counter() - started < timeout and calm < quiet:
+            before = cpu()
+            time.sleep(window)
+            calm = calm + 1 if (cpu() - before) / window < busy else 0
+        return time.perf_counter() - started
+
     def stop(self, timeout: float = 30.0) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

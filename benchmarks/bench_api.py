@@ -184,6 +184,7 @@ def main() -> None:
         server = start_resumate(work / "data", work, env=BENCH_ENV)
         try:
             server.wait_for("/health/ready")
+            server.wait_idle()  # its warm-up done: measure an idle server
             asyncio.run(run(server.base, args.logins, args.pdfs))
         except Exception:
             print(server.tail(), file=sys.stderr)

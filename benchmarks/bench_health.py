@@ -175,6 +175,7 @@ def main() -> None:
     pair_ratios: list[float] = []
     try:
         ours.wait_for("/health/ready")
+        ours.wait_idle()  # its warm-up done: measure an idle server
         bare.wait_for("/health")
         for server in (ours, bare):  # warm-up (first connections, caches)
             load(server, 3)

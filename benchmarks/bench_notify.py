@@ -85,6 +85,7 @@ async def cluster(
                 started.append(start_resumate(data_dir, Path(tmp), env=server_env))
             for server in started:
                 server.wait_for("/health/ready")
+                server.wait_idle()  # its warm-up done: measure an idle server
             yield started, libpq_url(url)
         finally:
             for server in started:

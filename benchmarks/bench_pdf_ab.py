@@ -139,6 +139,7 @@ def main() -> None:
                 sides.append(Side(name, server, data_dir))
             for side in sides:
                 side.server.wait_for("/health/ready")
+                side.server.wait_idle()  # its warm-up done: measure an idle server
                 side.prepare()
             for round_ in range(args.rounds):
                 order = sides if round_ % 2 == 0 else sides[::-1]

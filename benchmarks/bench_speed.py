@@ -273,6 +273,7 @@ def main() -> None:
         server = start_resumate(work / "data", work, env=BENCH_ENV)
         try:
             server.wait_for("/health/ready")
+            print(f"server idle {server.wait_idle():.1f} s after ready (its warm-up done)")
             asyncio.run(run(server.base, args.pdfs, args.lists, args.cvs, server.process.pid))
         except Exception:
             print(server.tail(), file=sys.stderr)

@@ -95,6 +95,7 @@ def run(rounds: int) -> None:
         server = start_resumate(work / "data", work, env={"RESUMATE_LOG_LEVEL": "info"})
         try:
             server.wait_for("/health/ready")
+            server.wait_idle()  # its warm-up done: measure an idle server
             client = httpx.Client(base_url=server.base, timeout=60)
             urls = prepare(client)
             client.get(urls["resume"] + "/pdf")
