@@ -54,3 +54,20 @@ def test_readable_ascii_fallback_and_utf8_name() -> None:
         'attachment; filename="resumate-export.json"'
     )
     assert parse(content_disposition("履歴書.pdf"))[1] == "download.pdf"
+
+
+@pytest.mark.parametrize(
+    "control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u200f", "\u061c"]
+)
+def test_bidi_controls_cannot_disguise_the_file_type(control: str) -> None:
+    # "\u202eFDP.exe" would display as "exe.PDF": the controls are dropped, the letters stay.
+    name = download_name(f"Résumé {control}fdp.exe", ".pdf")
+    assert name == "Résumé fdp.exe.pdf"
+    _, _, star = parse(content_disposition(name))
+    assert star == "Résumé fdp.exe.pdf"
+    arabic = download_name(f"سيرة {control}ذاتية", ".pdf")
+    assert arabic == "سيرة ذاتية.pdf"
+    # Joiners are not bidi controls: emoji sequences and Persian words keep them.
+    assert (
+        download_name("dev 👩\u200d💻 می\u200cخواهم", ".pdf") == "dev 👩\u200d💻 می\u200cخواهم.pdf"
+    )

@@ -25,6 +25,9 @@ __all__ = ["content_disposition", "download_name", "file_response"]
 MAX_NAME_CHARS = 120
 # Characters that cannot appear in a file name on common systems, or break the header.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f\ud800-\udfff/\\:*?"<>|;]+')
+# Invisible bidirectional controls: "\u202eFDP.exe" displays as "exe.PDF", the classic way to
+# disguise a file's type in its name. Dropped (letters of every script stay).
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._()\[\]'+,&!@#=~ -]+")
 _SPACES = re.compile(r"\s+")
 # Latin letters that do not decompose into a base letter and a mark, and common punctuation.
@@ -38,7 +41,7 @@ _ASCII_LETTERS = str.maketrans(
 
 
 def _safe(name: str) -> str:
-    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name))
+    name = _UNSAFE.sub("_", _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", name)))
     return _SPACES.sub(" ", name).strip(" ._")
 
 
