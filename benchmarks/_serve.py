@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 RESUMATE = Path(sys.executable).parent / "resumate"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -79,14 +80,7 @@ class Server:
         root = psutil.Process(self.process.pid)
 
         def cpu() -> float:
-            total = 0.0
-            for proc in [root, *root.children(recursive=True)]:
-                try:
-                    times = proc.cpu_times()
-                except psutil.NoSuchProcess:
-                    continue
-                total += times.user + times.system
-            return total
+            return cpu_seconds(root) + cpu_seconds(root, children=True)
 
         started = time.perf_counter()
         calm = 0
@@ -107,6 +101,21 @@ class Server:
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+def cpu_seconds(process: Any, *, children: bool = False) -> float:
+    """CPU time (user + system) of a ``psutil.Process``, or of all its descendants (render and
+    analysis processes, the embedded PostgreSQL)."""
+    import psutil
+
+    total = 0.0
+    for proc in process.children(recursive=True) if children else [process]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def start_resumate(

@@ -29,7 +29,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _serve import fmt_table, start_resumate
+from _serve import cpu_seconds, fmt_table, start_resumate
 from resumate.rendering.pdf import load_builtin_template, render_pdf, sample_resume
 
 PASSWORD = "benchmark passphrase 2026"  # noqa: S105 - a throwaway benchmark account
@@ -83,18 +83,6 @@ def chromium_page_pdf(url: str, runs: int) -> list[float] | None:
                 times.append(time.perf_counter() - started)
         browser.close()
     return times
-
-
-def cpu_seconds(process: psutil.Process, *, children: bool = False) -> float:
-    """CPU time (user + system) of ``process``, or of its child processes (the renderers)."""
-    total = 0.0
-    for proc in process.children(recursive=True) if children else [process]:
-        try:
-            times = proc.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
 
 
 async def run(base: str, pdfs: int, lists: int, cvs: int, server_pid: int) -> None:
