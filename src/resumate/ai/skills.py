@@ -120,12 +120,35 @@ def _unelided(tok: tuple[str, str, int, int], vocab: frozenset[str]) -> tuple[st
     return folded[m.end() :], raw[m.end() :], start + m.end(), end
 
 
+_CAMEL_RE = re.compile(r"(?<=[a-zß-öø-ÿ])(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])")
+
+
+def _unglued(
+    tok: tuple[str, str, int, int], vocab: frozenset[str]
+) -> list[tuple[str, str, int, int]]:
+    """Words a PDF's text layer ran together, split where a capital follows a small letter:
+    "methodologiesCommunication", "StudioAgile". A word the taxonomy knows as written
+    ("JavaScript", "PowerPoint") stays whole, and so does one whose parts it does not know."""
+    folded, raw, start, _end = tok
+    if folded in vocab or not _CAMEL_RE.search(raw):
+        return [tok]
+    parts: list[tuple[str, str, int, int]] = []
+    pos = 0
+    for cut in [m.start() for m in _CAMEL_RE.finditer(raw)] + [len(raw)]:
+        piece = raw[pos:cut]
+        parts.append((_fold(piece), piece, start + pos, start + cut))
+        pos = cut
+    if not any(p[0] in vocab and len(p[0]) >= 5 for p in parts):
+        return [tok]
+    return parts
+
+
 def _text_tokens(text: str, vocab: frozenset[str]) -> list[tuple[str, str, int, int]]:
     """Tokens of a CV text, with words wrapped onto the next line joined again: "Deep Lear" /
     "ning" and "Trans-" / "formers" read as one word when the whole word is one the taxonomy
     uses and neither part is. An elided article stays out of the word it is written onto:
     "d'apprentissage", "l'analyse", "dell'informatica" read as "apprentissage", "analyse"."""
-    toks = [_unelided(t, vocab) for t in _tokens(text)]
+    toks = [p for t in _tokens(text) for p in _unglued(_unelided(t, vocab), vocab)]
     if "\n" not in text:
         return toks
     out: list[tuple[str, str, int, int]] = []
@@ -176,6 +199,10 @@ class _Alias:
     generic: bool = False
     """An everyday word for the skill ("collaboration", "algorithms", "consulting"): it counts
     where the CV lists skills, not in prose, where it usually means something broader."""
+    shouted: tuple[str, ...] | None = None
+    """A case-sensitive name in capitals ("EXCEL", "WORD" for "Excel", "Word"): lists written
+    in capitals name the same tools. Only for names of four letters or more written as words
+    (not "SAFe", which in capitals is the structural program SAFE, nor acronyms)."""
 
 
 @dataclass
@@ -208,6 +235,34 @@ def _alias_variants(alias: str, case_sensitive: bool, singular: bool) -> list[tu
     return out
 
 
+# Context words that a CV in another language writes its own way: "Linguagem C", "Programación
+# en C", "framework Ionic", "Sviluppo in Unity" give the name the same evidence as in English.
+_CONTEXT_TRANSLATIONS: dict[str, tuple[str, ...]] = {
+    k: tuple(_fold(w) for w in v.split())
+    for k, v in {
+        "programming": "programmierung programmieren programmation programmer programación "
+        "programar programação programmazione programmare programmeren",
+        "language": "sprache programmiersprache langage lenguaje linguagem linguaggio taal "
+        "programmeertaal",
+        "languages": "sprachen programmiersprachen langages lenguajes linguagens linguaggi talen "
+        "programmeertalen",
+        "developer": "entwickler entwicklerin développeur développeuse desarrollador "
+        "desarrolladora desenvolvedor desenvolvedora sviluppatore sviluppatrice ontwikkelaar",
+        "development": "entwicklung développement desarrollo desenvolvimento sviluppo ontwikkeling",
+        "mobile": "mobil móvil móvel mobili mobiel mobiele",
+        "game": "spiel jeu juego jogo gioco",
+        "games": "spiele jeux juegos jogos giochi videojogos videogiochi",
+        "statistics": "statistik statistique statistiques estadística estatística statistica "
+        "statistiek",
+        "statistical": "statistisch statistische statistique estadístico estadística estatístico "
+        "statistico",
+        "embedded": "eingebettet eingebettete embarqué embarqués embebido embebidos embarcado "
+        "embarcados",
+        "microcontroller": "mikrocontroller microcontrôleur microcontrolador microcontrollore",
+    }.items()
+}
+
+
 @lru_cache(maxsize=1)
 def get_taxonomy() -> Taxonomy:
     """Load and index the taxonomy once per process."""
@@ -225,6 +280,7 @@ def get_taxonomy() -> Taxonomy:
     }
     for entry in data["skills"]:
         context = [_fold(c) for c in entry.get("context", [])]
+        context += [t for c in context for t in _CONTEXT_TRANSLATIONS.get(c, ())]
         skill = Skill(
             name=entry["name"],
             category=entry["category"],
@@ -254,8 +310,11 @@ def get_taxonomy() -> Taxonomy:
             for n, variant in enumerate(_alias_variants(form, cs, singular)):
                 if n and " ".join(_fold(t) for t in variant) in base_forms:
                     continue
+                shouted = None
+                if cs and len("".join(variant)) >= 4 and all(t[1:].islower() for t in variant):
+                    shouted = tuple(t.upper() for t in variant)
                 alias = _Alias(
-                    variant, cs, form in amb_forms, skill, is_title, form in generic_forms
+                    variant, cs, form in amb_forms, skill, is_title, form in generic_forms, shouted
                 )
                 first[_fold(variant[0])].append(alias)
         for other in skill.related:
@@ -392,7 +451,10 @@ def _match_tokens(
                 if i + length > n:
                     continue
                 if alias.case_sensitive:
-                    ok = all(toks[i + k][1] == alias.tokens[k] for k in range(length))
+                    ok = all(toks[i + k][1] == alias.tokens[k] for k in range(length)) or (
+                        alias.shouted is not None
+                        and all(toks[i + k][1] == alias.shouted[k] for k in range(length))
+                    )
                 else:
                     ok = all(toks[i + k][0] == alias.tokens[k] for k in range(length))
                 if ok:
@@ -407,7 +469,9 @@ def _match_tokens(
     return found
 
 
-def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
+def find_occurrences(
+    text: str, section: str = "other", *, fields_in_prose: bool = False
+) -> list[Occurrence]:
     """Every accepted skill mention in a text, with its position and the text around it.
 
     Outside the sections where a CV lists its skills, a mention is dropped when it is part of
@@ -423,6 +487,7 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
         if not alias.ambiguous and not alias.skill.spoken_language:
             plain_by_line[text.rfind("\n", 0, start)] += 1
     listed = section in _SKILL_SECTIONS
+    column = set() if listed else _column_lines(text, found)
     consent = _CONSENT_RE.search(text) is not None
     spaced_lines: dict[int, bool] = {}
     out: list[Occurrence] = []
@@ -469,8 +534,18 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
         cited = section in _CITED_SECTIONS and _citation_line(text[ls:le])
         if section == "certifications" and _organisation_name(text, start, end, True):
             continue  # "…, The Linux Foundation": the issuer, not a skill
-        if not listed and not skill.spoken_language:
-            if skill.generic or alias.title or alias.generic:
+        if not listed and not skill.spoken_language and ls not in column:
+            if alias.title:
+                continue
+            duty = (
+                fields_in_prose
+                and section in _FIELD_SECTIONS
+                and skill.category in _FIELD_CATEGORIES
+                and not _names_a_job(text, end)
+            )
+            if skill.generic and not (duty and skill.name in _TRADES):
+                continue
+            if alias.generic and not duty:
                 continue
             if _organisation_name(text, start, end) or _capitals_name(text, start, end, tax):
                 continue
@@ -481,6 +556,30 @@ def find_occurrences(text: str, section: str = "other") -> list[Occurrence]:
         snippet = _snippet(text, start, end, ls, le)
         out.append(Occurrence(skill, section, start, end, snippet, cited))
     return out
+
+
+def _column_lines(text: str, found: list[tuple[_Alias, int, int]]) -> set[int]:
+    """Starts of lines that are items of a column of skills: each line holds one known skill
+    and nothing else, and three such lines follow one another ("Empathie" / "Teamfähigkeit" /
+    "Kommunikationsfähigkeit" under a heading the splitter missed)."""
+    bare: dict[int, int] = {}  # line start -> line end
+    for _alias, start, end in found:
+        ls, le = _line_bounds(text, start, end)
+        if text[ls:le].strip(_BULLETS + ".,;") == text[start:end]:
+            bare[ls] = le
+    column: set[int] = set()
+    for ls in bare:
+        run = [ls]
+        nxt = bare[ls] + 1
+        while nxt in bare:
+            run.append(nxt)
+            nxt = bare[nxt] + 1
+        if len(run) >= _COLUMN_MIN:
+            column.update(run)
+    return column
+
+
+_COLUMN_MIN = 3
 
 
 # Lines of a publication list (and the names of awards and grants): a title's words name its
@@ -781,22 +880,50 @@ def _accept_ambiguous(
     alias: _Alias, text: str, start: int, end: int, line: str, section: str, plain_on_line: int
 ) -> bool:
     skill = alias.skill
-    if section in _SKILL_SECTIONS and (
-        _in_list(text, start, end) or line.strip(" •-–*·\t") == text[start:end]
+    # An everyday word that opens a line as its label ("Informatica: Word, Excel") names the
+    # group, not itself.
+    label = (
+        text[start - 1 : start] in ("", "\n") and re.match(r"[ \t]*[:：]", text[end:]) is not None
+    )
+    if (
+        section in _SKILL_SECTIONS
+        and not label
+        and (_in_list(text, start, end) or line.strip(" •-–*·\t") == text[start:end])
     ):
         return True
     ls = text.rfind("\n", 0, start) + 1
+    alone = line.strip(_BULLETS) == text[start:end]
     if start - ls < 3 and ls > 1 and text[ls - 2] not in ".!?;:":
         # The line goes on from the one above ("… SAP Hybris e di Java" / "Spring"): its
         # words are the mention's context too.
         line = text[text.rfind("\n", 0, ls - 1) + 1 : ls - 1] + " " + line
+    le = text.find("\n", end)
+    if alone:
+        # An item alone on its line ("-Word" under "-PowerPoint"): the short lines around it
+        # are the rest of its list.
+        line = " ".join([_short_line(text, ls - 1, -1), line, _short_line(text, le, 1)])
     line_tokens = {t[0] for t in _tokens(line)}
     if skill.context & line_tokens:
         return True
     folded = _fold(line)
     if any(p in folded for p in skill.context_phrases):
         return True
-    return plain_on_line >= 1 and _in_list(text, start, end)
+    return not label and plain_on_line >= 1 and _in_list(text, start, end)
+
+
+_BULLETS = " •-–*·\t▪●◦►➢✓"
+
+
+def _short_line(text: str, newline: int, step: int) -> str:
+    """The line above (step -1) or below (step 1) a newline, if it holds a short item."""
+    if newline < 0 or newline >= len(text):
+        return ""
+    if step < 0:
+        line = text[text.rfind("\n", 0, newline) + 1 : newline]
+    else:
+        nxt = text.find("\n", newline + 1)
+        line = text[newline + 1 : nxt if nxt != -1 else len(text)]
+    return line if len(line.split()) <= 3 else ""
 
 
 _EVIDENCE_BASE: dict[str, float] = {"skills_section": 0.6, "experience": 0.55, "other": 0.35}
@@ -955,6 +1082,71 @@ def unlisted_skills(text: str, covered: list[tuple[int, int]]) -> list[tuple[str
     return out
 
 
+# A list item the taxonomy misses only by its spacing: glued ("Tiaportal", "Visualstudio",
+# "Powerbi"). Read only in a skills section, for items of one word of six letters or more; only
+# names written with a space or a hyphen are looked up so, and not those that need their case or
+# context to be a skill. (One-letter-off spellings were tried too: "Prototype" read as
+# Prototyping and "Protocols" as Pro Tools, so they are not.)
+_GLUE_MIN = 6
+_SQUASH_RE = re.compile(r"[^0-9a-z+#]")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH_RE.sub("", _fold(text))
+
+
+@lru_cache(maxsize=1)
+def _glued_index() -> dict[str, str]:
+    """Multi-word taxonomy names and aliases with spaces and punctuation removed."""
+    data = json.loads(
+        resources.files("resumate.ai.data").joinpath("skills.json").read_text("utf-8")
+    )
+    glued: dict[str, set[str]] = defaultdict(set)
+    for entry in data["skills"]:
+        if entry.get("spoken_language"):
+            continue
+        strict = set(entry.get("case_sensitive", [])) | set(entry.get("ambiguous", []))
+        for form in (entry["name"], *entry.get("aliases", [])):
+            if form in strict or len(_tokens(form)) < 2:
+                continue
+            key = _squash(form)
+            if len(key) >= _GLUE_MIN:
+                glued[key].add(entry["name"])
+    return {k: next(iter(v)) for k, v in glued.items() if len(v) == 1}
+
+
+def _respelt(item: str) -> str | None:
+    """The taxonomy skill a list item names with its words glued together."""
+    if len(_tokens(item)) != 1:
+        return None
+    return _glued_index().get(_squash(item))
+
+
+def misspelt_skills(body: str) -> list[Occurrence]:
+    """Items of a skills section that name a known skill with its words glued together."""
+    tax = get_taxonomy()
+    covered = [(s, e) for _a, s, e in _match_tokens(_text_tokens(body, tax.vocab), tax)]
+    out: list[Occurrence] = []
+    pos = 0
+    for raw in body.split("\n"):
+        line_start, pos = pos, pos + len(raw) + 1
+        label = _LABEL_RE.match(raw)
+        offset = label.end() if label else 0
+        for piece, p_start, p_end in _split_spans(raw[offset:]):
+            a, b = line_start + offset + p_start, line_start + offset + p_end
+            if any(s < b and e > a for s, e in covered):
+                continue
+            item = _clean_item(piece)
+            if not 1 <= len(item.split()) <= 3 or not item[:1].isalpha():
+                continue
+            name = _respelt(item)
+            if name is None:
+                continue
+            ls, le = _line_bounds(body, a, b)
+            out.append(Occurrence(tax.skills[name], "skills", a, b, _snippet(body, a, b, ls, le)))
+    return out
+
+
 def _described_by_parens(text: str, end: int, covered: list[tuple[int, int]]) -> bool:
     """The item is followed by a known skill in brackets: "Database a grafo (Neo4j)",
     "Technologieeinsatz (Java, Angular)". It describes that skill; it is not one itself."""
@@ -1006,6 +1198,62 @@ def _stack_occurrences(text: str, section: str) -> list[Occurrence]:
     return out
 
 
+# A CV without a list of its skills (a nurse's, a salesman's, an economist's CV) states them as
+# the fields and duties of its jobs: there the broad words ("Verkauf", "Krankenpflege",
+# "atención al cliente") are its skills, as they would be in a list.
+_FEW_LISTED = 4
+_FIELD_SECTIONS = {"experience", "summary", "volunteer"}
+_FIELD_CATEGORIES = {
+    "Sales & customer service", "Business & management", "Finance & accounting", "Healthcare",
+    "Human resources", "Logistics & supply chain", "Hospitality & food service", "Legal",
+    "Skilled trades", "Public sector & social services", "Manufacturing & production",
+    "Marketing", "Education", "Office & productivity",
+}  # fmt: skip
+
+
+# Broad words that name a trade a CV's duties come back to ("Verkauf", "Verkäufer", "ventas"):
+# on a CV without a list they are its skill when read on two lines; an industry never is.
+_TRADES = {"Sales", "Marketing", "Nursing"}
+_TECH_CATEGORIES = {
+    "Programming languages", "Web development", "Cloud & DevOps", "Software engineering",
+    "Data & AI", "Databases", "Mobile development", "Testing & QA", "Security",
+}  # fmt: skip
+_TECH_PROFILE = 5
+# Enough of a CV to judge: a sentence alone says nothing of the whole.
+_DUTY_LINES = 6
+
+
+_JOB_AFTER_RE = re.compile(r"[^\S\n]*([^\W\d_]+)")
+
+
+def _names_a_job(text: str, end: int) -> bool:
+    """The field is the first half of a job title: "Logistics Planner", "Sales Manager"."""
+    m = _JOB_AFTER_RE.match(text, end)
+    return m is not None and _fold(m.group(1)) in _JOB_WORDS | _TITLE_TAILS
+
+
+_TITLE_TAILS = _wordset("planner planners expert executive director head associate")
+
+
+def _lists_few_skills(parts: dict[str, str], strict: dict[str, list[Occurrence]]) -> bool:
+    """The CV lists few skills and names few technical ones, and has enough duty lines to
+    judge: its duties are where it states its skills."""
+    listed = {occ.skill.name for occ in strict.get("skills", [])}
+    tech = {
+        occ.skill.name
+        for found in strict.values()
+        for occ in found
+        if occ.skill.category in _TECH_CATEGORIES
+    }
+    duties = sum(
+        1
+        for section in _FIELD_SECTIONS
+        for line in parts.get(section, "").splitlines()
+        if line.strip()
+    )
+    return len(listed) < _FEW_LISTED and len(tech) < _TECH_PROFILE and duties >= _DUTY_LINES
+
+
 def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list[SkillMatch]:
     """Skills found in a CV, ranked by evidence (skills section > experience > elsewhere).
 
@@ -1020,12 +1268,25 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     rank = {"skills_section": 0, "experience": 1, "other": 2}
     cited: dict[str, int] = defaultdict(int)  # skill -> mentions read from references only
     unlisted: dict[str, tuple[str, str]] = {}  # folded item -> (item as written, snippet)
+    lines_of: dict[str, set[tuple[str, int]]] = defaultdict(set)  # skill -> lines it is read on
+    strict = {
+        section: find_occurrences(body, section)
+        for section, body in parts.items()
+        if section not in _IGNORED_SECTIONS and body
+    }
+    if _lists_few_skills(parts, strict):
+        for section in _FIELD_SECTIONS & strict.keys():
+            strict[section] = find_occurrences(parts[section], section, fields_in_prose=True)
     for section, body in parts.items():
-        if section in _IGNORED_SECTIONS or not body:
+        if section not in strict:
             continue
         ev = evidence_of(section)
-        for occ in [*find_occurrences(body, section), *_stack_occurrences(body, section)]:
+        found = strict[section]
+        if section == "skills":
+            found += misspelt_skills(body)
+        for occ in [*found, *_stack_occurrences(body, section)]:
             name = occ.skill.name
+            lines_of[name].add((section, body.rfind("\n", 0, occ.start)))
             if occ.cited:
                 cited[name] += 1
             counts = stats.setdefault(name, {"skills_section": 0, "experience": 0, "other": 0})
@@ -1046,6 +1307,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
     matches: list[SkillMatch] = []
     for name, counts in stats.items():
         mentions = sum(counts.values())
+        if name in _TRADES and not counts["skills_section"] and len(lines_of[name]) < 2:
+            continue  # a trade read once in prose ("grew sales") is its setting, not a skill
         if mentions == cited[name] < _CITED_MIN:
             continue  # one paper's title: its topic, not a skill the CV states
         best: Evidence = (
