@@ -16,7 +16,7 @@ from tests.rawpdf import escape, one_page
 
 from resumate.ai.analyzer import analyze_document, analyze_text
 from resumate.ai.documents import ExtractedText, TextLine, extract_text
-from resumate.ai.entries import parse_education
+from resumate.ai.education import parse_education
 from resumate.ai.sections import match_heading
 
 TODAY = date(2025, 6, 1)

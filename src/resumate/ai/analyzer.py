@@ -17,6 +17,7 @@ from resumate.ai.dates import (
     weighted_years,
 )
 from resumate.ai.documents import ExtractedText, TextLine, extract_text
+from resumate.ai.education import parse_education
 from resumate.ai.entries import (
     WorkEntry,
     fallback_ranges,
@@ -27,7 +28,6 @@ from resumate.ai.entries import (
     is_study_period,
     is_work_study,
     names_role,
-    parse_education,
     parse_work,
     school_period,
     strip_bullet,

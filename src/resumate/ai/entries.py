@@ -14,7 +14,6 @@ from resumate.ai.dates import (
     find_date_ranges,
     find_dates,
     leading_present,
-    lone_dates,
     month_number,
 )
 from resumate.ai.documents import TextLine
@@ -728,95 +727,6 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
             else:
                 entry.summary.append(text_j)
     return entries
-
-
-def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
-    entries: list[EducationEntry] = []
-    cur: EducationEntry | None = None
-    # A range split over two lines ("04/2023 –" / "07/2025" in a date column) is joined first.
-    for item in _join_split_dates(lines):
-        text = item.text
-        ranges = find_date_ranges(text)
-        years = lone_dates(text, ranges)
-        inst = _INSTITUTION_RE.search(text)
-        degree = _DEGREE_RE.search(text)
-        new_needed = cur is None or (
-            (inst and cur.institution) or (degree and cur.study_type and not inst)
-        )
-        if (inst or degree) and new_needed:
-            cur = EducationEntry()
-            entries.append(cur)
-        if cur is None:
-            continue
-        cur.lines.append(text)
-        if ranges and cur.start is None:
-            cur.start, cur.end = ranges[0].start, ranges[0].end
-        elif years and cur.end is None and cur.start is None:
-            cur.end = years[-1]
-        rest = text
-        for r in sorted(ranges, key=lambda r: -r.span[0]):
-            rest = rest[: r.span[0]] + " " + rest[r.span[1] :]
-        rest = re.sub(r"\b(?:19|20)\d{2}\b", " ", rest)
-        m = _SCORE_RE.search(rest)
-        if m and cur.score is None:
-            cur.score = (m.group(1) or m.group(2)).strip()
-            rest = rest[: m.start()] + rest[m.end() :]
-        parts = [_clean_piece(p) for p in re.split(r"\s*[|•·]\s*|\s+[–—]\s+|\s{2,}|\t", rest)]
-        for part in parts:
-            if not part:
-                continue
-            sub = [p.strip() for p in part.split(",")]
-            if (
-                cur.institution is None
-                and _INSTITUTION_RE.search(part)
-                and not _DEGREE_RE.match(part)
-            ):
-                inst_part = next((p for p in sub if _INSTITUTION_RE.search(p)), part)
-                cur.institution = inst_part
-                continue
-            if cur.study_type is None and _DEGREE_RE.search(part):
-                _split_degree(cur, part)
-                continue
-    return [e for e in entries if e.institution or e.study_type]
-
-
-_AREA_RE = re.compile(
-    r"^(?P<type>.*?)\s+(?:in|of|en|in der|im|em|di|in de|de)\s+(?P<area>.+)$", re.I
-)
-
-
-def _split_degree(entry: EducationEntry, text: str) -> None:
-    degree_match = _DEGREE_RE.search(text)
-    assert degree_match is not None
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    main = next((p for p in parts if _DEGREE_RE.search(p)), text)
-    if entry.institution is None:
-        for p in parts:
-            if _INSTITUTION_RE.search(p) and p != main:
-                entry.institution = p
-    m = re.match(r"^(?P<area>[^()]+?)\s*\((?P<type>[^)]+)\)\s*$", main)
-    if m and _DEGREE_RE.search(m.group("type")):
-        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
-        return
-    # "Bachelor of Science in Nursing", "MSc Computer Science", "Master en Droit"
-    m = re.match(
-        r"^(?P<type>(?:bachelor|master|doctor|associate)\w*(?:'s)?(?:\s+of\s+\w+(?:\s+\w+)?)?)"
-        r"(?:\s+(?:degree\s+)?(?:in|en|em|in der|di|de)\s+|\s*[,:-]\s*|\s+)(?P<area>.+)$",
-        main,
-        re.I,
-    )
-    if m:
-        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
-        return
-    m = _AREA_RE.match(main)
-    if m and _DEGREE_RE.search(m.group("type")):
-        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
-        return
-    start, end = degree_match.span()
-    entry.study_type = main[start:end] if main is text else degree_match.group(0)
-    area = _clean_piece(main[end:]) if main.find(entry.study_type) >= 0 else ""
-    if area:
-        entry.area = re.sub(r"^(?:in|of|en)\s+", "", area, flags=re.I)
 
 
 _INTERNSHIP_RE = re.compile(

@@ -1,0 +1,491 @@
+"""Education entries: which degree, at which school, when.
+
+An education section is read as blocks. A block opens on a line that brings a date when the
+block already has one, or a degree or school when the block already has that; a line that
+ends with a comma, a bullet, or a line with neither is part of the block above. Each block is
+then cut into parts (commas, bars, wide gaps) and the parts are told apart by what they say:
+a degree ("Bacharel em Ciências da Computação", "Licence 2", "本科"), a school ("Universidad
+de Almería", "IES Celia Viñas", "FH OÖ" after a degree), or a place, which is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from resumate.ai.contact import looks_like_location
+from resumate.ai.dates import DateRange, PartialDate, find_date_ranges, lone_dates
+from resumate.ai.documents import TextLine
+from resumate.ai.entries import (
+    _DEGREE_RE,
+    _SCORE_RE,
+    EducationEntry,
+    _join_split_dates,
+)
+
+# Degrees, diplomas and school levels beyond the ones work entries also check (`_DEGREE_RE`):
+# words that name a level of schooling in an education section but would name a job elsewhere
+# ("Técnico en ..." is a diploma here, a technician in a work section).
+_EDU_DEGREE_RE = re.compile(
+    r"(?<!\w)(?:bacharel\w*|licenciad[oa]s?|t[eé]cnic[oa](?:\s+(?:superior|universitario|"
+    r"en|em|de|medio|profesional))?|tecnicatura|tecn[oó]log[oa]|tecnologia em|"
+    r"ensino\s+(?:m[eé]dio|fundamental|superior|t[eé]cnico|b[aá]sico|secund[aá]rio|prim[aá]rio)|"
+    r"ense[nñ]anza\s+(?:media|b[aá]sica|secundaria)|educaci[oó]n\s+(?:secundaria|media|b[aá]sica)|"
+    r"bachiller\w*|secundaria|preparatoria|posgrado|p[oó]s-gradua[cç][aã]o|especializa[cç][aã]o|"
+    r"especializaci[oó]n|diplomado|ingenier[ií]a|engenharia|ingegneria|ing[eé]nieur\w*|"
+    r"dipl[oô]me|dipl\.-?\s?\w+|brevet|bfem|cfee|bts|dut|deug|dea|dess|doctorant\w*|doctorat|"
+    r"th[eè]se de doctorat|licence\s+\d|master\s+[12]|[ml][1-3]|cpge|classes?\s+pr[eé]paratoires?|"
+    r"pr[eé]pa\b|cycle\s+ing[eé]nieur|grandes?\s+[eé]coles?|studium|magister\w*|"
+    r"fachwirt\w*|betriebswirt\w*|kauf(?:frau|mann)\s+f[uü]r|lehre\b|meister\w*|techniker\w*|"
+    r"\w*schulabschluss|fachoberschulreife|allgemeinbildung|integrationskurs|weiterbildung|"
+    r"umschulung|laurea|maturit[àa]|doktor\w*|(?<!de )promotion|propedeuse|"
+    r"havo|vwo|mbo|hbo|aso|tso|"
+    r"бакалавр\w*|магистр\w*|магістр\w*|специалист\w*|аспирант\w*|диплом\w*|"
+    r"exchange\s+(?:semester|program\w*|student|year)|semestre\s+d'[eé]change|erasmus|"
+    r"intercambio|mooc'?s?|bootcamp|online course|certificat\w*|zertifikat|"
+    r"high school|matric\w*|class\s+(?:x{1,2}i{0,2}|ix|\d{1,2})\b|a-levels?|gcse\w*)(?!\w)"
+    r"|本科|专科|大专|硕士|博士|学士|研究生|高中",
+    re.IGNORECASE,
+)
+# Schools beyond `_INSTITUTION_RE`: the words other languages and systems use, and the
+# online course platforms CVs list among their education.
+_EDU_SCHOOL_RE = re.compile(
+    r"(?<!\w)(?:facul(?:dade|tad|t[eé]|ty)|col[eé]gio|coll[eè]ge|liceo|liceu|lyz[eä]um|lyceum|"
+    r"ies|etec|fatec|senai|sesi|iut|inp|(?-i:ENS[A-Z]*)|centro\s+(?:de|universit)\w*|instituto|"
+    r"instituut|campus|ihk|fh|htw\w*|htbla|hak|hbla|htl|gymnas\w*|"
+    r"университет\w*|институт\w*|колледж\w*|школ\w*|лице\w*|гимнази\w*|академи\w*|"
+    r"університет\w*|інститут\w*|"
+    r"udemy|coursera|edx|alura|openclassrooms|codecademy|datacamp|linkedin learning|"
+    r"\w+(?:school|schule|skola|skole))(?!\w)"
+    r"|(?:大学|学院|学校|中学|高中)",
+    re.IGNORECASE,
+)
+_AREA_RE = re.compile(
+    r"^(?P<type>.*?)\s+(?:in|of|en|in der|im|em|di|in de|de)\s+(?P<area>.+)$", re.I
+)
+# "Schwerpunkt: Industrielle Informatik", "Relevant coursework: ...", "mention Très Bien": a
+# detail of the entry above, never its degree or school.
+_DETAIL_RE = re.compile(
+    r"^(?:[^:：]{2,40}[:：]|mention\b|note\b|grade\b|gpa\b|thesis\b|th[eè]se\b|tesis\b|"
+    r"tesi\b|titolo\b|masterarbeit\b|bachelorarbeit\b|relevant\b|courses?\b|coursework\b|"
+    r"modules?\b|voto\b|relatore\b|supervis\w*|advis\w*|betreu\w*|directeur\b|"
+    r"directora?\b|orientador\w*|promotor\b|thema\b|topic\b|data di\b|geboren\b|born\b|"
+    r"n[ée]e?\b|nacid[oa]\b|nascid[oa]\b|awarded\b|honou?rs\b|activities\b|subjects?\b|"
+    r"financ\w*|funded\b|gef[öo]rdert\b|scholarship\b|bourse\b|beca\b|stipendium\b|"
+    r"(?:page|seite|p[aá]gina)\s+\d+\s+(?:of|von|de|sur)\s+\d+\s*$)",
+    re.IGNORECASE,
+)
+# A label that is itself a level of study: "Ensino Superior: Bacharel em ...".
+_DEGREE_START_RE = re.compile(
+    r"^(?:ensino|ense[nñ]anza|educaci[oó]n|formation|formação|formación|degree|diploma|"
+    r"master|bachelor|licence|licenciatura|grado|laurea|abschluss|studium)\b[^:：]{0,25}[:：]",
+    re.IGNORECASE,
+)
+_FIELD_LABEL_RE = re.compile(
+    r"^(?:escola|school|institui[cç][aã]o|institution|instituci[oó]n|universidad|university|"
+    r"[eé]tablissement|schule|hochschule|college|col[eé]gio|faculdade|facultad|centro|instituto|"
+    r"curso|course|degree|diploma|abschluss|t[ií]tulo|titre|formação|formación|formation|"
+    r"programa?|programme|program|studiengang|studienfach|major|carrera|grado|level|niveau|"
+    r"n[ií]vel)$",
+    re.IGNORECASE,
+)
+_LABEL_DEGREE_RE = re.compile(r"^\s*([^:：]{2,40})[:：]\s*(.+)$")
+_PART_SPLIT_RE = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+|\s{2,}|\t|[:：]\s+")
+_COMMA_RE = re.compile(r",(?![^()]*\))")
+_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _starts_degree(text: str) -> bool:
+    m = _DEGREE_RE.search(text) or _EDU_DEGREE_RE.search(text)
+    return m is not None and m.start() == 0
+
+
+def _is_degree(text: str) -> bool:
+    return bool(_DEGREE_RE.search(text) or _EDU_DEGREE_RE.search(text))
+
+
+# The school words of `_INSTITUTION_RE`, with its acronyms matched in capitals only: "mit" and
+# "tu" are words in German and French, MIT and TU are schools.
+_SCHOOL_WORDS_RE = re.compile(
+    r"\b(?:universit\w*|college|school|institut\w*|academy|akademie|hochschule|fachhochschule|"
+    r"école|ecole|escuela|escola|scuola|politecnico|polytechnic|lycée|lycee|gymnasium|"
+    r"universidad|universidade|università|hogeschool|universiteit|conservatoire|conservatory|"
+    r"seminary|kolleg|berufsschule|\w*schule)\b"
+    r"|\b(?-i:IUT|INSA|TU|ETH|EPFL|MIT|UCLA|NYU)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_school(text: str) -> bool:
+    return bool(_SCHOOL_WORDS_RE.search(text) or _EDU_SCHOOL_RE.search(text))
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    rest: str  # without dates and grade
+    ranges: list[DateRange]
+    years: list[PartialDate]
+    score: str | None
+    bullet: bool
+    detail: bool
+    degree: bool
+    school: bool
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.ranges or self.years)
+
+
+def _read_line(text: str, bullet: bool) -> _Line:
+    ranges = find_date_ranges(text)
+    years = lone_dates(text, ranges)
+    rest = _strip_dates(text, ranges).lstrip("*:;,.-–—•· ")
+    score = _SCORE_RE.search(rest)
+    if score:
+        rest = (rest[: score.start()] + rest[score.end() :]).strip()
+    detail = bool(_DETAIL_RE.match(rest)) and not _DEGREE_START_RE.match(rest)
+    label = _LABEL_DEGREE_RE.match(rest)
+    if label and _FIELD_LABEL_RE.match(label.group(1)):
+        # "Escola: [Maria Ana Mogas]", "Curso: ...": a form's label, then the value.
+        rest, detail = label.group(2).strip(" []"), False
+    elif (
+        detail
+        and label
+        and (
+            _is_degree(label.group(2))
+            or _is_school(label.group(2))
+            or _starts_degree(label.group(1))
+        )
+    ):
+        # "Angestrebter Abschluss: Master of Science ...", "Ingeniería Eléctrica: Universidad"
+        detail = False
+    return _Line(
+        text,
+        rest,
+        ranges,
+        years,
+        (score.group(1) or score.group(2)).strip() if score else None,
+        bullet,
+        detail,
+        not detail and _is_degree(rest),
+        not detail and _is_school(rest),
+    )
+
+
+_MAX_LINE = 400
+_MAX_LINES = 300
+
+
+def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
+    """The entries of an education section, in the order the CV lists them."""
+    # An entry line is short: longer text (a pasted paragraph) is read only in part, so that
+    # no line costs more than a few milliseconds whatever it holds.
+    items = [
+        _read_line(item.text.strip()[:_MAX_LINE], item.bullet)
+        for item in _join_split_dates(lines[:_MAX_LINES])
+    ]
+    # Whether a date opens an entry ("2014 - 2016  Master ...", or a date line above it) or
+    # closes it (degree, school, then the dates): the first line that says anything tells.
+    first = next((ln for ln in items if ln.dated or ln.degree or ln.school), None)
+    dates_first = first is not None and first.dated
+    entries: list[EducationEntry] = []
+    parts: list[list[str]] = []  # the text parts of each entry
+    cur: EducationEntry | None = None
+    has_date = has_degree = has_school = False
+    cur_bullet = False
+    glued = False  # the line before ended with a comma: this one goes on with it
+    for ln in items:
+        if cur is None:
+            opens = dates_first is False or ln.dated or ln.degree or ln.school
+        elif ln.detail or glued:
+            opens = False
+        elif ln.bullet and not cur_bullet:
+            # A bullet under an entry is its detail, unless it is an entry of a bulleted list
+            # ("* 2013 : BFEM au lycée de ..."). Where the entries are bullets themselves (a
+            # Word list), bullets are read like lines.
+            opens = (ln.dated and has_date and (ln.degree or ln.school)) or (
+                ln.degree and ln.school
+            )
+        else:
+            opens = (
+                (ln.dated and has_date)
+                or (not dates_first and has_date and bool(ln.rest))
+                or (ln.school and has_school and (not ln.degree or has_degree))
+                or (ln.degree and has_degree and (not ln.school or has_school))
+            )
+        glued_before, glued = glued, ln.rest.endswith(",")
+        if opens:
+            cur_bullet = ln.bullet
+            cur = EducationEntry()
+            entries.append(cur)
+            parts.append([])
+            has_date = has_degree = has_school = False
+        if cur is None:
+            continue  # text before the first entry (an intro line)
+        cur.lines.append(ln.text)
+        has_degree, has_school = has_degree or ln.degree, has_school or ln.school
+        has_date = _add_dates(cur, ln) or has_date
+        if ln.score and cur.score is None:
+            cur.score = ln.score
+        if not ln.detail:
+            _add_parts(parts[-1], ln.rest, glued_before)
+    out: list[EducationEntry] = []
+    for entry, pieces in zip(entries, parts, strict=True):
+        _read_parts(entry, pieces)
+        # An entry names a degree or a school, or has dates: a line on its own that does
+        # neither ("Taoyuan", "Page 3 of 3") is not one.
+        known = _has_degree(entry) or _has_school(entry) or entry.end is not None
+        if known and (entry.institution or entry.study_type or entry.area):
+            out.append(entry)
+    return out
+
+
+def _add_dates(entry: EducationEntry, ln: _Line) -> bool:
+    if ln.ranges and entry.start is None:
+        entry.start, entry.end = ln.ranges[0].start, ln.ranges[0].end
+        return True
+    years = ln.years
+    if not years:
+        return False
+    if entry.start is None and entry.end is None:
+        entry.end = years[-1]
+        if len(years) > 1 and years[0] != years[-1]:
+            entry.start, entry.end = _ordered(years[0], years[-1])
+    elif entry.start is None and entry.end is not None and years[0] != entry.end:
+        # "2018" / "2017" stacked in a date column: the two ends of one period.
+        entry.start, entry.end = _ordered(entry.end, years[0])
+    return True
+
+
+def _ordered(a: PartialDate, b: PartialDate) -> tuple[PartialDate, PartialDate]:
+    def key(d: PartialDate) -> tuple[int, int]:
+        return (d.year, d.month or 0)
+
+    return (a, b) if key(a) <= key(b) else (b, a)
+
+
+def _has_school(entry: EducationEntry) -> bool:
+    return any(_is_school(line) for line in entry.lines)
+
+
+def _has_degree(entry: EducationEntry) -> bool:
+    return any(_is_degree(line) for line in entry.lines)
+
+
+def _strip_dates(text: str, ranges: list[DateRange]) -> str:
+    rest = text
+    for r in sorted(ranges, key=lambda r: -r.span[0]):
+        rest = rest[: r.span[0]] + " " + rest[r.span[1] :]
+    rest = _YEAR_RE.sub(" ", rest)
+    rest = re.sub(r"\(\s*[-–—/.]?\s*\)|^\s*[-–—/.]\s+|\s+[-–—/]\s*$", " ", rest)
+    return " ".join(rest.split()) if "  " not in rest.strip() else rest.strip()
+
+
+def _add_parts(pieces: list[str], text: str, glued: bool) -> None:
+    """Cut a line into parts; a line that goes on from a comma joins the last part when it
+    is not a new part itself ("Bacharel em Ciências" / "da Computação.")."""
+    for i, part in enumerate(_sentences(_PART_SPLIT_RE.split(text))):
+        split = _COMMA_RE.split(part) if "," in part else _at_split(part)
+        for j, piece in enumerate(p for s in split for p in _dash_split(s)):
+            piece = _clean_piece(piece).strip(" .")
+            if not piece:
+                continue
+            lower_start = piece[0].islower() and not _is_school(piece)
+            if pieces and i == 0 and j == 0 and (lower_start or (glued and not _starts_new(piece))):
+                pieces[-1] = f"{pieces[-1]} {piece}"
+            else:
+                pieces.append(piece)
+
+
+_AT_RE = re.compile(
+    r"\s+(?:à l[’']|à|au|aux|at|an der|am|bei|presso l[’']|presso|chez|@)\s*(?<=\s|[’'])",
+    re.IGNORECASE,
+)
+
+
+def _dash_split(piece: str) -> list[str]:
+    """ "Colégio Estadual, Campinas - Ensino Médio completo": a spaced hyphen parts a degree
+    from what comes before or after it; elsewhere it is part of a name ("Lessing - Realschule")."""
+    sides = [s.strip() for s in piece.split(" - ")]
+    if len(sides) > 1 and any(_is_degree(s) for s in sides) and all(sides):
+        return sides
+    return [piece]
+
+
+def _at_split(part: str) -> list[str]:
+    """ "BFEM au lycée de Thillè Boubacar", "LICENCE 1 à ITECOM", "BSc at MIT": the degree,
+    then the school."""
+    m = _AT_RE.search(part)
+    if m is None or part[: m.start()].count("(") > part[: m.start()].count(")"):
+        return [part]
+    left, right = part[: m.start()], part[m.end() :]
+    if _is_degree(left) or _is_school(right):
+        return [left, right]
+    return [part]
+
+
+def _sentences(parts: list[str]) -> list[str]:
+    """Split parts at a full stop that ends a sentence ("classe LM-17. Università degli
+    studi"): after a word of five or more letters or a number, before a capital."""
+    out: list[str] = []
+    for part in parts:
+        start = 0
+        for m in re.finditer(r"(?<=\S)\.\s+(?=[A-ZÀ-Þ])", part):
+            word = part[start : m.start()].split()[-1] if part[start : m.start()].split() else ""
+            if len(word) >= 5 or any(ch.isdigit() for ch in word):
+                out.append(part[start : m.start()])
+                start = m.end()
+        out.append(part[start:])
+    return out
+
+
+def _starts_new(piece: str) -> bool:
+    return _is_school(piece) or _is_degree(piece) or looks_like_location(piece)
+
+
+def _read_parts(entry: EducationEntry, pieces: list[str]) -> None:
+    pieces = [
+        p for p in pieces if not _only_noise(p) and (_is_school(p) or not looks_like_location(p))
+    ]
+    if not pieces:
+        return
+    degrees = [i for i, p in enumerate(pieces) if _is_degree(p) and not _is_school(p)]
+    # Of two degree parts ("Laurea magistrale" / "Corso di Laurea magistrale in Fisica"), the
+    # one that names the field.
+    degree_i = next(
+        (i for i in degrees if _names_field(pieces[i])), degrees[0] if degrees else None
+    )
+    if degree_i is None:
+        degree_i = next((i for i, p in enumerate(pieces) if _is_degree(p)), None)
+    school_i = next((i for i, p in enumerate(pieces) if i != degree_i and _is_school(p)), None)
+    if degree_i is not None and school_i is None and _CJK_RE.search(pieces[degree_i]):
+        # "计算机科学与技术  工学本科": in Chinese CVs the part beside the degree is the major.
+        other = next((i for i, p in enumerate(pieces) if i != degree_i), None)
+        if other is not None:
+            entry.area = _major(pieces[other])
+        _split_degree(entry, pieces[degree_i])
+        return
+    if degree_i is not None and school_i is None:
+        # The school is the first short part that is not the degree ("IFSP", "FH OÖ").
+        school_i = next(
+            (
+                i
+                for i, p in enumerate(pieces)
+                if i != degree_i and _short_name(p) and not _is_degree(p)
+            ),
+            None,
+        )
+    if degree_i is None and school_i is not None:
+        other = next((i for i, p in enumerate(pieces) if i != school_i and _short_name(p)), None)
+        if other is not None:
+            entry.area = _major(pieces[other])
+    if school_i is not None:
+        entry.institution = pieces[school_i]
+    if degree_i is not None:
+        _split_degree(entry, pieces[degree_i])
+    elif school_i is None and _short_name(pieces[0]):
+        entry.area = pieces[0]
+        if len(pieces) > 1 and _short_name(pieces[1]):
+            entry.institution = pieces[1]
+
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_CJK_DEGREE_RE = re.compile(r"^(.*?(?:本科|专科|大专|硕士|博士|学士|研究生|高中))")
+
+
+def _names_field(piece: str) -> bool:
+    return bool(re.search(r"\s(?:in|of|en|em|de|di|in der|im)\s", piece, re.IGNORECASE))
+
+
+def _major(piece: str) -> str:
+    """A field of study, without the word for "major" Chinese CVs put after it (软件工程专业)."""
+    return re.sub(r"(?<=[\u3400-\u9fff])(?:专业|專業)$", "", piece)
+
+
+def _school_like(piece: str) -> bool:
+    return _short_name(piece) and not _is_degree(piece)
+
+
+def _only_noise(piece: str) -> bool:
+    return not re.search(r"[^\W\d_]{2}", piece)
+
+
+def _short_name(piece: str) -> bool:
+    """A part that can be a name of a school or a field: a few words, not a sentence."""
+    words = piece.split()
+    return (1 <= len(words) <= 10 and not piece.endswith((".", ";"))) or len(words) <= 3
+
+
+def _clean_piece(text: str) -> str:
+    """Trim separators, and brackets only where they are left open ("(Orlando, FL)" stays)."""
+    text = text.strip(" ,;:|–—-~\t")
+    while text.endswith((")", "]")) and text.count("(") + text.count("[") < text.count(
+        ")"
+    ) + text.count("]"):
+        text = text[:-1].rstrip(" ,;:|–—-~\t")
+    while text.startswith(("(", "[")) and text.count("(") + text.count("[") > text.count(
+        ")"
+    ) + text.count("]"):
+        text = text[1:].lstrip(" ,;:|–—-~\t")
+    return text
+
+
+# The words after "Bachelor of" / "Master of" that belong to the degree's name.
+_OF_FIELDS = (
+    r"science|arts|engineering|business administration|fine arts|laws|philosophy|education|"
+    r"technology|commerce|computer applications|applied science|music|nursing|architecture|"
+    r"public health|public administration|information technology|social work|medicine|"
+    r"surgery|design|economics|management|mathematics|statistics|pharmacy"
+)
+
+
+def _split_degree(entry: EducationEntry, text: str) -> None:
+    text = text.strip()
+    cjk = _CJK_DEGREE_RE.match(text)
+    if cjk and _CJK_RE.search(text):
+        # "工学本科大二在读": the degree, then the year of study the person is in.
+        entry.study_type = cjk.group(1).strip()
+        return
+    labelled = _LABEL_DEGREE_RE.match(text)
+    if labelled and _is_degree(labelled.group(2)):
+        # "Ensino Superior: Bacharel em Ciências da Computação"
+        text = labelled.group(2).strip()
+    m = re.match(r"^(?P<first>[^()]+?)\s*\((?P<second>[^)]+)\)\s*$", text)
+    if m and _is_degree(m.group("second")) and not _is_degree(m.group("first")):
+        # "Informatik (B.Sc.)"
+        entry.study_type, entry.area = m.group("second").strip(), m.group("first").strip()
+        return
+    if m and _is_degree(m.group("first")) and not _is_degree(m.group("second")):
+        # "Bachelor of Science (Maschinenbau)"
+        entry.study_type, entry.area = m.group("first").strip(), m.group("second").strip()
+        return
+    # "Bachelor of Science in Nursing", "MSc Computer Science", "Master en Droit"
+    m = re.match(
+        rf"^(?P<type>(?:bachelor|master|doctor|associate)\w*(?:'s)?(?:\s+of\s+(?:{_OF_FIELDS}|\w+))?)"
+        r"(?:\s+(?:degree\s+)?(?:in|en|em|in der|di|de)\s+|\s*[,:-]\s*|\s+)(?P<area>.+)$",
+        text,
+        re.I,
+    )
+    if m:
+        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
+        return
+    m = _AREA_RE.match(text)
+    if m and _is_degree(m.group("type")):
+        entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
+        return
+    found = [m for m in (_DEGREE_RE.search(text), _EDU_DEGREE_RE.search(text)) if m]
+    assert found
+    # The earliest match, and of two there the longer ("Licence 2" over "Licence").
+    start, end = min((m.start(), -m.end()) for m in found)
+    end = -end
+    if start > 0 and not _clean_piece(text[:start]):
+        start = 0
+    if start == 0:
+        entry.study_type = text[:end].strip()
+        area = _clean_piece(text[end:])
+        if area:
+            entry.area = re.sub(r"^(?:in|of|en|em|de|di)\s+", "", area, flags=re.I)
+    else:
+        # "Computer Science Bachelor", "物联网 工学本科": the field comes first.
+        entry.study_type = text
