@@ -16,6 +16,7 @@ import io
 import math
 import re
 import threading
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -453,6 +454,7 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
         get_weight = raw.FPDFText_GetFontWeight
         runs: list[_Run] = []
         glyphs: list[tuple[str, float, int]] = []
+        boxes: list[tuple[float, float]] = []  # each glyph's left and right edge
         cur: _Run | None = None
         pending_space = 0  # 2: a space character in the text; 1: one pdfium generated
         prev_x1 = 0.0
@@ -501,25 +503,105 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
                 gap = x0 - prev_x1
                 same_line = abs(base - cur.base) <= 0.35 * max(size, cur.size)
                 # Ligatures ("fi") report the second letter inside the first one's box.
-                if same_line and -1.2 * size <= gap <= 1.2 * size and bold == cur.bold:
+                # An accent printed on its own sits over a letter of the run, however far
+                # back ("Computacion´": the acute belongs to the o).
+                over_run = ch in _SPACING_ACCENTS and cur.x0 <= (x0 + x1) / 2 <= cur.x1
+                if (
+                    same_line
+                    and (-1.2 * size <= gap <= 1.2 * size or over_run)
+                    and (bold == cur.bold or over_run)
+                ):
                     glyphs.append((ch, gap, pending_space))
+                    boxes.append((x0, x1))
                     cur.x1 = max(cur.x1, x1)
                     cur.size = max(cur.size, size)
-                    prev_x1 = x1
+                    prev_x1 = max(prev_x1, x1) if over_run else x1
                     pending_space = 0
                     continue
-                cur.text = _run_text(glyphs, cur.size)
+                cur.text = _run_text(_compose_accents(glyphs, boxes), cur.size)
                 runs.append(cur)
             cur = _Run("", x0, x1, base, size, bold, pending_space > 0)
             glyphs = [(ch, 0.0, 0)]
+            boxes = [(x0, x1)]
             prev_x1 = x1
             pending_space = 0
         if cur is not None:
-            cur.text = _run_text(glyphs, cur.size)
+            cur.text = _run_text(_compose_accents(glyphs, boxes), cur.size)
             runs.append(cur)
     finally:
         textpage.close()
     return runs, width, has_images, readable
+
+
+# Accents that TeX fonts in the old OT1 encoding (and some others) print as a glyph of their
+# own, placed over the letter: the spacing character and the combining mark it stands for.
+_SPACING_ACCENTS = {
+    "\u00b4": "\u0301",  # acute
+    "`": "\u0300",  # grave
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02dc": "\u0303",  # tilde
+    "~": "\u0303",
+    "\u02c6": "\u0302",  # circumflex
+    "^": "\u0302",
+    "\u02c7": "\u030c",  # caron
+    "\u02d8": "\u0306",  # breve
+    "\u02da": "\u030a",  # ring
+    "\u02dd": "\u030b",  # double acute
+    "\u00af": "\u0304",  # macron
+    "\u02d9": "\u0307",  # dot above
+    "\u00b8": "\u0327",  # cedilla (under the letter)
+    "\u02db": "\u0328",  # ogonek
+}
+_DOTLESS = {"\u0131": "i", "\u0237": "j"}
+
+
+def _compose_accents(
+    glyphs: list[tuple[str, float, int]], boxes: list[tuple[float, float]]
+) -> list[tuple[str, float, int]]:
+    """Join an accent printed as a glyph of its own with the letter it sits on ("Universit´e",
+    "Espa˜na", "M¨arz", "Almer´ıa" -> Université, España, März, Almería). The letter is the one
+    in the run whose box holds the accent's centre, before or after it in the text; an accent
+    over no letter, or one that makes no single accented letter, stays as it is ("Boys´ Day")."""
+    if len(glyphs) < 2 or not any(g[0] in _SPACING_ACCENTS for g in glyphs):
+        return glyphs
+    out = list(glyphs)
+    dropped: set[int] = set()
+    for i, (ch, _gap, _space) in enumerate(glyphs):
+        mark = _SPACING_ACCENTS.get(ch)
+        if mark is None:
+            continue
+        centre = (boxes[i][0] + boxes[i][1]) / 2
+        # The nearest glyph in the text first: TeX may emit the accent several letters after
+        # its letter ("Informatica´").
+        near = range(max(0, i - 12), min(len(glyphs), i + 13))
+        for j in sorted(near, key=lambda j: (abs(j - i), j < i)):
+            if j in dropped or j == i:
+                continue
+            base = out[j][0]
+            x0, x1 = boxes[j]
+            if not base.isalpha() or not x0 - 0.5 <= centre <= x1 + 0.5:
+                continue
+            composed = unicodedata.normalize("NFC", _DOTLESS.get(base, base) + mark)
+            if len(composed) != 1:
+                break
+            out[j] = (composed, out[j][1], out[j][2])
+            dropped.add(i)
+            break
+    if not dropped:
+        return glyphs
+    kept: list[tuple[str, float, int]] = []
+    last_x1: float | None = None
+    for k, glyph in enumerate(out):
+        if k in dropped:
+            continue
+        if kept and last_x1 is not None and k - 1 in dropped:
+            # The gap before this glyph was measured from the accent, and pdfium adds a space
+            # where the text jumps back to it: measure from the glyph before it instead.
+            gap = boxes[k][0] - last_x1
+            glyph = (glyph[0], gap, 0 if glyph[2] == 1 else glyph[2])
+        kept.append(glyph)
+        last_x1 = max(last_x1 or boxes[k][1], boxes[k][1]) if kept else boxes[k][1]
+    return kept
 
 
 def _run_text(glyphs: list[tuple[str, float, int]], size: float) -> str:
