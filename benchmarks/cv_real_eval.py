@@ -259,6 +259,7 @@ class FileResult:
     pos_matched: int = 0
     edu_labelled: int = 0
     edu_matched: int = 0
+    edu_predicted: int = 0
     skills_tp: int = 0
     skills_fp: int = 0
     skills_fn: int = 0
@@ -431,6 +432,7 @@ def score_one(
     education = list(label.get("education") or [])
     r.edu_labelled = len(education)
     r.edu_matched = _match_education(list(parsed.get("education") or []), education)
+    r.edu_predicted = len(parsed.get("education") or [])
     r.years_want = round(label_years(label, as_of), 2)
     r.years_got = float(analysis.total_experience_years)
     tolerance = max(YEARS_ABS_TOLERANCE, YEARS_REL_TOLERANCE * r.years_want)
@@ -591,6 +593,7 @@ def summarise(
     pos_m = sum(r.pos_matched for r in ok)
     edu_l = sum(r.edu_labelled for r in ok)
     edu_m = sum(r.edu_matched for r in ok)
+    edu_p = sum(r.edu_predicted for r in ok)
     tp = sum(r.skills_tp for r in ok)
     fp = sum(r.skills_fp for r in ok)
     fn = sum(r.skills_fn for r in ok) + 0
@@ -626,6 +629,8 @@ def summarise(
         "positions_precision": pos_m / pos_p if pos_p else float("nan"),
         "cvs_with_no_position_found": [r.id for r in ok if r.pos_labelled and r.pos_predicted == 0],
         "education_recall": edu_m / edu_l if edu_l else float("nan"),
+        # Of the entries reported, how many are a labelled one (an entry counts once).
+        "education_precision": edu_m / edu_p if edu_p else float("nan"),
         "years_within_range": rate("years_ok"),
         "years_mae": statistics.fmean(abs(r.years_got - r.years_want) for r in ok)
         if ok
@@ -685,6 +690,7 @@ def format_report(r: dict[str, Any], verbose: bool = False, opened: bool = False
         ),
         ("CVs with no position found", f"{len(r['cvs_with_no_position_found'])}", "0"),
         ("Education entries found (recall)", f"{r['education_recall']:.3f}", ""),
+        ("Education entries: precision", f"{r['education_precision']:.3f}", ""),
         (f"Total years within {tol}", f"{r['years_within_range']:.3f}", ">= 0.85"),
         ("Total years MAE", f"{r['years_mae']:.2f}", ""),
         ("Skills precision (micro)", f"{r['skills_precision']:.3f}", ">= 0.85"),
