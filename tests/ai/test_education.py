@@ -146,6 +146,8 @@ def test_chinese_entries() -> None:
 def test_lines_that_are_no_entry() -> None:
     assert _parse("Taoyuan") == []
     assert _parse("Page 3 of 3") == []
+    # Dates alone make no entry: a club, a prize or a job filed under the heading.
+    assert _parse("2014 - 2016  Leadership & Volleyball") == []
     got = _parse("MSc Data Science, ETH Zürich, 2020 - 2022", "Page 2 of 2")
     assert [g[2] for g in got] == ["ETH Zürich"]
 

@@ -537,12 +537,10 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
 # own, placed over the letter: the spacing character and the combining mark it stands for.
 _SPACING_ACCENTS = {
     "\u00b4": "\u0301",  # acute
-    "`": "\u0300",  # grave
+    "`": "\u0300",  # grave (OT1 fonts map theirs to the ASCII backquote)
     "\u00a8": "\u0308",  # diaeresis
-    "\u02dc": "\u0303",  # tilde
-    "~": "\u0303",
-    "\u02c6": "\u0302",  # circumflex
-    "^": "\u0302",
+    "\u02dc": "\u0303",  # small tilde (not "~", which text uses for "about" and ranges)
+    "\u02c6": "\u0302",  # modifier circumflex (not "^")
     "\u02c7": "\u030c",  # caron
     "\u02d8": "\u0306",  # breve
     "\u02da": "\u030a",  # ring

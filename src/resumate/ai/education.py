@@ -235,7 +235,7 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
         _read_parts(entry, pieces)
         # An entry names a degree or a school, or has dates: a line on its own that does
         # neither ("Taoyuan", "Page 3 of 3") is not one.
-        known = _has_degree(entry) or _has_school(entry) or entry.end is not None
+        known = _has_degree(entry) or _has_school(entry)
         if known and (entry.institution or entry.study_type or entry.area):
             out.append(entry)
     return out
