@@ -141,8 +141,8 @@ def test_the_report_shows_each_sets_own_size_goal(set_name: str, goal: int) -> N
         **dict.fromkeys(
             [
                 "name_acc", "email_acc", "phone_acc", "location_acc", "positions_recall",
-                "positions_precision", "education_recall", "years_within_range", "years_mae",
-                "skills_precision", "skills_recall", "skills_f1",
+                "positions_precision", "education_recall", "education_precision", "years_within_range",
+                "years_mae", "skills_precision", "skills_recall", "skills_f1",
             ],
             float("nan"),
         ),
