@@ -152,6 +152,13 @@ def test_lines_that_are_no_entry() -> None:
     assert [g[2] for g in got] == ["ETH Zürich"]
 
 
+def test_a_degree_name_alone_and_a_huge_line() -> None:
+    got = _parse("Master of Science, Universität Wien, 2019 - 2021")
+    assert got == [("Master of Science", None, "Universität Wien", "2019", "2021")]
+    got = _parse("Бакалавр, МГУ, 2008 – 2012", "x" * 100_000)
+    assert got == [("Бакалавр", None, "МГУ", "2008", "2012")]
+
+
 def test_a_german_preposition_is_no_school() -> None:
     # "mit" is MIT only in capitals.
     got = _parse("2015 - 2018  Ausbildung zum Elektroniker mit Schwerpunkt Automatisierung")

@@ -174,6 +174,7 @@ def _read_line(text: str, bullet: bool) -> _Line:
 
 
 _MAX_LINE = 400
+_MAX_WRAP = 120  # a wrapped line goes on with the part above only when it is line-sized
 _MAX_LINES = 300
 
 
@@ -292,7 +293,8 @@ def _add_parts(pieces: list[str], text: str, glued: bool) -> None:
             if not piece:
                 continue
             lower_start = piece[0].islower() and not _is_school(piece)
-            if pieces and i == 0 and j == 0 and (lower_start or (glued and not _starts_new(piece))):
+            wrapped = lower_start or (glued and not _starts_new(piece))
+            if pieces and i == 0 and j == 0 and wrapped and len(piece) <= _MAX_WRAP:
                 pieces[-1] = f"{pieces[-1]} {piece}"
             else:
                 pieces.append(piece)
@@ -467,8 +469,11 @@ def _split_degree(entry: EducationEntry, text: str) -> None:
         text,
         re.I,
     )
-    if m:
+    if m and not re.match(r"of\s", m.group("area"), re.I):
         entry.study_type, entry.area = m.group("type").strip(), m.group("area").strip()
+        return
+    if m:  # "Master of Science" alone: the degree's name, no field
+        entry.study_type = text
         return
     m = _AREA_RE.match(text)
     if m and _is_degree(m.group("type")):
