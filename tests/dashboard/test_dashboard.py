@@ -148,3 +148,30 @@ async def test_dashboard_in_one_call_cached_and_invalidated(
 
 async def test_dashboard_needs_auth(client: httpx.AsyncClient) -> None:
     assert (await client.get(f"{API}/dashboard")).status_code == 401
+
+
+async def test_dashboard_tells_a_current_pdf_from_an_outdated_one(
+    client: httpx.AsyncClient,
+) -> None:
+    """A resume's PDF state: none, current once rendered, outdated after a change of its data,
+    current again once rendered anew."""
+    usercache.clear_local()
+    _, headers = await new_user_headers(client)
+    made = await client.post(
+        f"{API}/resumes", headers=headers, json={"title": "CV", "data": {"basics": {"name": "Zoë"}}}
+    )
+    url = f"{API}/resumes/{made.json()['data']['id']}"
+    states = []
+    for step in ("pdf", "patch", "pdf"):
+        if step == "pdf":
+            rendered = await client.post(f"{url}/pdf", headers=headers)
+            assert rendered.status_code == 201, rendered.text
+        else:
+            patched = await client.patch(
+                url, headers=headers, json={"data": {"basics": {"name": "Zoë 李"}}}
+            )
+            assert patched.status_code == 200, patched.text
+        data, _ = await _dashboard(client, headers)
+        (item,) = data["resumes"]["recent"]
+        states.append(item["pdf_state"])
+    assert states == ["current", "outdated", "current"]

@@ -219,8 +219,8 @@ async def test_pdf_rendered_twice_at_once_keeps_one_row_and_one_file(
         row = (
             await db_conn.execute(select(ResumePdf).where(ResumePdf.id == uuid.UUID(first["id"])))
         ).one()
-        data = (
-            await db_conn.execute(select(Resume.data).where(Resume.id == row.resume_id))
+        digest = (
+            await db_conn.execute(select(Resume.data_sha256).where(Resume.id == row.resume_id))
         ).scalar_one()
         await db_conn.execute(
             insert(ResumePdf).values(
@@ -229,7 +229,7 @@ async def test_pdf_rendered_twice_at_once_keeps_one_row_and_one_file(
                 template_id=row.template_id,
                 template_version=row.template_version,
                 template_digest=row.template_digest,
-                data_sha256=resume_service.data_digest(data),
+                data_sha256=digest,
                 sha256=rendered.sha256,
                 size_bytes=rendered.size_bytes,
                 pages=rendered.pages,
@@ -396,6 +396,99 @@ async def test_pdf_rendered_event_once_per_new_pdf(
     assert newer["reused"] is False
     events = await _pdf_events(db_conn, created["id"])
     assert events == [{"pages": made["pages"]}, {"pages": newer["pages"]}]
+
+
+async def test_pdf_follows_the_data_whoever_changes_it(
+    client: httpx.AsyncClient, headers: dict[str, str], db_conn: Any
+) -> None:
+    """A stored PDF is found by its document's digest, which PostgreSQL keeps with the data:
+    a change made outside the API (here by SQL) renders a new PDF, and the document as it was
+    finds its PDF again."""
+    from resumate.core.storage import get_storage
+
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    first = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert first["reused"] is False
+    await db_conn.execute(
+        text(
+            "UPDATE resumes SET data = jsonb_set(data, '{basics,label}', '\"Changed by SQL\"') "
+            "WHERE id = :id"
+        ),
+        {"id": created["id"]},
+    )
+    changed = await client.post(f"{url}/pdf", headers=headers)
+    assert changed.status_code == 201, changed.text
+    assert changed.json()["data"]["reused"] is False
+    key = (
+        await db_conn.execute(
+            text("SELECT storage_key FROM resume_pdfs WHERE id = :id"),
+            {"id": changed.json()["data"]["id"]},
+        )
+    ).scalar_one()
+    assert "Changed by SQL" in pdf_text(await get_storage().read(key))
+    # Back to the first document (keys in another order: the same jsonb): its PDF again.
+    original = document()
+    reordered = dict(reversed(list(original.items())))
+    patched = await client.patch(url, json={"data": reordered}, headers=headers)
+    assert patched.status_code == 200, patched.text
+    again = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert again["reused"] is True and again["id"] == first["id"]
+
+
+async def test_pdf_reused_when_the_template_changes_back(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """The same document with another template is another PDF; going back to the first
+    template finds the first PDF (the newest PDF of the document is then the other one's)."""
+    templates = {t["slug"]: t["id"] for t in (await client.get(f"{API}/templates")).json()["data"]}
+    created = await create(client, headers, template_id=templates["classic"])
+    url = f"{API}/resumes/{created['id']}"
+    classic = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    await client.patch(url, json={"template_id": templates["modern"]}, headers=headers)
+    modern = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert modern["reused"] is False and modern["template_id"] == templates["modern"]
+    assert modern["sha256"] != classic["sha256"]
+    await client.patch(url, json={"template_id": templates["classic"]}, headers=headers)
+    back = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert back["reused"] is True and back["id"] == classic["id"]
+    assert back["template_id"] == templates["classic"]
+    again = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert again["reused"] is True and again["id"] == classic["id"]
+
+
+async def test_pdf_rendered_again_when_its_file_is_gone(
+    client: httpx.AsyncClient, headers: dict[str, str], db_conn: Any
+) -> None:
+    """A stored PDF whose file went missing is rendered again into the same row (a new file,
+    one more event); the next request reuses it."""
+    from resumate.core.storage import get_storage
+
+    created = await create(client, headers)
+    url = f"{API}/resumes/{created['id']}"
+    first = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    key = (
+        await db_conn.execute(
+            text("SELECT storage_key FROM resume_pdfs WHERE id = :id"), {"id": first["id"]}
+        )
+    ).scalar_one()
+    await get_storage().delete(key)
+    again = await client.post(f"{url}/pdf", headers=headers)
+    assert again.status_code == 201, again.text
+    info = again.json()["data"]
+    assert info["reused"] is False and info["id"] == first["id"]
+    assert info["pages"] == first["pages"]
+    new_key = (
+        await db_conn.execute(
+            text("SELECT storage_key FROM resume_pdfs WHERE id = :id"), {"id": first["id"]}
+        )
+    ).scalar_one()
+    assert new_key != key and await get_storage().exists(new_key)
+    assert await _pdf_events(db_conn, created["id"]) == [{"pages": first["pages"]}] * 2
+    third = (await client.post(f"{url}/pdf", headers=headers)).json()["data"]
+    assert third["reused"] is True and third["id"] == first["id"]
+    download = await client.get(f"{url}/pdf", headers=headers)
+    assert download.status_code == 200 and len(download.content) == info["size_bytes"]
 
 
 async def test_pdf_refused_by_the_quota_after_its_render_leaves_no_file(

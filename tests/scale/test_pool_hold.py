@@ -290,35 +290,36 @@ async def test_pdf_render_counted_in_the_rows_statement_without_billing(
     assert counted == [2]
 
 
-async def test_new_pdf_takes_three_statements(app: Any, one_connection: db_module.Database) -> None:
-    """A new PDF: the caller, the resume and its template in one query, the stored-PDF lookup,
-    then the row, its event and the quota count in one statement; nothing else."""
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    engine = one_connection.engine.sync_engine
+async def test_new_pdf_takes_two_statements(app: Any, one_connection: db_module.Database) -> None:
+    """A new PDF: the caller, the resume, its template and the stored-PDF lookup (by the
+    data's digest) in one query outside a transaction, then the row, its event and the quota
+    count in one statement; nothing else. A PDF already stored for the data: one query."""
     async with _client(app) as client:
         await _sign_in(client, app, one_connection)
         made = await client.post(
             f"{API}/resumes", json={"title": "CV", "data": {"basics": {"name": "Zoë 李"}}}
         )
         url = f"{API}/resumes/{made.json()['data']['id']}/pdf"
-        event.listen(engine, "after_cursor_execute", after)
+        seen, stop = _statements(one_connection.engine)
         try:
             first = await client.post(url)
         finally:
-            event.remove(engine, "after_cursor_execute", after)
+            stop()
+        seen_again, stop = _statements(one_connection.engine)
+        try:
+            again = await client.post(url)
+        finally:
+            stop()
     assert first.status_code == 201, first.text
-    assert len(seen) == 3, seen
-    principal, lookup, row = seen
+    assert len(seen) == 2, seen
+    (principal, principal_status), (row, row_status) = seen
     assert "JOIN auth_sessions" in principal and "JOIN resumes" in principal
-    assert "JOIN templates" in principal
-    assert lookup.startswith("SELECT") and "FROM resume_pdfs" in lookup
+    assert "JOIN templates" in principal and "FROM resume_pdfs" in principal
+    assert principal_status == "IDLE"  # read outside a transaction
     assert row.startswith("WITH new_pdf AS") and "usage_counters" in row
+    assert row_status == "INTRANS"
+    assert again.json()["data"]["reused"] is True
+    assert [statement for statement, _ in seen_again] == [principal]
 
 
 def _statements(engine: Any) -> tuple[list[tuple[str, str]], Callable[[], None]]:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from resumate.core.db import SessionDep
-from resumate.modules.auth.dependencies import CallerClaims, CurrentUser, mark_user
+from resumate.modules.auth.dependencies import CallerClaims, CurrentUser, mark_user, mark_user_id
 from resumate.modules.resumes import service as resume_service
 from resumate.modules.resumes.models import Resume
 
@@ -42,8 +42,20 @@ async def owned_resume_with_template(
     return owned
 
 
+async def owned_resume_for_pdf(
+    id: uuid.UUID, request: Request, session: SessionDep, claims: CallerClaims
+) -> resume_service.PdfTarget:
+    """What ``POST /{id}/pdf`` renders, read with the caller in one query (``load_for_pdf``:
+    the checks of ``CurrentUser``, then 404 for a resume that is not theirs), without a
+    transaction; the newest stored PDF of its document comes with it."""
+    user_id, target = await resume_service.load_for_pdf(session, claims=claims, resume_id=id)
+    mark_user_id(request, user_id)
+    return target
+
+
 OwnedResume = Annotated[Resume, Depends(owned_resume)]
 OwnedResumeToRead = Annotated[Resume, Depends(owned_resume_to_read)]
 OwnedResumeWithTemplate = Annotated[
     resume_service.ResumeToRender, Depends(owned_resume_with_template)
 ]
+OwnedResumeForPdf = Annotated[resume_service.PdfTarget, Depends(owned_resume_for_pdf)]

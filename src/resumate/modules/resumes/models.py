@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Computed,
     DateTime,
     ForeignKey,
     Integer,
@@ -31,6 +32,11 @@ class Resume(UUIDPk, Timestamps, Base):
         ForeignKey("templates.id", ondelete="SET NULL")
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    # sha256 of the document's canonical text, computed by PostgreSQL on every write (migration
+    # 0019): the key of its stored PDFs, so they can be looked up with the resume.
+    data_sha256: Mapped[str] = mapped_column(
+        String(64), Computed("resume_data_digest(data)", persisted=True), nullable=False
+    )
     # Bumped on every change; the ETag is derived from it (optimistic concurrency).
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     share_slug: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -42,8 +48,9 @@ class ResumePdf(UUIDPk, Base):
 
     __tablename__ = "resume_pdfs"
     __table_args__ = (
+        # (resume, data) first: its prefix finds a resume's PDFs of one version of its data.
         UniqueConstraint(
-            "resume_id", "template_digest", "data_sha256", name="uq_resume_pdfs_render_key"
+            "resume_id", "data_sha256", "template_digest", name="uq_resume_pdfs_render_key"
         ),
     )
 

@@ -16,6 +16,7 @@ from resumate.modules.auth.schemas import Message
 from resumate.modules.resumes import service as resume_service
 from resumate.modules.resumes.dependencies import (
     OwnedResume,
+    OwnedResumeForPdf,
     OwnedResumeToRead,
     OwnedResumeWithTemplate,
 )
@@ -52,7 +53,7 @@ def to_read(resume: Resume) -> ResumeRead:
     )
 
 
-def pdf_read(pdf: ResumePdf, reused: bool) -> PdfRead:
+def pdf_read(pdf: resume_service.StoredPdf, reused: bool) -> PdfRead:
     return PdfRead(
         id=pdf.id,
         url=f"/api/v1/resumes/{pdf.resume_id}/pdf",
@@ -182,15 +183,15 @@ async def export_resume(resume: OwnedResumeToRead) -> JSONResponse:
 
 
 @router.post("/{id}/pdf", status_code=status.HTTP_201_CREATED)
-async def make_pdf(owned: OwnedResumeWithTemplate, session: SessionDep) -> Envelope[PdfRead]:
+async def make_pdf(target: OwnedResumeForPdf, session: SessionDep) -> Envelope[PdfRead]:
     """Render with the resume's template and store the PDF (reused when nothing changed)."""
-    pdf, reused = await resume_service.render_resume_pdf(
-        session, resume=owned.resume, template=owned.template
-    )
+    pdf, reused = await resume_service.make_pdf(session, target=target)
     return ok(pdf_read(pdf, reused))
 
 
-async def stream_pdf(pdf: ResumePdf, filename: str, *, inline: bool) -> Response:
+async def stream_pdf(
+    pdf: ResumePdf | resume_service.StoredPdf, filename: str, *, inline: bool
+) -> Response:
     return file_response(
         pdf.storage_key,
         filename=filename,

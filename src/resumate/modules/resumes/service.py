@@ -6,16 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import hashlib
-import json
 import secrets
 import uuid
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select, true
+from sqlalchemy import bindparam, delete, func, select, true, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,11 +134,6 @@ def validate_document(data: object, *, prefix: str = "$.data") -> dict[str, Any]
             details={"errors": errors},
         ) from exc
     return document.to_json()
-
-
-def data_digest(data: dict[str, Any]) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 async def _resolve_template(session: AsyncSession, template_id: uuid.UUID | None) -> Template:
@@ -286,7 +279,8 @@ def _list_statement(sort: str) -> Any:
         stmt = _LIST_STATEMENTS[sort] = (
             _sorted(
                 select(Resume, func.count().over().label("total"))
-                .options(load_only(*_SUMMARY_COLUMNS, raiseload=True))
+                # The digest for ``pdf_states`` (the dashboard): whether the latest PDF is current.
+                .options(load_only(*_SUMMARY_COLUMNS, Resume.data_sha256, raiseload=True))
                 .where(Resume.user_id == bindparam("user_id")),
                 sort,
             )
@@ -454,29 +448,236 @@ async def _template_for(
     return await template_service.default_template(session)
 
 
-# The stored PDF of one document and template (built once, see ``_insert_pdf_statement``).
-_PDF_FOR = select(ResumePdf).where(
-    ResumePdf.resume_id == bindparam("resume_id"),
-    ResumePdf.template_digest == bindparam("template_digest"),
-    ResumePdf.data_sha256 == bindparam("data_sha256"),
+@dataclass(frozen=True, slots=True)
+class TemplateRef:
+    """What a render needs to know of a template row (its files come from
+    ``template_service.source_of``)."""
+
+    id: uuid.UUID
+    slug: str
+    version: int
+    is_builtin: bool
+
+    @classmethod
+    def of(cls, template: Template) -> TemplateRef:
+        return cls(
+            id=template.id,
+            slug=template.slug,
+            version=template.version,
+            is_builtin=template.is_builtin,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPdf:
+    """A stored PDF (a ``resume_pdfs`` row, read as columns)."""
+
+    id: uuid.UUID
+    resume_id: uuid.UUID
+    template_id: uuid.UUID | None
+    template_version: int
+    template_digest: str
+    sha256: str
+    size_bytes: int
+    pages: int
+    storage_key: str
+    created_at: datetime
+
+
+_PDF_FIELDS = tuple(field.name for field in fields(StoredPdf))
+_PDF_COLUMNS = tuple(ResumePdf.__table__.c[name] for name in _PDF_FIELDS)
+
+
+def _stored_pdf(row: Any, prefix: str = "") -> StoredPdf:
+    mapping = row._mapping
+    return StoredPdf(*(mapping[prefix + name] for name in _PDF_FIELDS))
+
+
+@dataclass(frozen=True, slots=True)
+class PdfTarget:
+    """What ``POST /resumes/{id}/pdf`` reads before it renders (``load_for_pdf``): the resume's
+    document and its digest, its template (None when it names none or an inactive one: the
+    default template is used) and the newest stored PDF of this exact document with any
+    template (None when there is none)."""
+
+    resume_id: uuid.UUID
+    user_id: uuid.UUID
+    data: dict[str, Any]
+    data_sha256: str
+    template: TemplateRef | None
+    latest_of_data: StoredPdf | None
+
+
+# The newest stored PDF of the resume's current document, whatever its template: found by the
+# data's digest (a column of the resume, migration 0019) with the resume, so that a PDF made
+# before for this document needs no query of its own. Usually the one of the resume's
+# template; when it is not (the template changed back and forth), ``_lookup_pdf`` finds it.
+_LATEST_OF_DATA = (
+    select(*_PDF_COLUMNS)
+    .where(ResumePdf.resume_id == Resume.id, ResumePdf.data_sha256 == Resume.data_sha256)
+    .order_by(ResumePdf.created_at.desc())
+    .limit(1)
+    .lateral("latest_of_data")
 )
+# The caller (``auth_service.PRINCIPAL_COLUMNS``), the resume if it is theirs, its template
+# and the newest PDF of its document, as columns in one query (built once: SQLAlchemy keeps
+# its cache key). Columns, not ORM objects: loading four objects per request cost more than
+# the query's own work.
+_FOR_PDF = (
+    auth_service.PRINCIPAL_COLUMNS.add_columns(
+        Resume.id.label("resume_id"),
+        Resume.data.label("resume_data"),
+        Resume.data_sha256.label("resume_data_sha256"),
+        Template.id.label("template_id"),
+        Template.slug.label("template_slug"),
+        Template.version.label("template_version"),
+        Template.is_builtin.label("template_is_builtin"),
+        Template.is_active.label("template_is_active"),
+        *(column.label(f"pdf_{column.name}") for column in _LATEST_OF_DATA.c),
+    )
+    .outerjoin(Resume, (Resume.id == bindparam("resume_id")) & (Resume.user_id == User.id))
+    .outerjoin(Template, Template.id == Resume.template_id)
+    .outerjoin(_LATEST_OF_DATA, true())
+)
+
+
+async def load_for_pdf(
+    session: AsyncSession, *, claims: AccessClaims, resume_id: uuid.UUID
+) -> tuple[uuid.UUID, PdfTarget]:
+    """The caller's user id (401 as ``auth_service.load_principal``: session not found,
+    revoked or expired, account deactivated) and what ``make_pdf`` needs of their resume (404
+    when it is not theirs), in one query without a transaction (it only reads; see
+    ``get_owned_with_principal``)."""
+    await read_without_transaction(session)
+    params = auth_service.principal_params(claims)
+    params["resume_id"] = resume_id
+    connection = await session.connection()
+    row = (await connection.execute(_FOR_PDF, params)).one_or_none()
+    user_id = auth_service.check_principal_columns(row)
+    assert row is not None  # checked above
+    if row.resume_id is None:
+        raise NotFound("Resume not found")
+    template = (
+        TemplateRef(
+            id=row.template_id,
+            slug=row.template_slug,
+            version=row.template_version,
+            is_builtin=row.template_is_builtin,
+        )
+        if row.template_id is not None and row.template_is_active
+        else None
+    )
+    return user_id, PdfTarget(
+        resume_id=row.resume_id,
+        user_id=user_id,
+        data=row.resume_data,
+        data_sha256=row.resume_data_sha256,
+        template=template,
+        latest_of_data=_stored_pdf(row, "pdf_") if row.pdf_id is not None else None,
+    )
+
+
+async def make_pdf(session: AsyncSession, *, target: PdfTarget) -> tuple[StoredPdf, bool]:
+    """``render_resume_pdf`` for what ``load_for_pdf`` read: no query before the render when
+    the document was never rendered (or its PDF came with the resume)."""
+    template = target.template
+    if template is None:
+        template = TemplateRef.of(await template_service.default_template(session))
+    source = await _source(session, template)
+    existing = target.latest_of_data
+    if existing is not None and existing.template_digest != source.digest:
+        # This document was rendered, latest with another template: with this one?
+        existing = await _lookup_pdf(
+            session,
+            resume_id=target.resume_id,
+            data_sha256=target.data_sha256,
+            template_digest=source.digest,
+        )
+    return await _stored_or_rendered(
+        session,
+        resume_id=target.resume_id,
+        user_id=target.user_id,
+        data=target.data,
+        data_sha256=target.data_sha256,
+        template=template,
+        source=source,
+        existing=existing,
+    )
+
+
+async def _source(session: AsyncSession, template: TemplateRef) -> rendering.TemplateSource:
+    return await template_service.source_of(
+        session,
+        template_id=template.id,
+        slug=template.slug,
+        version=template.version,
+        is_builtin=template.is_builtin,
+    )
+
+
+# The stored PDF of one document and template (built once, see ``_insert_pdf_statement``).
+_PDF_FOR = select(*_PDF_COLUMNS).where(
+    ResumePdf.resume_id == bindparam("resume_id"),
+    ResumePdf.data_sha256 == bindparam("data_sha256"),
+    ResumePdf.template_digest == bindparam("template_digest"),
+)
+
+
+async def _lookup_pdf(
+    session: AsyncSession, *, resume_id: uuid.UUID, data_sha256: str, template_digest: str
+) -> StoredPdf | None:
+    connection = await session.connection()
+    row = (
+        await connection.execute(
+            _PDF_FOR,
+            {
+                "resume_id": resume_id,
+                "data_sha256": data_sha256,
+                "template_digest": template_digest,
+            },
+        )
+    ).one_or_none()
+    return _stored_pdf(row) if row is not None else None
 
 
 async def render_resume_pdf(
     session: AsyncSession, *, resume: Resume, template: Template | None = None
-) -> tuple[ResumePdf, bool]:
+) -> tuple[StoredPdf, bool]:
     """The stored PDF for the resume's current data and template; rendered and stored only
     when that combination was never rendered before. Returns (pdf, reused). ``template``: the
     resume's template if it was loaded with it (``get_owned_with_principal``)."""
-    template = await _template_for(session, resume, template)
-    source = await template_service.template_source(session, template)
-    digest = data_digest(resume.data)
-    existing = (
-        await session.execute(
-            _PDF_FOR,
-            {"resume_id": resume.id, "template_digest": source.digest, "data_sha256": digest},
-        )
-    ).scalar_one_or_none()
+    loaded = await _template_for(session, resume, template)
+    ref = TemplateRef.of(loaded)
+    source = await _source(session, ref)
+    existing = await _lookup_pdf(
+        session, resume_id=resume.id, data_sha256=resume.data_sha256, template_digest=source.digest
+    )
+    return await _stored_or_rendered(
+        session,
+        resume_id=resume.id,
+        user_id=resume.user_id,
+        data=resume.data,
+        data_sha256=resume.data_sha256,
+        template=ref,
+        source=source,
+        existing=existing,
+    )
+
+
+async def _stored_or_rendered(
+    session: AsyncSession,
+    *,
+    resume_id: uuid.UUID,
+    user_id: uuid.UUID,
+    data: dict[str, Any],
+    data_sha256: str,
+    template: TemplateRef,
+    source: rendering.TemplateSource,
+    existing: StoredPdf | None,
+) -> tuple[StoredPdf, bool]:
+    """``existing`` (the stored PDF of this document and template) while its file is there;
+    else the document rendered, its file stored and its row written (or pointed at the new
+    file). ``data_sha256`` is the digest PostgreSQL computed for ``data`` (read with it)."""
     storage = get_storage()
     if existing is not None and await storage.exists(existing.storage_key):
         return existing, True
@@ -484,10 +685,10 @@ async def render_resume_pdf(
     # runs (up to the render pool's backlog of requests would otherwise each hold one). The
     # quota is counted after the render, in the transaction that stores it; an account
     # already at its limit is refused first (read only), not after a wasted render.
-    await billing_service.refuse_if_used_up(session, user_id=resume.user_id, quota="pdf_renders")
+    await billing_service.refuse_if_used_up(session, user_id=user_id, quota="pdf_renders")
     await release_connection(session)
     try:
-        rendered = await _render("pdf", resume.data, source, key=str(resume.id))
+        rendered = await _render("pdf", data, source, key=str(resume_id))
     except ResumeValidationError as exc:
         raise ValidationFailed(
             "The stored document is not valid", details={"errors": exc.errors}
@@ -504,51 +705,80 @@ async def render_resume_pdf(
     counted_inline = existing is None and billing_service.counts_without_limit("pdf_renders")
     try:
         if not counted_inline:
-            await billing_service.enforce_quota(
-                session, user_id=resume.user_id, quota="pdf_renders"
-            )
+            await billing_service.enforce_quota(session, user_id=user_id, quota="pdf_renders")
         if existing is not None:  # the row survived but its file did not: point it at the new one
             await put
-            existing.storage_key, existing.sha256 = key, rendered.sha256
-            existing.size_bytes, existing.pages = rendered.size_bytes, rendered.pages
-            await session.flush()
-            await _record(
-                session, resume, analytics_service.PDF_RENDERED, {"pages": rendered.pages}
+            connection = await session.connection()
+            repointed = (
+                await connection.execute(
+                    _REPOINT_PDF,
+                    {
+                        "pdf_id": existing.id,
+                        "new_storage_key": key,
+                        "new_sha256": rendered.sha256,
+                        "new_size_bytes": rendered.size_bytes,
+                        "new_pages": rendered.pages,
+                    },
+                )
+            ).one()
+            await analytics_service.record_event(
+                session,
+                owner_id=user_id,
+                resource_type=RESOURCE,
+                resource_id=resume_id,
+                event=analytics_service.PDF_RENDERED,
+                meta={"pages": rendered.pages},
             )
-            return existing, False
-        params = _insert_pdf_params(resume, template, source.digest, digest, rendered, key)
+            return _stored_pdf(repointed), False
+        params = _insert_pdf_params(
+            resume_id=resume_id,
+            user_id=user_id,
+            template=template,
+            template_digest=source.digest,
+            data_sha256=data_sha256,
+            rendered=rendered,
+            key=key,
+        )
         if counted_inline:
-            params.update(billing_service.count_params(user_id=resume.user_id, quota="pdf_renders"))
-        record = (
-            await session.execute(
-                _INSERT_PDF_COUNTED if counted_inline else _INSERT_PDF,
-                params,
-                execution_options={"populate_existing": True},
-            )
-        ).scalar_one_or_none()
+            params.update(billing_service.count_params(user_id=user_id, quota="pdf_renders"))
+        connection = await session.connection()
+        row = (
+            await connection.execute(_INSERT_PDF_COUNTED if counted_inline else _INSERT_PDF, params)
+        ).one_or_none()
         await put  # a failed upload raises here, and the transaction is rolled back
     except BaseException:
         await _discard(put, key)
         raise
-    if record is None:
+    if row is None:
         # A concurrent render of the same document won: use its row, drop our file.
         await storage.delete(key)
-        winner = (
-            await session.execute(
-                _PDF_FOR,
-                {"resume_id": resume.id, "template_digest": source.digest, "data_sha256": digest},
-            )
-        ).scalar_one()
+        winner = await _lookup_pdf(
+            session, resume_id=resume_id, data_sha256=data_sha256, template_digest=source.digest
+        )
+        assert winner is not None  # the conflict was with it, and rows are not deleted here
         return winner, True
-    usercache.touch(session, resume.user_id)  # what ``_record`` does besides the event
-    return record, False
+    usercache.touch(session, user_id)  # what ``record_event`` does besides the event
+    return _stored_pdf(row), False
+
+
+_REPOINT_PDF = (
+    update(ResumePdf)
+    .where(ResumePdf.id == bindparam("pdf_id"))
+    .values(
+        storage_key=bindparam("new_storage_key"),
+        sha256=bindparam("new_sha256"),
+        size_bytes=bindparam("new_size_bytes"),
+        pages=bindparam("new_pages"),
+    )
+    .returning(*_PDF_COLUMNS)
+)
 
 
 def _insert_pdf_statement(*, counted: bool = False) -> Any:
     """One statement for a new PDF's row and its ``pdf_rendered`` event: the row goes in
     unless a concurrent render of the same document got there first (then neither is written
-    and no row comes back), else the event is appended for it (what ``_record`` adds). With
-    ``counted``, the statement also counts the render (``billing_service.count_cte``, when
+    and no row comes back), else the event is appended for it (what ``record_event`` adds).
+    With ``counted``, the statement also counts the render (``billing_service.count_cte``, when
     there is no limit to check), whether or not the row goes in, as ``enforce_quota`` did
     before the row. Built once (SQLAlchemy keeps its cache key; a statement built per call pays
     for it each time)."""
@@ -571,9 +801,12 @@ def _insert_pdf_statement(*, counted: bool = False) -> Any:
                     columns.storage_key,
                 )
             }
+            # The time of the insert, not of the transaction's start: the newest PDF of a
+            # resume is the one made last even when two are made in one transaction.
+            | {"created_at": func.clock_timestamp()}
         )
-        .on_conflict_do_nothing(index_elements=["resume_id", "template_digest", "data_sha256"])
-        .returning(*columns)
+        .on_conflict_do_nothing(index_elements=["resume_id", "data_sha256", "template_digest"])
+        .returning(*_PDF_COLUMNS)
         .cte("new_pdf")
     )
     event = analytics_service.event_per_row(row).cte("new_event")
@@ -584,10 +817,10 @@ def _insert_pdf_statement(*, counted: bool = False) -> Any:
     # next fraction of a second could lose them, never leave the database inconsistent, and a
     # lost count favours the user.
     asynchronous_commit = func.set_config("synchronous_commit", "off", True) == "off"
-    stmt = select(row).add_cte(event)
+    stmt = select(*row.c).add_cte(event)
     if counted:
         stmt = stmt.add_cte(billing_service.count_cte())
-    return select(ResumePdf).from_statement(stmt.where(asynchronous_commit))
+    return stmt.where(asynchronous_commit)
 
 
 _INSERT_PDF = _insert_pdf_statement()
@@ -595,8 +828,10 @@ _INSERT_PDF_COUNTED = _insert_pdf_statement(counted=True)
 
 
 def _insert_pdf_params(
-    resume: Resume,
-    template: Template,
+    *,
+    resume_id: uuid.UUID,
+    user_id: uuid.UUID,
+    template: TemplateRef,
     template_digest: str,
     data_sha256: str,
     rendered: rendering.RenderedPdf,
@@ -604,7 +839,7 @@ def _insert_pdf_params(
 ) -> dict[str, Any]:
     return {
         "pdf_id": uuid.uuid4(),
-        "pdf_resume_id": resume.id,
+        "pdf_resume_id": resume_id,
         "pdf_template_id": template.id,
         "pdf_template_version": template.version,
         "pdf_template_digest": template_digest,
@@ -614,9 +849,9 @@ def _insert_pdf_params(
         "pdf_pages": rendered.pages,
         "pdf_storage_key": key,
         **analytics_service.event_params(
-            owner_id=resume.user_id,
+            owner_id=user_id,
             resource_type=RESOURCE,
-            resource_id=resume.id,
+            resource_id=resume_id,
             event=analytics_service.PDF_RENDERED,
             meta={"pages": rendered.pages},
         ),
@@ -663,7 +898,7 @@ async def pdf_states(session: AsyncSession, *, resumes: list[Resume]) -> dict[uu
         if pdf is None:
             states[resume.id] = {"state": "none", "pages": None, "rendered_at": None}
             continue
-        current = pdf.data_sha256 == data_digest(resume.data)
+        current = pdf.data_sha256 == resume.data_sha256
         states[resume.id] = {
             "state": "current" if current else "outdated",
             "pages": pdf.pages,

@@ -73,16 +73,29 @@ async def default_template(session: AsyncSession) -> Template:
 
 
 async def template_source(session: AsyncSession, template: Template) -> rendering.TemplateSource:
-    if template.is_builtin:
-        return rendering.load_builtin_template(template.slug)
+    return await source_of(
+        session,
+        template_id=template.id,
+        slug=template.slug,
+        version=template.version,
+        is_builtin=template.is_builtin,
+    )
+
+
+async def source_of(
+    session: AsyncSession, *, template_id: uuid.UUID, slug: str, version: int, is_builtin: bool
+) -> rendering.TemplateSource:
+    """``template_source`` for a template row read as columns."""
+    if is_builtin:
+        return rendering.load_builtin_template(slug)
     row = (
         await session.execute(
-            select(Template.main_source, Template.assets_zip).where(Template.id == template.id)
+            select(Template.main_source, Template.assets_zip).where(Template.id == template_id)
         )
     ).one()
     return rendering.TemplateSource(
-        slug=template.slug,
-        version=str(template.version),
+        slug=slug,
+        version=str(version),
         main=row.main_source or b"",
         assets=unzip_assets(row.assets_zip) if row.assets_zip else {},
     )
