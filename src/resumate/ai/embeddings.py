@@ -202,6 +202,11 @@ class LocalEmbedder:
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        # Idle intra-op threads sleep instead of spinning for work: a spinning thread burns a
+        # core between the model's parallel sections, which on a 2-core host that also serves
+        # requests, renders and runs PostgreSQL takes CPU from all of them (and from the other
+        # intra-op thread). Same vectors (benchmarks/RESULTS.md, issue 12).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: ort.InferenceSession = ort.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
