@@ -79,6 +79,8 @@ def main() -> None:
         env = clean_env(
             RESUMATE_DATA_DIR=str(work / "data"),
             RESUMATE_RUN_WORKER_IN_PROCESS="false",
+            # Under valgrind on a loaded machine a run can outlast the default 15 minutes.
+            RESUMATE_ACCESS_TOKEN_MINUTES="240",
             **BENCH_ENV,
         )
         if args.src:
@@ -143,6 +145,7 @@ def main() -> None:
                     response = client.get("/health")
                 else:
                     response = client.post(f"{url}/pdf", headers=headers)
+                    assert response.status_code == 201, response.text
                     assert response.json()["data"]["reused"] is False, response.text
                 assert response.status_code in (200, 201), response.text
 
