@@ -80,7 +80,7 @@ def main() -> None:
             RESUMATE_DATA_DIR=str(work / "data"),
             RESUMATE_RUN_WORKER_IN_PROCESS="false",
             # Under valgrind on a loaded machine a run can outlast the default 15 minutes.
-            RESUMATE_ACCESS_TOKEN_MINUTES="240",
+            RESUMATE_ACCESS_TOKEN_MINUTES="240",  # noqa: S106 - a lifetime, not a secret
             **BENCH_ENV,
         )
         if args.src:
