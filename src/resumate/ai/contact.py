@@ -179,6 +179,23 @@ def looks_like_location(text: str) -> bool:
     return country_of(text) is not None
 
 
+def is_country_or_region(text: str) -> bool:
+    """A country ("Russia", "Perú", "Deutschland") or a region or state ("Bavaria", "TX"), not a
+    town: what a CV writes after a town ("Moscow, Russia", "Austin, TX")."""
+    part = text.strip(" .")
+    if not part or len(part) > 40:
+        return False
+    countries, _cities, regions = _place_index()
+    folded = _fold(part)
+    if folded in countries and (len(folded) > 2 or part.isupper()):
+        return True
+    if part in regions and part.isupper():
+        return True
+    if folded in regions and len(folded) > 3:
+        return True
+    return folded in _world_index()[1]
+
+
 @lru_cache(maxsize=1)
 def _world_index() -> tuple[dict[str, str], dict[str, str]]:
     """(folded town -> ISO country, folded country name -> ISO) from `data/towns.txt`: the

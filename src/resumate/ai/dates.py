@@ -42,6 +42,34 @@ _add_months(
     "|november nov novembre noviembre novembro"
     "|december dec dezember dez décembre decembre déc diciembre dic dezembro dicembre"
 )
+# ru, uk, pl, cs (nominative and genitive: "Январь 2019", "з вересня 2019", "stycznia 2020"),
+# tr, sv/da/no, ro, fi: full names only where a short form is a common word ("sie", "lis").
+_add_months(
+    "январь января янв січень січня styczeń stycznia styczen leden ledna ocak tammikuu"
+    " tammikuuta ianuarie"
+    "|февраль февраля фев лютий лютого luty lutego únor února unor unora şubat subat"
+    " helmikuu helmikuuta februarie"
+    "|март марта березень березня marzec marca březen března brezen brezna marts"
+    " maaliskuu maaliskuuta martie"
+    "|апрель апреля апр квітень квітня kwiecień kwietnia kwiecien duben dubna nisan"
+    " huhtikuu huhtikuuta aprilie"
+    "|май мая травень травня maj maja květen května kveten kvetna mayıs mayis toukokuu"
+    " toukokuuta"
+    "|июнь июня июн червень червня czerwiec czerwca červen června cerven cervna haziran"
+    " kesäkuu kesäkuuta iunie"
+    "|июль июля июл липень липня lipiec lipca červenec července cervenec cervence temmuz"
+    " heinäkuu heinäkuuta iulie"
+    "|август августа авг серпень серпня sierpień sierpnia sierpien srpen srpna ağustos"
+    " agustos augusti elokuu elokuuta"
+    "|сентябрь сентября сент сен вересень вересня wrzesień września wrzesien wrzesnia září"
+    " zari eylül eylul syyskuu syyskuuta septembrie"
+    "|октябрь октября окт жовтень жовтня październik października pazdziernik"
+    " pazdziernika říjen října rijen rijna ekim lokakuu lokakuuta octombrie"
+    "|ноябрь ноября листопад листопада listopad listopada listopadu kasım kasim"
+    " marraskuu marraskuuta noiembrie"
+    "|декабрь декабря дек грудень грудня grudzień grudnia grudzien prosinec prosince"
+    " aralık aralik joulukuu joulukuuta decembrie"
+)
 # zh: 一月 ... 十二月 ("四月 2025"); "2019年9月" is its own pattern below.
 _add_months("一月|二月|三月|四月|五月|六月|七月|八月|九月|十月|十一月|十二月")
 _SEASONS = {
@@ -73,9 +101,15 @@ _PRESENT_WORDS = [
     "in corso", "heden", "nu", "huidig", "nog steeds", "actualmente", "till date",
     "till now", "until now", "en curso", "actualidade", "presente momento", "至今", "现在", "今",
     "目前", "по настоящее время", "настоящее время", "по н.в.", "н.в.", "сейчас", "дотепер",
-    "теперішній час", "по теперішній час", "наразі",
+    "теперішній час", "по теперішній час", "наразі", "obecnie", "do teraz", "nadal",
+    "do dziś", "do dzis", "do chwili obecnej", "současnost", "soucasnost", "dosud", "doposud",
+    "günümüz", "gunumuz", "halen", "devam ediyor", "pågående", "pagaende", "dags dato",
+    "prezent", "în prezent", "in prezent", "nykyhetki", "jatkuu",
 ]  # fmt: skip
-_SINCE_WORDS = ["since", "seit", "depuis", "desde", "dal", "dall'", "sinds"]
+_SINCE_WORDS = [
+    "since", "seit", "depuis", "desde", "dal", "dall'", "sinds", "od", "sedan", "с", "з",
+    "від", "от", "din",
+]  # fmt: skip
 
 _MONTH_ALT = "|".join(sorted({re.escape(k) for k in _MONTHS}, key=len, reverse=True))
 _SEASON_ALT = "|".join(sorted({re.escape(k) for k in _SEASONS}, key=len, reverse=True))
@@ -93,6 +127,8 @@ _DATE_RE = re.compile(
   | (?P<num>(?<!\d)(?<!\d[.])(?P<m5>0?[1-9]|1[0-2])\s?[/.\-]\s?(?P<y5>{_YEAR})\b)
   | (?P<iso>\b(?P<y6>{_YEAR})\s?[/.\-]\s?(?P<m6>1[0-2]|0?[1-9])(?![\d]))
   | (?P<short>(?<![\d./])(?P<m7>0[1-9]|1[0-2])/(?P<y7>\d{{2}})(?![\d/]))
+  | (?P<quarter>(?<![\w.])(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])\.?\s?(?:Q|Quartal|quarter|trimestre|
+        kwartaal))\s?[/.\-']?\s?(?P<y11>{_YEAR}|\d{{2}})(?!\d))
   | (?P<cjk>(?<!\d)(?P<y9>{_YEAR})\s?年\s?(?P<m9>1[0-2]|0?[1-9])\s?月)
   | (?P<year>(?<!\d)(?<!\d[.,])(?P<y8>{_YEAR})(?![\d]))
     """,
@@ -114,12 +150,12 @@ _PRESENT_RE = re.compile(
 DASHES = "\\-\u2010-\u2015\u2e3a\u2e3b\ufe58\ufe63\uff0d~→>\u00ad\u2212～〜至"
 _SEP_WORDS = (
     r"to|till|until|thru|through|bis|au|à|a|al|hasta|até|ate|fino\s+al?|tot|t/m|по|до|"
-    r"jusqu'?(?:à|au|en)|up\s+to"
+    r"jusqu'?(?:à|au|en)|up\s+to|do|până\s+(?:în|la)|pana\s+(?:in|la)"
 )
 # A dash, a word, or a dash and a word ("10/2019 – hasta la actualidad", "2019 - to 2021"); a
 # word must end there ("al 2024" is not "a" + "l 2024").
 _SEP_RE = re.compile(
-    rf"[\])]?\s*(?:[{DASHES}]+\s*(?:(?:{_SEP_WORDS})(?!\w)\s*)?|(?:{_SEP_WORDS})(?!\w)\s*)"
+    rf"(?:\s?(?:гг?\.?|r\.))?[\])]?\s*(?:[{DASHES}]+\s*(?:(?:{_SEP_WORDS})(?!\w)\s*)?|(?:{_SEP_WORDS})(?!\w)\s*)"
     r"(?:the\s+)?[\[(]?",
     re.IGNORECASE,
 )
@@ -193,6 +229,11 @@ def _match_to_date(m: re.Match[str]) -> PartialDate | None:
             return PartialDate(int(g["y6"]), int(g["m6"]), "iso")
         if g["short"]:
             return PartialDate(_two_digit_year(g["y7"]), int(g["m7"]), "numeric")
+        if g["quarter"]:  # "Q3 2019": the quarter's first month (an end takes its last)
+            quarter = int(g["q1"] or g["q2"])
+            raw = g["y11"]
+            year = int(raw) if len(raw) == 4 else _two_digit_year(raw)
+            return PartialDate(year, quarter * 3 - 2, "quarter")
         if g["cjk"]:
             return PartialDate(int(g["y9"]), int(g["m9"]), "numeric")
         if g["year"]:
@@ -312,8 +353,33 @@ def find_date_ranges(text: str) -> list[DateRange]:
             same_kind = (d1.month is None) == (d2.month is None)
             if k1 != k2 and last.year - first.year < 60 and same_kind:
                 ranges.append(DateRange(first, last, (s1, e2)))
+    ranges = [_widen(text, r) for r in ranges]
     ranges.sort(key=lambda r: r.span[0])
     return ranges
+
+
+# "From 2019 to 2021", "Von 01.2017 bis 06.2019", "De janvier 2017 à juin 2019", "Dal 2017 al
+# 2019": the word that opens a range is part of it, no title or employer.
+_FROM_RE = re.compile(
+    r"(?<![^\W\d_])(?:from|von|vom|ab|de|du|dal|dall'|da|desde|van|entre|between|od|з|с|от|"
+    r"від|din)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _widen(text: str, r: DateRange) -> DateRange:
+    """The range with the word that opens it taken in, and a quarter that ends it ending with
+    the quarter's last month ("Q1 2019 – Q3 2021" ends in September 2021)."""
+    span, end = r.span, r.end
+    if end is not None and end.fmt == "quarter" and end.month is not None:
+        end = PartialDate(end.year, end.month + 2, "quarter")
+    if r.explicit_end:
+        m = _FROM_RE.search(text[max(0, span[0] - 10) : span[0]])
+        if m is not None:
+            span = (max(0, span[0] - 10) + m.start(), span[1])
+    if span == r.span and end is r.end:
+        return r
+    return DateRange(r.start, end, span, r.explicit_end)
 
 
 def month_number(word: str) -> int | None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from resumate.ai.contact import looks_like_location
+from resumate.ai.contact import is_country_or_region, looks_like_location, world_country_of
 from resumate.ai.dates import (
     DASHES,
     DateRange,
@@ -54,12 +54,19 @@ développeur développeuse responsable directeur directrice chargé chargée sta
 infirmier infirmière enseignant enseignante comptable technicien technicienne vendeur
 vendeuse ingeniero ingeniera desarrollador desarrolladora jefe jefa gerente analista
 consultor consultora asistente enfermera enfermero profesor profesora contador contadora
-técnico técnica becario engenheiro engenheira desenvolvedor coordenador coordenadora
+técnico técnica becario becaria engenheiro engenheira desenvolvedor coordenador coordenadora
 enfermeiro estagiário estagiária ingegnere sviluppatore impiegato impiegata infermiere
 infermiera insegnante tecnico stagista ontwikkelaar medewerker verpleegkundige docent
 adviseur beheerder demonstrator reader postdoctoral advocate aushilfe helfer helferin
 verkäufer verkäuferin kassierer kassiererin kellner kellnerin monteur monteurin elektroniker
 mechatroniker erzieher erzieherin fahrer fahrerin
+разработчик инженер менеджер программист аналитик руководитель директор специалист
+консультант бухгалтер учитель преподаватель стажер стажёр тестировщик дизайнер
+розробник інженер програміст аналітик керівник спеціаліст вчитель викладач стажист
+programista inżynier kierownik specjalista analityk konsultant księgowa księgowy
+nauczyciel nauczycielka dyrektor asystent asystentka praktykant stażysta sprzedawca
+projektant mühendis mühendisi uzman müdür müdürü yönetici stajyer öğretmen danışman
+analist geliştirici utvecklare ingenjör konsult vývojář inženýr ředitel účetní
 """
 )
 _COMPANY_WORDS = _wordset(
@@ -183,9 +190,22 @@ _COMPOUND_TITLE_RE = re.compile(
 )
 
 
+# Han job nouns, matched anywhere (no word boundaries): engineer, developer, manager,
+# intern, director, supervisor, specialist, analyst, designer, architect, consultant,
+# assistant, lead, teacher, accountant.
+_CJK_TITLE_RE = re.compile(
+    r"工程师|开发人员|开发者|经理|实习生|总监|主管|专员|分析师|设计师|架构师|顾问|助理|负责人|"
+    r"教师|会计|研究员|技术员|程序员|エンジニア|マネージャー"
+)
+
+
 def _is_title(text: str) -> bool:
     words = _words(text)
-    return bool(words & _TITLE_WORDS) or any(_COMPOUND_TITLE_RE.match(w) for w in words)
+    return (
+        bool(words & _TITLE_WORDS)
+        or any(_COMPOUND_TITLE_RE.match(w) for w in words)
+        or bool(_CJK_TITLE_RE.search(text))
+    )
 
 
 def _is_company(text: str) -> bool:
@@ -193,8 +213,18 @@ def _is_company(text: str) -> bool:
     return bool(words & _COMPANY_WORDS) or bool(_INSTITUTION_RE.search(text))
 
 
+# A leader of dots or an ellipsis that runs a name out to the right margin ("Mahsan
+# Co......................"), and the arrows some templates set before a title ("> DEVOPS").
+_LEADER_RE = re.compile(r"\s*(?:\.{3,}|…+|(?:\s?\.){4,})\s*$")
+_MARKER_RE = re.compile(r"^[>»›→➔➜⇒]+\s*")
+
+
 def _clean_piece(text: str) -> str:
-    return text.strip(" ,;:|–—-~()[]\t")
+    text = _MARKER_RE.sub("", _LEADER_RE.sub("", text.strip()))
+    cut = text.strip(" ,;:|–—-~()[]\t")
+    if cut.count("(") > cut.count(")") and text.rstrip(" ,;:|–—-~]\t").endswith(")"):
+        cut += ")"  # "Engineer Intern (Consultant)" keeps its closing bracket
+    return cut
 
 
 # What a header line says about itself rather than the job: a label ("Position:", "Cargo:"),
@@ -232,20 +262,36 @@ def _is_date_word(part: str) -> bool:
 
 def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
     parts: list[str] = []
-    for piece in pieces:
+    line_of: list[int] = []
+    for k, piece in enumerate(pieces):
         if piece.rstrip().endswith((":", "：")):
             continue  # a label over text ("Synopsis:", "Position:"): no title, no employer
         piece = _FIELD_LABEL_RE.sub("", piece.strip())
         for part in _SPLIT_RE.split(piece):
             part = _clean_piece(part)
-            # A phone number or a bare date ("8447753719", "10.07.21") names nobody.
-            if part and len(part) > 1 and _LETTERS_RE.search(part) and not _is_date_word(part):
+            # A phone number, a bare date ("8447753719", "10.07.21") or how long the job
+            # lasted ("(2 years 2 months)", "6 yrs 5 mos") names nobody.
+            if (
+                part
+                and len(part) > 1
+                and _LETTERS_RE.search(part)
+                and not _is_date_word(part)
+                and not _DURATION_RE.fullmatch(part)
+            ):
                 parts.append(part)
+                line_of.append(k)
     rest: list[str] = []
     joined = "\n".join(pieces)
     skip = -1
     for n, part in enumerate(parts):
         if n == skip:
+            continue
+        if entry.location is None and _is_town(parts, line_of, n, joined):
+            nxt = parts[n + 1] if n + 1 < len(parts) else ""
+            if nxt and f"{part}, {nxt}" in joined and _is_region(nxt):
+                entry.location, skip = f"{part}, {nxt}", n + 1  # "Moscow, Russia"
+            else:
+                entry.location = part
             continue
         if entry.location is None and looks_like_location(part) and not _is_title(part):
             # "Perú (Remoto)": the place without what is said about it.
@@ -257,6 +303,7 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
                 entry.location, skip = f"{part}, {nxt}", n + 1  # "Dublin, Ireland"
             elif (
                 len(rest) >= 2
+                and is_country_or_region(part)
                 and f"{rest[-2]}, {rest[-1]}, {part}" in joined
                 and not _is_title(rest[-2])
                 and _is_town_before(rest[-1], part)
@@ -268,6 +315,11 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
             entry.location = part if part.endswith(")") else f"{part})"
             continue
         rest.append(part)
+    # A name with a legal form ("IBM Deutschland GmbH", "Acme Ltd") is the employer before
+    # a piece that only has a word employers use ("Technical Support Services").
+    legal = [p for p in rest if _LEGAL_FORM_RE.search(p) and not _is_title(p)]
+    if legal:
+        entry.company = legal[0]
     for part in rest:
         if entry.title is None and _is_title(part) and not _is_company(part):
             entry.title = part
@@ -283,13 +335,63 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
     for part in leftovers:
         if entry.title is None:
             entry.title = part
-        elif entry.company is None:
+        elif entry.company is None and not _is_title(part):
+            entry.company = part  # "Becaria en TPC Match Point": the employer, not "Becaria"
+    for part in leftovers:
+        if entry.company is None and part != entry.title:
             entry.company = part
     if entry.title and entry.company is None:
         for part in leftovers:
             if part != entry.title:
                 entry.company = part
                 break
+
+
+# How long a job lasted, as LinkedIn and many templates print it beside the dates.
+_DURATION_RE = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\+?\s*(?:years?|yrs?|y|months?|mos?|mo|m|jahre?n?|monate?n?|mon\.?|"
+    r"ans?|mois|años?|anos?|meses|mes|anni|anno|mesi|mese|jaar|jaren|maanden|maand|"
+    r"лет|года?|месяц\w*|мес\.?|рок\w*|міс\w*|lat|lata|rok|miesi\w*|yıl|ay)\.?"
+    r"(?:\s*(?:and|und|et|y|e|en|и|і|i|,)?\s*)?)+",
+    re.IGNORECASE,
+)
+
+
+_DURATION_AFTER_RE = re.compile(
+    rf"\s*[(\[·•|,{DASHES}]?\s*(?:{_DURATION_RE.pattern})\s*[)\]]?", re.IGNORECASE
+)
+
+
+def _is_region(text: str) -> bool:
+    """A country or region name ("Russia", "Perú", "TX"): what follows a town."""
+    return is_country_or_region(text)
+
+
+def _is_town(parts: list[str], line_of: list[int], n: int, joined: str) -> bool:
+    """parts[n] is a town the world gazetteer knows ("Moscow", "Arequipa") where an entry
+    writes its place: before its country or region ("Moscow, Russia"), last on a line after
+    the entry's other pieces ("Engineer, Yandex, Moscow"), or alone on its line, with a
+    title and an employer elsewhere in the header. A town name that is the entry's only
+    employer ("Engineer, Toyota") stays the employer."""
+    part = parts[n]
+    if looks_like_location(part) or _is_title(part) or _is_company(part):
+        return False
+    if world_country_of(part) is None:
+        return False
+    nxt = parts[n + 1] if n + 1 < len(parts) else ""
+    if nxt and line_of[n + 1] == line_of[n] and f"{part}, {nxt}" in joined and _is_region(nxt):
+        return True
+    others = [p for k, p in enumerate(parts) if k != n and not looks_like_location(p)]
+    if len(others) < 2:
+        return False
+    return n + 1 >= len(parts) or line_of[n + 1] != line_of[n]
+
+
+_LEGAL_FORM_RE = re.compile(
+    r"(?<![^\W\d_])(?:(?i:inc|ltd|llc|llp|plc|gmbh|mbh|corp|pvt|pty|ltda|sarl|s\.a|s\.r\.l|"
+    r"s\.p\.a|b\.v|n\.v|s\.l|s\.a\.c|e\.v|sp\.\s?z\s?o\.o|ооо|оао|зао|тов)|"
+    r"AG|KG|OHG|UG|SA|SAS|SRL|SpA|SPA|BV|NV|Oy|OY|AB|AS|A/S|SL|SAC|GbR|Kft|Co)\.?(?![^\W\d_])"
+)
 
 
 def _is_town_before(name: str, place: str) -> bool:
@@ -306,16 +408,27 @@ def _is_town_before(name: str, place: str) -> bool:
     )
 
 
+# Words that open the wrapped second line of a sentence, never a title or an employer.
+_CONTINUATION_RE = re.compile(
+    r"^(?:and|or|the|of|to|with|for|on|by|which|that|as|und|oder|mit|für|et|ou|pour|avec|"
+    r"y|con|para|e|com|per|che)\s",
+)
+
+
 def _is_header_like(text: str) -> bool:
     if "@" in text or "://" in text:
         return False  # a referee's or the person's contact line, not a title or employer
-    return 0 < len(text) <= 90 and not text.endswith((".", ";")) and len(text.split()) <= 12
+    text = _LEADER_RE.sub("", text)
+    if _CONTINUATION_RE.match(text) or text.count(",") >= 4:
+        return False  # a sentence's second line; a list of tools (".NET, Docker, SQL, ...")
+    ends_sentence = text.endswith((".", ";", "。", "；"))
+    return 0 < len(text) <= 90 and not ends_sentence and len(text.split()) <= 12
 
 
 _OPEN_END_RE = re.compile(rf"\s*[{DASHES}]\s*$")
 
 
-def _leading_date(text: str) -> tuple[PartialDate | None, int] | None:
+def _leading_date(text: str, *, years: bool = False) -> tuple[PartialDate | None, int] | None:
     """A line that opens with one month-precise date or a Present word and holds no range:
     one cell of a stacked date column ("Enero 2020  TypeScript ...", "Actualmente  ...").
     Returns (date or None for Present, where it ends)."""
@@ -325,15 +438,15 @@ def _leading_date(text: str) -> tuple[PartialDate | None, int] | None:
     if end is not None:
         return None, end
     dates = find_dates(text)
-    if dates and dates[0][1] == 0 and dates[0][0].month is not None:
+    if dates and dates[0][1] == 0 and (years or dates[0][0].month is not None):
         return dates[0][0], dates[0][2]
     return None
 
 
-def _stacked_range(prev: str, text: str) -> str | None:
+def _stacked_range(prev: str, text: str, *, years: bool = False) -> str | None:
     """Two lines that each open with a single date, written as a column of stacked dates
     (end above start, as many templates print them, or start above end): one range line."""
-    a, b = _leading_date(prev), _leading_date(text)
+    a, b = _leading_date(prev, years=years), _leading_date(text, years=years)
     if a is None or b is None:
         return None
     (d1, e1), (d2, e2) = a, b
@@ -489,7 +602,17 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
             and not find_date_ranges(out[-1].text)
         ):
             a, b = _leading_date(out[-2].text), _leading_date(text)
-            stacked = _stacked_range(out[-2].text[: a[1]], text[: b[1]]) if a and b else None
+            # Years stack too when the lower one stands alone on its line ("2023  Data
+            # Scientist" / "| European Commission" / "2021"); a year that opens a line of
+            # text is an entry of its own ("2019 Engineer ..." / ... / "2018 Intern ...").
+            years = False
+            lone = find_dates(text)
+            if (a is None or b is None) and lone and lone[0][2] == len(text):
+                a, b = _leading_date(out[-2].text, years=True), _leading_date(text, years=True)
+                years = True
+            stacked = (
+                _stacked_range(out[-2].text[: a[1]], text[: b[1]], years=years) if a and b else None
+            )
             if a and b and stacked is not None:
                 out[-2] = _Item(f"{stacked}  {out[-2].text[a[1] :].strip()}".rstrip(), False,
                                 out[-2].line)  # fmt: skip
@@ -574,6 +697,22 @@ def _single_date(text: str) -> DateRange | None:
     return DateRange(d, d, (s, e), explicit_end=False)
 
 
+def _right_cell_date(text: str) -> DateRange | None:
+    """A header line whose last cell, after a wide gap, is one date and nothing else
+    ("Administrative Assistant   Summer 2022", "Tutor, Self-employed   06/2021")."""
+    head, tail = _tail(text)
+    if not head or not _is_header_like(head) or find_date_ranges(text):
+        return None
+    dates = find_dates(tail)
+    if len(dates) != 1 or dates[0][1] != 0 or dates[0][2] < len(tail.rstrip(" .")):
+        return None
+    if find_dates(head) or not _LETTERS_RE.search(head):
+        return None
+    d = dates[0][0]
+    start = len(text) - len(tail)
+    return DateRange(d, d, (start, len(text)), explicit_end=False)
+
+
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 _TRAILING_DASH_RE = re.compile(rf"\s[{DASHES}]\s*$")
 
@@ -589,9 +728,15 @@ def _trailing_date(text: str) -> DateRange | None:
     d, s, e = dates[-1]
     if _OPEN_END_RE.fullmatch(text[e:]):
         return DateRange(d, None, (s, len(text)))  # "Consultant  Oct. 2014 –": still there
-    if text[e:].strip(" .)") or not _TRAILING_DASH_RE.search(text[:s]):
+    if text[e:].strip(" .)"):
         return None
-    if len(text[:s].split()) < 2:
+    head = text[:s]
+    # "Technology and Strategy, Boulogne, 2023": the employer, its town, the year, commas
+    # between them.
+    listed = head.rstrip().endswith(",") and head.count(",") >= 2
+    if not (_TRAILING_DASH_RE.search(head) or listed):
+        return None
+    if len(head.split()) < 2:
         return None
     return DateRange(d, d, (s, e), explicit_end=False)
 
@@ -606,6 +751,9 @@ def _is_label_line(text: str) -> bool:
     m = _LABEL_LINE_RE.match(text)
     if m is None:
         return False
+    listed = text[m.end() - 1 :].count(",") >= 2 and not _FIELD_LABEL_RE.match(text)
+    if len(m.group(1).split()) <= 3 and listed:
+        return True  # "Tech: React, TypeScript, Firebase", "Tools: Jira, Git, Figma"
     hit = match_heading(m.group(1))
     return hit is not None and hit[0] not in ("experience", "projects", "volunteer", "contact")
 
@@ -631,9 +779,20 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
     # Lone dates anchor entries only in a section whose other entries carry ranges written
     # the same way (a moderncv column "2018 - 2021" / "2018"), never on their own.
     kinds = {(r[0].start.month is None) for r in found if r and r[0].span[0] <= 1}
+    # Ranges set in a right-hand cell ("Web Developer   Jan 2018 - Jan 2022"): a lone date
+    # in that cell ("Administrative Assistant   Summer 2022") dates its entry too.
+    right_cells = sum(
+        1
+        for item, r in zip(joined, found, strict=True)
+        if r
+        and r[0].span[1] >= len(item.text.rstrip(" ."))
+        and "  " in item.text[: r[0].span[0] + 1]
+    )
     for item, ranges in zip(joined, found, strict=True):
         if not ranges and single_dates and not item.bullet:
             ending = _trailing_date(item.text)
+            if ending is None and right_cells >= 2:
+                ending = _right_cell_date(item.text)
             if ending is not None:
                 ranges = [ending]
         if not ranges and single_dates and kinds:
@@ -698,7 +857,11 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
         text, _, ranges = items[idx]
         entry.dates = ranges[0]
         s, e = ranges[0].span
-        remainder = _clean_piece(text[:s] + "  " + text[e:])
+        after = text[e:]
+        lasted = _DURATION_AFTER_RE.match(after)
+        if lasted is not None:
+            after = after[lasted.end() :]  # "Nov 2012 - Dec 2014 (2 years 2 months)"
+        remainder = _clean_piece(text[:s] + "  " + after)
         header = [items[j][0] for j in range(start, idx)]
         if remainder:
             header.append(remainder)
@@ -710,7 +873,7 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
             body_start += 1
         while body_start < end and len(header) < 3 and not items[body_start][1]:
             cand = items[body_start][0]
-            if not _is_header_like(cand) or (header and len(header) >= 2):
+            if not _is_header_like(cand) or _is_label_line(cand) or len(header) >= 2:
                 break
             header.append(cand)
             body_start += 1
