@@ -290,3 +290,46 @@ def test_years_stacked_in_a_date_column_with_a_line_between_them() -> None:
     work = _work(pdf, "pdf")
     assert [(s, e) for s, e, _t, _c in work] == [("2021", "2023"), ("2017", "2019")]
     assert [t for _s, _e, t, _c in work] == ["Data Scientist", "Data Analyst"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2016.12.01 - 2018.03.31", ("2016-12", "2018-03")),
+        ("Spedytor / 2016.12 .01 - obecnie", ("2016-12", None)),
+        ("2019/03/01 - 2020/01/31", ("2019-03", "2020-01")),
+    ],
+)
+def test_year_month_day_dates_with_dots_and_slashes(
+    text: str, expected: tuple[str, str | None]
+) -> None:
+    assert [(s, e) for s, e, _ in _ranges(text)] == [expected]
+
+
+def test_a_web_address_cell_beside_the_title_and_a_dash_glued_to_the_title() -> None:
+    work = _work(
+        _docx(
+            "Work experience",
+            [
+                "Kaiser Permanente, Pleasanton, CA  12/2017 till date (6 years)",
+                "https://healthy.kaiserpermanente.org  Principal IT Engineer",
+                "Healthcare company with many employees and a large annual revenue",
+                "• Built a hybrid test framework",
+                "Lead Software Engineer- New York, NY  Jan 2014-Nov 2017",
+                "Nomad Health",
+            ],
+        )
+    )
+    assert work == [
+        ("2017-12", None, "Principal IT Engineer", "Kaiser Permanente"),
+        ("2014-01", "2017-11", "Lead Software Engineer", "Nomad Health"),
+    ]
+
+
+def test_a_polish_company_form_is_the_employer() -> None:
+    entry = _header("INTIME EXPRESS LOGISTICS SP. Z O. O., WROCŁAW", "Spedytor międzynarodowy /")
+    assert (entry.title, entry.company, entry.location) == (
+        "Spedytor międzynarodowy",
+        "INTIME EXPRESS LOGISTICS SP. Z O. O.",
+        "WROCŁAW",
+    )

@@ -120,7 +120,7 @@ _DATE_RE = re.compile(
     rf"""
     (?P<dmy>\b(?P<d1>[0-3]?\d)[./](?P<m1>[01]?\d)[./](?P<y1>{_YEAR})\b)
   | (?P<dmy2>(?<![\w.,/])(?P<d10>[0-3]\d)\.(?P<m10>[01]\d)\.(?P<y10>\d{{2}})(?![\w.,/]))
-  | (?P<ymd>\b(?P<y2>{_YEAR})-(?P<m2>[01]\d)-[0-3]\d\b)
+  | (?P<ymd>\b(?P<y2>{_YEAR})\s?(?P<ysep>[-./])\s?(?P<m2>[01]\d)\s?(?P=ysep)\s?[0-3]\d\b)
   | (?P<name>\b(?:(?:[0-3]?\d)\.?\s+)?(?P<mon>{_MONTH_ALT})(?:\b|(?={_YEAR}))\.?,?(?:[/-](?=\d))?\s*
         (?:de\s+|of\s+)?(?P<y3>{_YEAR}|['’]\d{{2}})(?!\d))
   | (?P<season>\b(?P<sea>{_SEASON_ALT})\s+(?:de\s+)?(?P<y4>{_YEAR})\b)

@@ -26,7 +26,8 @@ def _wordset(text: str) -> frozenset[str]:
 
 BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦○◆◇►▶➢➤✓✔\-–—*·]|\d{1,2}[.)])\s+")
 _SPLIT_RE = re.compile(
-    r"\s+(?:at|@|chez|bei|en|presso|bij|na|em)\s+|\s*[|•·]\s*|\s+[–—-]\s+|,\s*|\s{2,}|\t"
+    r"\s+(?:at|@|chez|bei|en|presso|bij|na|em)\s+|\s*[|•·]\s*|\s+[–—-]\s+|,\s*|\s{2,}|\t|"
+    r"(?<=[^\W\d_])[–—-]\s+(?=[A-Z])"  # "Lead Software Engineer- New York"
 )
 
 _TITLE_WORDS = _wordset(
@@ -221,7 +222,7 @@ _MARKER_RE = re.compile(r"^[>»›→➔➜⇒]+\s*")
 
 def _clean_piece(text: str) -> str:
     text = _MARKER_RE.sub("", _LEADER_RE.sub("", text.strip()))
-    cut = text.strip(" ,;:|–—-~()[]\t")
+    cut = text.strip(" ,;:|–—-~()[]/\t")
     if cut.count("(") > cut.count(")") and text.rstrip(" ,;:|–—-~]\t").endswith(")"):
         cut += ")"  # "Engineer Intern (Consultant)" keeps its closing bracket
     return cut
@@ -389,7 +390,7 @@ def _is_town(parts: list[str], line_of: list[int], n: int, joined: str) -> bool:
 
 _LEGAL_FORM_RE = re.compile(
     r"(?<![^\W\d_])(?:(?i:inc|ltd|llc|llp|plc|gmbh|mbh|corp|pvt|pty|ltda|sarl|s\.a|s\.r\.l|"
-    r"s\.p\.a|b\.v|n\.v|s\.l|s\.a\.c|e\.v|sp\.\s?z\s?o\.o|ооо|оао|зао|тов)|"
+    r"s\.p\.a|b\.v|n\.v|s\.l|s\.a\.c|e\.v|sp\.\s?z\s?o\.\s?o|ооо|оао|зао|тов)|"
     r"AG|KG|OHG|UG|SA|SAS|SRL|SpA|SPA|BV|NV|Oy|OY|AB|AS|A/S|SL|SAC|GbR|Kft|Co)\.?(?![^\W\d_])"
 )
 
@@ -406,6 +407,10 @@ def _is_town_before(name: str, place: str) -> bool:
         and len(place.split()) <= 3
         and not any(ch.isdigit() for ch in name)
     )
+
+
+# A web address set in its own cell beside the title ("https://www.hp.com   Java Developer").
+_URL_CELL_RE = re.compile(r"(?:^|\s{2,})(?:https?://|www\.)\S+(?=\s{2,}|$)")
 
 
 # Words that open the wrapped second line of a sentence, never a title or an employer.
@@ -872,7 +877,9 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
         if body_start < end and _ROLE_LABEL_RE.match(items[body_start][0]):
             body_start += 1
         while body_start < end and len(header) < 3 and not items[body_start][1]:
-            cand = items[body_start][0]
+            cand = _URL_CELL_RE.sub("  ", items[body_start][0]).strip()
+            if not cand:
+                break
             if not _is_header_like(cand) or _is_label_line(cand) or len(header) >= 2:
                 break
             header.append(cand)
