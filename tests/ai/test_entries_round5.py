@@ -333,3 +333,10 @@ def test_a_polish_company_form_is_the_employer() -> None:
         "INTIME EXPRESS LOGISTICS SP. Z O. O.",
         "WROCŁAW",
     )
+
+
+def test_school_acronyms_name_an_employer_in_capitals_only() -> None:
+    from resumate.ai.entries import _is_company
+
+    assert _is_company("MIT Media Lab") and _is_company("TU München")
+    assert not _is_company("Entwicklung mit Python") and not _is_company("Kundenbetreuung mit SAP")

@@ -209,9 +209,19 @@ def _is_title(text: str) -> bool:
     )
 
 
+# A school or university as an employer; its acronyms in capitals only ("MIT Media Lab",
+# "TU München"), never the German "mit" or the French "tu" of a sentence.
+_EMPLOYER_SCHOOL_RE = re.compile(
+    _INSTITUTION_RE.pattern.replace(
+        "iut|insa|tu|eth|epfl|mit|ucla|nyu|", "(?-i:IUT|INSA|TU|ETH|EPFL|MIT|UCLA|NYU)|"
+    ),
+    re.IGNORECASE,
+)
+
+
 def _is_company(text: str) -> bool:
     words = _words(text)
-    return bool(words & _COMPANY_WORDS) or bool(_INSTITUTION_RE.search(text))
+    return bool(words & _COMPANY_WORDS) or bool(_EMPLOYER_SCHOOL_RE.search(text))
 
 
 # A leader of dots or an ellipsis that runs a name out to the right margin ("Mahsan
