@@ -340,3 +340,19 @@ def test_school_acronyms_name_an_employer_in_capitals_only() -> None:
 
     assert _is_company("MIT Media Lab") and _is_company("TU München")
     assert not _is_company("Entwicklung mit Python") and not _is_company("Kundenbetreuung mit SAP")
+
+
+def test_a_labelled_date_line_with_one_season_dates_its_entry() -> None:
+    work = _work(
+        _docx(
+            "Expérience professionnelle",
+            [
+                "Stagiaire – Data Scientist",
+                "DGAC, DSNA, Pôle Data",
+                "Date: Été 2026 (2 mois)  Location: Toulouse",
+                "• Pipeline de données ADS-B",
+            ],
+        )
+    )
+    assert [(s, e) for s, e, _t, _c in work] == [("2026-06", "2026-06")]
+    assert "Toulouse" not in work[0][2] + work[0][3] and "Date" not in work[0][2] + work[0][3]

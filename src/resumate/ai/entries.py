@@ -245,7 +245,13 @@ _FIELD_LABEL_RE = re.compile(
     r"^(?:position|role|title|job title|company|employer|organi[sz]ation|poste|fonction|"
     r"entreprise|employeur|cargo|puesto|empresa|funktion|position|arbeitgeber|firma|"
     r"ruolo|azienda|função|empresa|functie|werkgever|synopsis|duties|responsibilities|"
-    r"tasks|aufgaben|missions?|tâches|funciones|logros|achievements)\s*[:：]\s*",
+    r"tasks|aufgaben|missions?|tâches|funciones|logros|achievements|location|lieu|ort|standort|"
+    r"ubicaci[oó]n|localiza[cç][aã]o|luogo|sede|plaats|locatie)\s*[:：]\s*",
+    re.IGNORECASE,
+)
+# The label of an entry's date line ("Date: Été 2026 (2 mois)", "Zeitraum: 03/2021").
+_DATE_LABEL_RE = re.compile(
+    r"^(?:dates?|p[ée]riode|period|zeitraum|fechas?|per[ií]odo|data|datum)\s*[:：]\s*",
     re.IGNORECASE,
 )
 _TOWN_CODE_RE = re.compile(
@@ -279,7 +285,9 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
             continue  # a label over text ("Synopsis:", "Position:"): no title, no employer
         piece = _FIELD_LABEL_RE.sub("", piece.strip())
         for part in _SPLIT_RE.split(piece):
-            part = _clean_piece(part)
+            if part.strip().endswith((":", "：")) and len(part.split()) <= 2:
+                continue  # a label whose value was the date ("Date:")
+            part = _clean_piece(_FIELD_LABEL_RE.sub("", part.strip()))
             # A phone number, a bare date ("8447753719", "10.07.21") or how long the job
             # lasted ("(2 years 2 months)", "6 yrs 5 mos") names nobody.
             if (
@@ -810,6 +818,14 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
                 ending = _right_cell_date(item.text)
             if ending is not None:
                 ranges = [ending]
+        labelled = _DATE_LABEL_RE.match(item.text)
+        if not ranges and single_dates and not item.bullet and labelled:
+            # "Date: Été 2026 (2 mois)  Location: Toulouse": the label says it is the date.
+            lone = _single_date(item.text[labelled.end() :])
+            if lone is not None:
+                s, e = lone.span
+                cut = labelled.end()
+                ranges = [DateRange(lone.start, lone.end, (s + cut, e + cut), lone.explicit_end)]
         if not ranges and single_dates and kinds:
             lone = _single_date(item.text)
             if (
