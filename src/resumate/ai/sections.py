@@ -223,7 +223,7 @@ def normalize_heading(text: str) -> str:
     tokens = t.split()
     if len(tokens) >= 4 and all(len(tok) == 1 for tok in tokens):
         t = "".join(tokens)  # letter-spaced "E X P E R I E N C E"
-    t = t.replace("&", " and ").replace("+", " and ")
+    t = t.replace("&", " and ").replace("+", " and ").replace("_", " ")
     t = re.sub(r"[’‘ʼ`´′]", "'", t)  # typographic apostrophes: "Centres d’intérêt"
     t = unicodedata.normalize("NFKD", t.lower())
     t = "".join(c for c in t if not unicodedata.combining(c))
@@ -271,6 +271,94 @@ _INTEREST_FILLERS = {
 }  # fmt: skip
 
 
+# A heading made of a word for a job and a word placing it in time ("Current position", "Jetzige
+# Arbeit", "Arbeit in der Vergangenheit", "Poste actuel", "Expériences passées", "Empleos
+# anteriores", "Cargo atual", "Esperienze precedenti", "Eerdere functies"), or a word for jobs
+# and one that says they were held or are detailed ("Positions held", "Postes occupés", "Work in
+# detail"), is the experience section however the words are combined. Accents are already gone.
+_JOB_WORDS = {
+    # en
+    "work", "job", "jobs", "position", "positions", "role", "roles", "employment", "employments",
+    "experience", "experiences", "appointment", "appointments", "post", "posts", "employer",
+    "employers", "occupation", "occupations",
+    # de
+    "arbeit", "arbeiten", "tatigkeit", "tatigkeiten", "stelle", "stellen", "positionen",
+    "anstellung", "anstellungen", "beschaftigung", "beschaftigungen", "arbeitgeber", "rolle",
+    "rollen", "funktion", "funktionen", "erfahrung", "erfahrungen", "arbeitsverhaltnis",
+    "arbeitsverhaltnisse", "berufserfahrung", "berufstatigkeit", "berufstatigkeiten",
+    # fr
+    "poste", "postes", "emploi", "emplois", "fonction", "fonctions", "experience", "travail",
+    "employeurs", "employeur",
+    # es
+    "puesto", "puestos", "empleo", "empleos", "trabajo", "trabajos", "cargo", "cargos",
+    "experiencia", "experiencias", "posicion", "posiciones", "funcion", "funciones",
+    # pt
+    "emprego", "empregos", "trabalho", "trabalhos", "posicao", "posicoes", "funcao", "funcoes",
+    "experiencia", "experiencias", "empregadores",
+    # it
+    "posizione", "posizioni", "impiego", "impieghi", "lavoro", "lavori", "ruolo", "ruoli",
+    "incarico", "incarichi", "esperienza", "esperienze", "occupazione", "occupazioni",
+    # nl
+    "functie", "functies", "baan", "banen", "werk", "werkgever", "werkgevers", "rol", "rollen",
+    "ervaring", "ervaringen", "positie", "posities", "betrekking", "betrekkingen",
+    "dienstverband", "dienstverbanden", "werkervaring",
+}  # fmt: skip
+_JOB_TIME_WORDS = {
+    # en
+    "current", "currently", "previous", "past", "former", "earlier", "prior",
+    "recent", "latest", "other", "additional", "further", "academic", "research", "industry",
+    "professional", "teaching",
+    # de
+    "aktuelle", "aktueller", "aktuelles", "aktuell", "jetzige", "jetziger", "jetziges",
+    "derzeitige", "derzeitiger", "gegenwartige", "gegenwartiger", "bisherige", "bisheriger",
+    "bisherigen", "fruhere", "fruherer", "fruheren", "vorherige", "vorheriger", "vorherigen",
+    "vergangene", "vergangenen", "vergangenheit", "letzte", "letzten", "weitere", "sonstige",
+    "ausgewahlte", "heute", "gegenwart",
+    # fr
+    "actuel", "actuelle", "actuels", "actuelles", "passe", "passee", "passes", "passees",
+    "precedent", "precedente", "precedents", "precedentes", "anterieur", "anterieure",
+    "anterieurs", "anterieures", "ancien", "ancienne", "anciens", "anciennes", "recente",
+    "recents", "recentes", "autres", "autre",
+    # es, pt
+    "actual", "actuales", "anterior", "anteriores", "previo", "previos", "previa", "previas",
+    "pasado", "pasados", "pasada", "pasadas", "reciente", "recientes", "otros", "otras",
+    "atual", "atuais", "passado", "passados", "passadas", "recentes", "outros", "outras",
+    # it
+    "attuale", "attuali", "precedente", "precedenti", "passata", "passate", "passati",
+    "recenti", "altre", "altri",
+    # nl
+    "huidige", "huidig", "eerdere", "vorige", "vroegere", "recente", "andere", "overige",
+}  # fmt: skip
+_JOB_HELD_WORDS = {
+    "held", "detail", "details", "detailed", "occupied", "bekleidet", "bekleidete", "occupe",
+    "occupes", "occupees", "ocupados", "ocupadas", "ocupado", "desempenados", "exercidos",
+    "ricoperti", "ricoperte", "bekleed", "beklede", "detalle", "detalhe", "dettaglio",
+}  # fmt: skip
+_JOB_FILLERS = {
+    "and", "of", "the", "my", "in", "im", "at", "und", "der", "die", "das", "des", "et", "du",
+    "de", "la", "le", "les", "l", "el", "los", "las", "y", "e", "en", "di", "del", "della",
+    "delle", "degli", "dei", "da", "do", "dos", "van", "het", "mijn", "meine", "mes", "mis",
+    "ma", "mon", "i", "have", "ich", "a", "an",
+}  # fmt: skip
+# Chinese: "当前工作", "目前职位", "以往工作经历", "过去的工作".
+_ZH_JOB_RE = re.compile(
+    r"^(?:当前|目前|现任|现在|以往|过去|之前|曾任|历任|近期|最近)的?"
+    r"(?:工作|职位|岗位|职务|任职|就业)(?:经历|经验|情况|履历)?$"
+)
+
+
+def _job_heading(key: str) -> bool:
+    """A heading of current or past jobs made of the words above (see _JOB_WORDS)."""
+    if _ZH_JOB_RE.match(key.replace(" ", "")):
+        return True
+    words = set(key.split())
+    if not words & _JOB_WORDS:
+        return False
+    if not words <= _JOB_WORDS | _JOB_TIME_WORDS | _JOB_HELD_WORDS | _JOB_FILLERS:
+        return False
+    return bool(words & (_JOB_TIME_WORDS | _JOB_HELD_WORDS))
+
+
 def match_heading(text: str) -> tuple[str, bool] | None:
     """(canonical section, is a weak word) when the text is a known heading, else None."""
     key = normalize_heading(text)
@@ -284,6 +372,8 @@ def match_heading(text: str) -> tuple[str, bool] | None:
     words = key.split()
     if set(words) <= _INTEREST_WORDS | _INTEREST_FILLERS and set(words) & _INTEREST_WORDS:
         return "interests", False
+    if _job_heading(key):
+        return "experience", False
     if len(words) == 1 and len(key) >= 10:
         near = _one_letter_off(key)
         if near is not None:
@@ -394,8 +484,17 @@ def _continues(prev: TextLine, line: TextLine) -> bool:
     return 0 < pitch <= 1.6 * line.font_size and abs(prev.x0 - line.x0) <= 3.0
 
 
+# A rule drawn with characters after (or before) a heading: "EDUCATION______________".
+_RULE_ENDS_RE = re.compile(r"^(?:[_=─━]{3,}|[-—–]{3,})\s*|\s*(?:[_=─━]{3,}|[-—–]{3,})$")
+
+
+def _unruled(text: str) -> str:
+    """The text of a line without a rule of underscores, dashes or box lines glued to it."""
+    return _RULE_ENDS_RE.sub("", text.strip()).strip()
+
+
 def _looks_like_heading_line(line: TextLine) -> bool:
-    text = line.text.strip()
+    text = _unruled(line.text)
     if not text or len(text) > 60 or line.bullet:
         return False
     if text[0] in "•●▪■◦○◆►▶➢➤✓✔*·-–" and not text.strip("-–=_ ").isalpha():
@@ -471,7 +570,7 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
     decisions: list[tuple[int, str, str, str | None]] = []  # (line index, name, heading, rest)
 
     for i, line in enumerate(lines):
-        text = line.text.strip()
+        text = _unruled(line.text)
         listed = match_heading(text) if _bulleted_heading(line, body_size) else None
         if listed is not None:
             decisions.append((i, listed[0], text.rstrip(":： "), None))
@@ -518,7 +617,7 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
         for i, line in enumerate(lines):
             if i in decided or i < first_heading or not _looks_like_heading_line(line):
                 continue
-            text = line.text.strip()
+            text = _unruled(line.text)
             words = text.split()
             if not (1 <= len(words) <= 4) or any(ch.isdigit() for ch in text):
                 continue
@@ -642,7 +741,27 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
                 )
             )
         sections.append(section)
+    _undated_experience(sections)
     return sections
+
+
+def _undated_experience(sections: list[Section]) -> None:
+    """Experience headings over no date at all, while the dated entries stand elsewhere (text
+    boxes read before their headings, a heading over a list of tools): those headings did not
+    find the jobs, so they hold no experience section and the jobs are looked for everywhere."""
+    experience = [s for s in sections if s.name == "experience"]
+    if not experience or any(find_date_ranges(ln.text) for s in experience for ln in s.lines):
+        return
+    dated = sum(
+        1
+        for s in sections
+        if s.name in ("header", "other")
+        for ln in s.lines
+        if find_date_ranges(ln.text)
+    )
+    if dated >= 2:
+        for s in experience:
+            s.name = "other"
 
 
 def inline_skill_lists(sections: list[Section]) -> str:
