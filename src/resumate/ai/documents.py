@@ -775,6 +775,9 @@ def _layout_page(
     above, middle, below = runs[:a], runs[a:b], runs[b:]
     # A centred header (name, contact line) that does not reach the left column still sits
     # above it and starts left of the right column's edge: it belongs before both columns.
+    # Only the right column's first lines can be such a header: once a line of the right
+    # column stands at its edge, what follows is the column's own (wrapped lines indented
+    # under a job's title are not a header).
     left_first = min(r.base for r in middle if r.x1 <= x + 1.0)
     right_x0 = [round(r.x0) for r in middle if r.x0 >= x - 1.0]
     margin = max(set(right_x0), key=right_x0.count)
@@ -782,11 +785,13 @@ def _layout_page(
     edge = min(
         (r.x0 for r in middle if r.x0 >= x - 1.0 and r.base >= left_first - 1.0), default=margin
     )
-    lead = [
-        r
-        for r in middle
-        if r.base < left_first - 1.0 and abs(r.x0 - margin) > 3.0 and abs(r.x0 - edge) > 3.0
-    ]
+    lead: list[_Run] = []
+    for r in middle:
+        if r.x1 <= x + 1.0:
+            continue
+        if r.base >= left_first - 1.0 or abs(r.x0 - margin) <= 3.0 or abs(r.x0 - edge) <= 3.0:
+            break
+        lead.append(r)
     if lead:
         above = above + lead
         middle = [r for r in middle if r not in lead]
@@ -796,22 +801,118 @@ def _layout_page(
         out.extend(lines)
     left = [r for r in middle if r.x1 <= x + 1.0]
     right = [r for r in middle if r.x0 >= x - 1.0]
-    left_lines = [_make_line(ln, page, 1) for ln in _group_lines(left)]
-    right_lines = [_make_line(ln, page, 2) for ln in _group_lines(right)]
-    if _label_column(left_lines, right_lines, left):
-        # Section headings in a left column, each beside its content: one flow, top to bottom.
-        merged = sorted(
-            [(ln.top - 0.5 * ln.font_size, 0, i, ln) for i, ln in enumerate(left_lines)]
-            + [(ln.top, 1, i, ln) for i, ln in enumerate(right_lines)]
-        )
-        out.extend(item[3] for item in merged)
+    split = True
+    dates_side = _date_column(left, right, width)
+    if dates_side is not None:
+        # A narrow column of dates beside the entries they date: no column of its own; each
+        # date goes right after the first line of the entry it stands beside.
+        dates, entries = (left, right) if dates_side == 0 else (right, left)
+        entry_lines = _side_lines(entries, width, page, 0, depth)
+        out.extend(_merge_dates(entry_lines, dates, page, dates_left=dates_side == 0))
+        split = False
     else:
-        out.extend(left_lines)
-        out.extend(right_lines)
+        # Each column is read in its own reading order: a column may hold columns of its own
+        # (a three-column grid, a skills list beside the jobs, a date column beside entries).
+        left_lines = _side_lines(left, width, page, 1, depth)
+        right_lines = _side_lines(right, width, page, 2, depth)
+        if _label_column(left_lines, right_lines, left):
+            # Section headings in a left column, each beside its content: one flow.
+            merged = sorted(
+                [(ln.top - 0.5 * ln.font_size, 0, i, ln) for i, ln in enumerate(left_lines)]
+                + [(ln.top, 1, i, ln) for i, ln in enumerate(right_lines)]
+            )
+            out.extend(item[3] for item in merged)
+        else:
+            out.extend(left_lines)
+            out.extend(right_lines)
     if below:
         lines, _ = _layout_page(below, width, page, depth + 1)
         out.extend(lines)
-    return out, True
+    return out, split
+
+
+def _side_lines(side: list[_Run], width: float, page: int, column: int, depth: int) -> list[TextLine]:
+    """The lines of one column in reading order, all marked as that column."""
+    if not side:
+        return []
+    lines, _ = _layout_page(side, width, page, depth + 1)
+    for line in lines:
+        line.column = column
+    return lines
+
+
+def _date_column(left: list[_Run], right: list[_Run], width: float) -> int | None:
+    """0 or 1 when the left or right side is a narrow column of dates beside the other's entries."""
+    for index, (side, other) in enumerate(((left, right), (right, left))):
+        if not side or not other:
+            continue
+        span = max(r.x1 for r in side) - min(r.x0 for r in side)
+        other_span = max(r.x1 for r in other) - min(r.x0 for r in other)
+        if span <= 0.3 * width and span < other_span and _mostly_dates(side):
+            return index
+    return None
+
+
+_OPEN_RANGE = ("–", "-", "—", " to", " bis", " au", " à", " a", " al", " até", " tot")
+
+
+def _merge_dates(
+    entries: list[TextLine], dates: list[_Run], page: int, *, dates_left: bool
+) -> list[TextLine]:
+    """Put each block of the date column (a range, possibly set over two lines, "Mar 2021 –" /
+    "Till Date") after the first line of the entry beside it: the last line at the entries'
+    left edge, not a bullet, that starts no lower than the block. A date on the baseline of
+    an entry's line stays on that line, as in a table row."""
+    from resumate.ai.dates import find_date_ranges
+
+    blocks: list[TextLine] = []
+    stacked: set[int] = set()  # blocks set over two lines
+    for group in _group_lines(dates):
+        line = _make_line(group, page, 0)
+        prev = blocks[-1] if blocks else None
+        if (
+            prev is not None
+            and 0 < line.top - prev.top <= 1.8 * max(line.font_size, prev.font_size)
+            and prev.text.rstrip().endswith(_OPEN_RANGE)
+            and find_date_ranges(f"{prev.text} {line.text}")
+        ):
+            prev.text = f"{prev.text} {line.text}"
+            prev.x0, prev.x1 = min(prev.x0, line.x0), max(prev.x1, line.x1)
+            stacked.add(len(blocks) - 1)
+            continue
+        blocks.append(line)
+    starts = [ln for ln in entries if not ln.bullet and ln.text]
+    edge = min((ln.x0 for ln in starts), default=0.0)
+    after: dict[int, list[TextLine]] = {}
+    for n, block in enumerate(blocks):
+        base = block.top + 0.8 * block.font_size
+        level = min(entries, key=lambda ln: abs(ln.top + 0.8 * ln.font_size - base), default=None)
+        if (
+            level is not None
+            and n not in stacked
+            and not level.bullet
+            and abs(level.top + 0.8 * level.font_size - base)
+            <= 0.3 * max(level.font_size, block.font_size)
+        ):
+            gap = level.x0 - block.x1 if dates_left else block.x0 - level.x1
+            sep = "  " if gap > 1.2 * max(level.font_size, block.font_size) else " "
+            level.text = f"{block.text}{sep}{level.text}" if dates_left else f"{level.text}{sep}{block.text}"
+            level.x0, level.x1 = min(level.x0, block.x0), max(level.x1, block.x1)
+            continue
+        anchor = -1
+        for i, ln in enumerate(entries):
+            if ln.top > block.top + 0.25 * block.font_size:
+                break
+            if not ln.bullet and abs(ln.x0 - edge) <= 3.0:
+                anchor = i
+        after.setdefault(anchor, []).append(block)
+    out = list(after.get(-1, []))
+    for i, ln in enumerate(entries):
+        out.append(ln)
+        out.extend(after.get(i, []))
+    for ln in out:
+        ln.column = 0
+    return out
 
 
 # --------------------------------------------------------------------------------------------

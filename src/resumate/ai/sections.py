@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from resumate.ai.dates import find_date_ranges
+from resumate.ai.dates import find_date_ranges, find_dates
 from resumate.ai.documents import TextLine
 
 # Canonical section -> heading variants (lower case; accents are ignored when matching).
@@ -493,6 +493,17 @@ def _unruled(text: str) -> str:
     return _RULE_ENDS_RE.sub("", text.strip()).strip()
 
 
+def _date_line(text: str) -> bool:
+    """A line that is a date or a range and little else ("10.2006 - 03.2008", "von 08.2013")."""
+    dates = find_dates(text)
+    if not dates:
+        return False
+    rest = text
+    for _, start, end in sorted(dates, key=lambda d: -d[1]):
+        rest = rest[:start] + rest[end:]
+    return sum(1 for c in rest if c.isalpha()) <= 6
+
+
 def _looks_like_heading_line(line: TextLine) -> bool:
     text = _unruled(line.text)
     if not text or len(text) > 60 or line.bullet:
@@ -576,6 +587,8 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             decisions.append((i, listed[0], text.rstrip(":： "), None))
             known_styles.add(_style(line))
             continue
+        if i > 0 and _wraps_bullet(lines[i - 1], line):
+            continue  # "•  Ethical Hacking CEH v10 by Supraja" / "Technologies"
         if not _looks_like_heading_line(line):
             m = _INLINE_RE.match(text)
             if m and not line.bullet:
@@ -664,11 +677,17 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
         if dec[1] == "other" and dec[3] is None:
             line = lines[dec[0]]
             minor = bool(line.font_size) and line.font_size < top_size - 1.0
-            if (
-                minor
-                and current in _ENTRY_SECTIONS | {"education"}
-                and any(
-                    find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : min(stop, dec[0] + 3)]
+            # Set like the headings, but with a line of dates right under it: an entry's title
+            # ("Auszubildender" / "10.2006 - 03.2008", "Grafikdesigner in Berlin" / "von 08.2013").
+            dated_next = dec[0] + 1 < stop and _date_line(lines[dec[0] + 1].text)
+            if current in _ENTRY_SECTIONS | {"education"} and (
+                dated_next
+                or (
+                    minor
+                    and any(
+                        find_date_ranges(ln.text)
+                        for ln in lines[dec[0] + 1 : min(stop, dec[0] + 3)]
+                    )
                 )
             ):
                 continue
