@@ -756,12 +756,21 @@ def _label_column(left: list[TextLine], right: list[TextLine], runs: list[_Run])
     return sum(1 for ln in left if match_heading(ln.text)) >= 0.5 * len(left)
 
 
-def _mostly_dates(side: list[_Run]) -> bool:
+def _mostly_dates(side: list[_Run], *, headings: bool = False) -> bool:
+    """Most lines of the side are dates; with `headings`, also a column of dates and the
+    short labels or headings they fall under ("AUSBILDUNG", "1982 - 1984", "WEHRDIENST")."""
     from resumate.ai.dates import find_dates
 
     lines = [" ".join(r.text for r in ln) for ln in _group_lines(side)]
     dated = sum(1 for text in lines if find_dates(text))
-    return len(lines) >= 2 and dated >= 0.6 * len(lines)
+    if len(lines) < 2:
+        return False
+    if dated >= 0.6 * len(lines):
+        return True
+    if not headings or dated < 0.4 * len(lines):
+        return False
+    labels = sum(1 for text in lines if not find_dates(text) and len(text.split()) <= 3)
+    return dated + labels == len(lines)
 
 
 def _layout_page(
@@ -831,7 +840,9 @@ def _layout_page(
     return out, split
 
 
-def _side_lines(side: list[_Run], width: float, page: int, column: int, depth: int) -> list[TextLine]:
+def _side_lines(
+    side: list[_Run], width: float, page: int, column: int, depth: int
+) -> list[TextLine]:
     """The lines of one column in reading order, all marked as that column."""
     if not side:
         return []
@@ -848,7 +859,7 @@ def _date_column(left: list[_Run], right: list[_Run], width: float) -> int | Non
             continue
         span = max(r.x1 for r in side) - min(r.x0 for r in side)
         other_span = max(r.x1 for r in other) - min(r.x0 for r in other)
-        if span <= 0.3 * width and span < other_span and _mostly_dates(side):
+        if span <= 0.3 * width and span < other_span and _mostly_dates(side, headings=True):
             return index
     return None
 
@@ -863,7 +874,7 @@ def _merge_dates(
     "Till Date") after the first line of the entry beside it: the last line at the entries'
     left edge, not a bullet, that starts no lower than the block. A date on the baseline of
     an entry's line stays on that line, as in a table row."""
-    from resumate.ai.dates import find_date_ranges
+    from resumate.ai.dates import find_date_ranges, find_dates
 
     blocks: list[TextLine] = []
     stacked: set[int] = set()  # blocks set over two lines
@@ -885,6 +896,14 @@ def _merge_dates(
     edge = min((ln.x0 for ln in starts), default=0.0)
     after: dict[int, list[TextLine]] = {}
     for n, block in enumerate(blocks):
+        if not find_dates(block.text):
+            # A label or heading in the date column: before what stands beside or below it.
+            first = next(
+                (i for i, ln in enumerate(entries) if ln.top >= block.top - 0.5 * block.font_size),
+                len(entries),
+            )
+            after.setdefault(first - 1, []).append(block)
+            continue
         base = block.top + 0.8 * block.font_size
         level = min(entries, key=lambda ln: abs(ln.top + 0.8 * ln.font_size - base), default=None)
         if (
@@ -896,7 +915,9 @@ def _merge_dates(
         ):
             gap = level.x0 - block.x1 if dates_left else block.x0 - level.x1
             sep = "  " if gap > 1.2 * max(level.font_size, block.font_size) else " "
-            level.text = f"{block.text}{sep}{level.text}" if dates_left else f"{level.text}{sep}{block.text}"
+            level.text = (
+                f"{block.text}{sep}{level.text}" if dates_left else f"{level.text}{sep}{block.text}"
+            )
             level.x0, level.x1 = min(level.x0, block.x0), max(level.x1, block.x1)
             continue
         anchor = -1

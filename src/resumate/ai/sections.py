@@ -287,19 +287,19 @@ _JOB_WORDS = {
     "rollen", "funktion", "funktionen", "erfahrung", "erfahrungen", "arbeitsverhaltnis",
     "arbeitsverhaltnisse", "berufserfahrung", "berufstatigkeit", "berufstatigkeiten",
     # fr
-    "poste", "postes", "emploi", "emplois", "fonction", "fonctions", "experience", "travail",
+    "poste", "postes", "emploi", "emplois", "fonction", "fonctions", "travail",
     "employeurs", "employeur",
     # es
     "puesto", "puestos", "empleo", "empleos", "trabajo", "trabajos", "cargo", "cargos",
     "experiencia", "experiencias", "posicion", "posiciones", "funcion", "funciones",
     # pt
     "emprego", "empregos", "trabalho", "trabalhos", "posicao", "posicoes", "funcao", "funcoes",
-    "experiencia", "experiencias", "empregadores",
+    "empregadores",
     # it
     "posizione", "posizioni", "impiego", "impieghi", "lavoro", "lavori", "ruolo", "ruoli",
     "incarico", "incarichi", "esperienza", "esperienze", "occupazione", "occupazioni",
     # nl
-    "functie", "functies", "baan", "banen", "werk", "werkgever", "werkgevers", "rol", "rollen",
+    "functie", "functies", "baan", "banen", "werk", "werkgever", "werkgevers", "rol",
     "ervaring", "ervaringen", "positie", "posities", "betrekking", "betrekkingen",
     "dienstverband", "dienstverbanden", "werkervaring",
 }  # fmt: skip
@@ -322,12 +322,12 @@ _JOB_TIME_WORDS = {
     # es, pt
     "actual", "actuales", "anterior", "anteriores", "previo", "previos", "previa", "previas",
     "pasado", "pasados", "pasada", "pasadas", "reciente", "recientes", "otros", "otras",
-    "atual", "atuais", "passado", "passados", "passadas", "recentes", "outros", "outras",
+    "atual", "atuais", "passado", "passados", "passadas", "outros", "outras",
     # it
-    "attuale", "attuali", "precedente", "precedenti", "passata", "passate", "passati",
+    "attuale", "attuali", "precedenti", "passata", "passate", "passati",
     "recenti", "altre", "altri",
     # nl
-    "huidige", "huidig", "eerdere", "vorige", "vroegere", "recente", "andere", "overige",
+    "huidige", "huidig", "eerdere", "vorige", "vroegere", "andere", "overige",
 }  # fmt: skip
 _JOB_HELD_WORDS = {
     "held", "detail", "details", "detailed", "occupied", "bekleidet", "bekleidete", "occupe",
