@@ -178,3 +178,22 @@ def test_an_entry_title_set_like_the_headings_with_its_dates_under_it() -> None:
     sections = split_sections(lines)
     assert [s.name for s in sections] == ["header", "experience", "education"]
     assert "Auszubildender" in sections[1].text
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("EDUCATION  CERTIFICATIONS", "education"),
+        ("EDUCACIÓN  IDIOMAS", "education"),
+        ("Educación y Certificados", "education"),
+        ("Ausbildung und Weiterbildung", "education"),
+        ("Formation et certifications", "education"),
+    ],
+)
+def test_studies_joined_with_another_heading_are_education(text: str, section: str) -> None:
+    # Two columns' headings read as one line, or one heading naming studies and something else.
+    assert match_heading(text) == (section, False)
+
+
+def test_two_words_set_apart_are_no_pair_of_headings() -> None:
+    assert match_heading("Skills  Python") is None

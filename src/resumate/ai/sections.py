@@ -361,6 +361,20 @@ def _job_heading(key: str) -> bool:
 
 def match_heading(text: str) -> tuple[str, bool] | None:
     """(canonical section, is a weak word) when the text is a known heading, else None."""
+    side_by_side = _GAP_RE.split(text.strip())
+    if len(side_by_side) >= 2:
+        # The headings of two columns read as one line ("EDUCATION  CERTIFICATIONS",
+        # "EDUCACIÓN  IDIOMAS"): the first one heads what follows.
+        hits = [_match_one(part) for part in side_by_side]
+        if all(hit is not None and not hit[1] for hit in hits):
+            return hits[0]
+    return _match_one(text)
+
+
+_GAP_RE = re.compile(r"\s{2,}")
+
+
+def _match_one(text: str) -> tuple[str, bool] | None:
     key = normalize_heading(text)
     if not key or len(key.split()) > _MAX_HEADING_WORDS:
         return None
@@ -378,6 +392,11 @@ def match_heading(text: str) -> tuple[str, bool] | None:
         near = _one_letter_off(key)
         if near is not None:
             return _INDEX[near], near in _WEAK
+    # Studies joined with another heading ("Educación y Certificados", "Ausbildung und
+    # Weiterbildung"): the studies come first, the section is education.
+    parts = _CONJUNCTION_RE.split(key)
+    if len(parts) == 2 and _INDEX.get(parts[0]) == "education" and parts[0] not in _WEAK:
+        return "education", False
     if len(words) <= 4:
         for suffix, canonical in _SUFFIX_RULES:
             if key.endswith(" " + suffix):
@@ -393,6 +412,9 @@ def match_heading(text: str) -> tuple[str, bool] | None:
             known = _INDEX.get(rest) or _INDEX.get(_SPACELESS.get(rest.replace(" ", ""), ""))
             return known or "experience", False
     return None
+
+
+_CONJUNCTION_RE = re.compile(r" (?:and|und|et|y|e|en|i) ")
 
 
 # Adjectives that only a heading of the professional career opens with (a job title never
