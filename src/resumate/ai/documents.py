@@ -2,8 +2,11 @@
 
 PDF text comes from pdfium glyph by glyph: glyphs are grouped into runs, runs into lines, and a
 page is split into columns when a vertical gutter separates two blocks of text that sit side by
-side. Two-column CVs are therefore read column by column, while a "dates | details" grid or a
-right-aligned date is kept on the line it belongs to.
+side. Two-column CVs are therefore read column by column, and each column in its own reading
+order (a column may hold columns of its own: three-column grids, a skills list beside the jobs),
+while a "dates | details" grid or a right-aligned date is kept on the line it belongs to. A narrow
+column of dates (and the short labels among them) is no column of its own: each range goes on
+the line beside it, or after the first line of the entry it stands beside.
 
 DOCX text comes from the WordprocessingML of the body, tables, text boxes, headers and footers,
 after the zip has been checked against decompression bombs and DTD/entity tricks.
