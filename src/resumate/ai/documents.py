@@ -601,7 +601,7 @@ def _compose_accents(
             gap = boxes[k][0] - last_x1
             glyph = (glyph[0], gap, 0 if glyph[2] == 1 else glyph[2])
         kept.append(glyph)
-        last_x1 = max(last_x1 or boxes[k][1], boxes[k][1]) if kept else boxes[k][1]
+        last_x1 = boxes[k][1] if last_x1 is None else max(last_x1, boxes[k][1])
     return kept
 
 
