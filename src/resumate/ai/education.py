@@ -371,12 +371,7 @@ def _read_parts(entry: EducationEntry, pieces: list[str]) -> None:
     if degree_i is not None and school_i is None:
         # The school is the first short part that is not the degree ("IFSP", "FH OÖ").
         school_i = next(
-            (
-                i
-                for i, p in enumerate(pieces)
-                if i != degree_i and _short_name(p) and not _is_degree(p)
-            ),
-            None,
+            (i for i, p in enumerate(pieces) if i != degree_i and _school_like(p)), None
         )
     if degree_i is None and school_i is not None:
         other = next((i for i, p in enumerate(pieces) if i != school_i and _short_name(p)), None)
