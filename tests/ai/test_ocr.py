@@ -131,3 +131,45 @@ def test_ocr_invents_nothing_on_a_blank_scan() -> None:
     assert a.skills == [] and a.contact.name is None and a.contact.email is None
     assert a.quality_score == 0
     assert {f.code for f in a.ats_feedback} >= {"NO_TEXT"}
+
+
+SECOND_PAGE = """
+#set page(paper: "a4", margin: 2cm)
+#set text(font: "DejaVu Sans", size: 12pt)
+== Volunteering
+*First Aid Trainer*, Red Cross Hamburg #h(1fr) 2012 - 2015
+"""
+
+
+def _scanned_pages(*images: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    first, *rest = [image.convert("RGB") for image in images]
+    first.save(buf, "PDF", resolution=150, save_all=True, append_images=rest)
+    return buf.getvalue()
+
+
+@needs_ocr
+@pytest.mark.parametrize("limit", ["pages", "time"])
+def test_ocr_stops_at_its_limits_and_says_so(monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
+    """A long scan is read up to the page cap or the time budget (the first page always), and the
+    analysis says how much was left unread instead of timing out with nothing."""
+    if limit == "pages":
+        monkeypatch.setattr(ocr, "MAX_OCR_PAGES", 1)
+    else:
+        monkeypatch.setattr(ocr, "OCR_TIME_BUDGET", 0.0)
+    data = _scanned_pages(_page_image(), _page_image(SECOND_PAGE), _page_image(SECOND_PAGE))
+    a = analyze_document(data, "pdf")
+    assert a.extraction.method == "ocr"
+    assert a.contact.email == "maria.keller@example.com"
+    assert a.extraction.ocr_pages == 1
+    assert "Red Cross" not in str(a.parsed_content)
+    assert any("2 more page images were not read" in w for w in a.warnings), a.warnings
+
+
+@needs_ocr
+def test_ocr_reads_every_page_within_its_limits() -> None:
+    data = _scanned_pages(_page_image(), _page_image(SECOND_PAGE))
+    extracted = extract_text(data, "pdf")
+    assert extracted.ocr_used and extracted.ocr_pages == 2
+    assert "Red Cross" in extracted.text
+    assert not any("not read" in w for w in extracted.warnings)

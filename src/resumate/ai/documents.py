@@ -19,6 +19,7 @@ import io
 import math
 import re
 import threading
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -222,9 +223,9 @@ def _apply_ocr(extracted: ExtractedText, data: bytes) -> None:
 
     try:
         if extracted.kind == "pdf":
-            pages = _ocr_pdf_pages(data)
+            pages, unread = _ocr_pdf_pages(data)
         elif extracted.kind == "docx":
-            pages = _ocr_docx_images(data)
+            pages, unread = _ocr_docx_images(data)
         else:
             return
     except ocr.OcrUnavailable:
@@ -276,10 +277,24 @@ def _apply_ocr(extracted: ExtractedText, data: bytes) -> None:
         f"{'s' if len(pages) != 1 else ''} (confidence {confidence:.2f}); names, numbers and "
         "dates may contain recognition errors."
     )
+    if unread:
+        extracted.warnings.append(
+            f"{unread} more page image{'s were' if unread != 1 else ' was'} not read: OCR reads "
+            f"at most {ocr.MAX_OCR_PAGES} per file within {ocr.OCR_TIME_BUDGET:g} s, so this "
+            "analysis covers only the start of the file. A PDF with a text layer avoids this."
+        )
 
 
-def _ocr_pdf_pages(data: bytes) -> list[tuple[list[Any], float]]:
-    """OCR boxes and pixel width of each page (at most MAX_OCR_PAGES)."""
+def _out_of_time(started: float, done: int) -> bool:
+    """True when OCR has used its time budget; the first page is always read."""
+    from resumate.ai import ocr
+
+    return done > 0 and time.monotonic() - started > ocr.OCR_TIME_BUDGET
+
+
+def _ocr_pdf_pages(data: bytes) -> tuple[list[tuple[list[Any], float]], int]:
+    """OCR boxes and pixel width of each page read (at most MAX_OCR_PAGES, within
+    OCR_TIME_BUDGET), and the number of pages not attempted."""
     import numpy as np
     import pypdfium2 as pdfium
 
@@ -290,12 +305,17 @@ def _ocr_pdf_pages(data: bytes) -> list[tuple[list[Any], float]]:
     with _PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
         try:
-            n = min(len(pdf), ocr.MAX_OCR_PAGES)
+            total = len(pdf)
         except Exception:
             pdf.close()
             raise
+    started = time.monotonic()
+    attempted = 0
     try:
-        for index in range(n):
+        for index in range(min(total, ocr.MAX_OCR_PAGES)):
+            if _out_of_time(started, len(out)):
+                break
+            attempted += 1
             with _PDFIUM_LOCK:
                 page = pdf[index]
                 try:
@@ -312,7 +332,7 @@ def _ocr_pdf_pages(data: bytes) -> list[tuple[list[Any], float]]:
     finally:
         with _PDFIUM_LOCK:
             pdf.close()
-    return out
+    return out, total - attempted
 
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -320,8 +340,9 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _V = "{urn:schemas-microsoft-com:vml}"
 
 
-def _ocr_docx_images(data: bytes) -> list[tuple[list[Any], float]]:
-    """OCR the pictures of a DOCX in document order (each picture counts as a page)."""
+def _ocr_docx_images(data: bytes) -> tuple[list[tuple[list[Any], float]], int]:
+    """OCR the pictures of a DOCX in document order (each picture counts as a page), and the
+    number of pictures not attempted."""
     import docx
 
     from resumate.ai import ocr
@@ -334,7 +355,12 @@ def _ocr_docx_images(data: bytes) -> list[tuple[list[Any], float]]:
         if rid and rid not in ids:
             ids.append(rid)
     out: list[tuple[list[Any], float]] = []
+    started = time.monotonic()
+    attempted = 0
     for rid in ids[: ocr.MAX_OCR_PAGES]:
+        if _out_of_time(started, len(out)):
+            break
+        attempted += 1
         try:
             blob = document.part.related_parts[rid].blob
         except (KeyError, AttributeError):
@@ -343,7 +369,7 @@ def _ocr_docx_images(data: bytes) -> list[tuple[list[Any], float]]:
         if image is None or min(image.shape[:2]) < 32:
             continue
         out.append((ocr.read_image(image), float(image.shape[1])))
-    return out
+    return out, len(ids) - attempted
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,10 @@ from typing import Any
 # stays readable and a page is about 1500 x 2100 pixels.
 RENDER_SCALE = 2.5
 MAX_OCR_PAGES = 6
+# Wall-clock seconds for all pages of one document: the first page is always read, later pages only
+# while the budget lasts, so a long scan on a busy server gives a partial reading (and says so)
+# well inside the analysis timeout instead of no reading at all.
+OCR_TIME_BUDGET = 60.0
 MAX_IMAGE_PIXELS = 40_000_000
 MIN_BOX_SCORE = 0.5
 
