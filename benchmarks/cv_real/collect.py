@@ -1,6 +1,6 @@
 """Re-collect the real-CV development set (or a held-out set) into the cache from local git mirrors.
 
-    .venv/bin/python benchmarks/cv_real/collect.py [--set real|unseen|dev2|holdout] [--mirror DIR]
+    .venv/bin/python benchmarks/cv_real/collect.py [--set real|unseen|dev2|dev3|holdout] [--mirror DIR]
         [--cache DIR]
 
 The CV files are not in git (most of them carry no licence that allows it). Each manifest
@@ -16,7 +16,9 @@ second held-out set, built after the unseen set had been looked at while tuning 
 benchmarks/cv_holdout/README.md); its default cache is `benchmarks/.cache/cv_holdout/`.
 `--set dev2` reads `benchmarks/cv_dev2/manifest.yaml`, the third development set (people outside
 software, eight languages; see benchmarks/cv_dev2/README.md); its default cache is
-`benchmarks/.cache/cv_dev2/`.
+`benchmarks/.cache/cv_dev2/`. `--set dev3` reads `benchmarks/cv_dev3/manifest.yaml`, the fourth
+development set (professions outside software, LinkedIn exports, scans and garbled text layers,
+ten languages; see benchmarks/cv_dev3/README.md); its default cache is `benchmarks/.cache/cv_dev3/`.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ SETS = {
     "unseen": (HERE.parent / "cv_unseen", HERE.parent / ".cache" / "cv_unseen"),
     "holdout": (HERE.parent / "cv_holdout", HERE.parent / ".cache" / "cv_holdout"),
     "dev2": (HERE.parent / "cv_dev2", HERE.parent / ".cache" / "cv_dev2"),
+    "dev3": (HERE.parent / "cv_dev3", HERE.parent / ".cache" / "cv_dev3"),
 }
 DEFAULT_MIRROR = Path(os.environ.get("RESUMATE_MIRROR_DIR", "/work/.mirror"))
 

@@ -1,11 +1,11 @@
-"""The other real-CV sets (benchmarks/cv_unseen/, benchmarks/cv_holdout/, benchmarks/cv_dev2/) are
-well formed and share no repository with any other set.
+"""The other real-CV sets (benchmarks/cv_unseen/, benchmarks/cv_holdout/, benchmarks/cv_dev2/,
+benchmarks/cv_dev3/) are well formed and share no repository with any other set.
 
 Their CVs must come from repositories that are neither in the development set nor reserved for
 independent evaluation (the holdout set's from none of the unseen set's either: it was built
 because the unseen set had been looked at while tuning; the third development set's from none of
-the unseen or holdout sets'), and both the collector and the evaluation must be able to run on
-each of them. The accuracy figures come from running the benchmark, not from tests.
+the unseen or holdout sets'; the fourth's from none of any earlier set's), and both the collector
+and the evaluation must be able to run on each of them. The accuracy figures come from running the benchmark, not from tests.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ UNSEEN = ROOT / "benchmarks" / "cv_unseen"
 HOLDOUT = ROOT / "benchmarks" / "cv_holdout"
 DEV = ROOT / "benchmarks" / "cv_real"
 DEV2 = ROOT / "benchmarks" / "cv_dev2"
+DEV3 = ROOT / "benchmarks" / "cv_dev3"
 # Each set besides the first development set, and the sets (besides that one) it must not share a
 # repository with.
 HELD_OUT = {
     "unseen": (UNSEEN, ()),
     "holdout": (HOLDOUT, (UNSEEN,)),
     "dev2": (DEV2, (UNSEEN, HOLDOUT)),
+    "dev3": (DEV3, (UNSEEN, HOLDOUT, DEV2)),
 }
 
 
@@ -107,12 +109,27 @@ def test_the_third_development_set_is_the_size_it_was_built_to() -> None:
     assert languages.count("en") <= len(languages) // 3
 
 
+def test_the_fourth_development_set_is_the_size_it_was_built_to() -> None:
+    """At least 25 CVs, one per repository, in at least 8 languages, mostly not English, with
+    Word files, a LinkedIn export and a page that only OCR can read among them."""
+    manifest = _manifest(DEV3)
+    assert len(manifest) >= 25
+    assert len({d["source"]["repo"].lower() for d in manifest}) == len(manifest)
+    languages = [d["language"] for d in manifest]
+    assert len(set(languages)) >= 8
+    assert languages.count("en") <= len(languages) // 3
+    assert sum(d["kind"] == "docx" for d in manifest) >= 5
+    assert any("LinkedIn" in d["producer"] for d in manifest)
+    assert any(d["text_layer"] == "none" for d in manifest)
+
+
 @pytest.mark.parametrize(
     ("set_name", "variable"),
     [
         ("unseen", "RESUMATE_CV_UNSEEN_DIR"),
         ("holdout", "RESUMATE_CV_HOLDOUT_DIR"),
         ("dev2", "RESUMATE_CV_DEV2_DIR"),
+        ("dev3", "RESUMATE_CV_DEV3_DIR"),
     ],
 )
 def test_the_evaluation_knows_the_held_out_sets(
@@ -129,7 +146,9 @@ def test_the_evaluation_knows_the_held_out_sets(
     assert result["set"] == set_name
 
 
-@pytest.mark.parametrize(("set_name", "goal"), [("real", 60), ("unseen", 20), ("dev2", 30)])
+@pytest.mark.parametrize(
+    ("set_name", "goal"), [("real", 60), ("unseen", 20), ("dev2", 30), ("dev3", 25)]
+)
 def test_the_report_shows_each_sets_own_size_goal(set_name: str, goal: int) -> None:
     """The first row's goal is the set's own target, not the first development set's 60."""
     result = {
@@ -213,3 +232,4 @@ def test_collect_reads_the_chosen_manifest(tmp_path: Path) -> None:
     assert collect.SETS["unseen"][0] == UNSEEN
     assert collect.SETS["holdout"][0] == HOLDOUT
     assert collect.SETS["dev2"][0] == DEV2
+    assert collect.SETS["dev3"][0] == DEV3
