@@ -59,6 +59,7 @@ _NAME_LABEL_RE = re.compile(
 
 _NOT_NAME_WORDS = {
     "curriculum", "vitae", "resume", "résumé", "cv", "lebenslauf", "profile", "page", "contact",
+    "السيرة", "الذاتية", "سيرة", "ذاتية", "קורות", "חיים",
     "engineer", "developer", "manager", "nurse", "teacher", "analyst", "consultant", "director",
     "assistant", "designer", "specialist", "officer", "accountant", "architect", "lead",
     "senior", "junior", "intern", "student", "technician", "coordinator", "administrator",
@@ -396,11 +397,14 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
             return None
         if low.endswith(_STREET_SUFFIXES) and low not in allowed:
             return None  # "Kranebitter Allee", "Mühlfeldstraße": a street
-        if not _NAME_TOKEN_RE.match(tok):
+        if not _NAME_TOKEN_RE.match(tok) and not (
+            # a Hebrew name's geresh ("רחמילביץ'"), typed as an apostrophe or as U+05F3
+            _caseless_letter(tok[0]) and tok[-1] in "'’\u05f3" and _NAME_TOKEN_RE.match(tok[:-1])
+        ):
             return None
         if low in _PARTICLES:
             continue
-        if tok[0].isupper():
+        if tok[0].isupper() or _caseless_letter(tok[0]):
             caps_words += 1
         else:
             return None
@@ -414,6 +418,16 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
             for t in text.lower().split()
         )
     return text
+
+
+_CJK_RE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _caseless_letter(ch: str) -> bool:
+    """A letter of a script without capitals in which names are written as separate words
+    (Arabic, Hebrew, Persian, Devanagari, Thai...): such a word counts as capitalised. Chinese,
+    Japanese and Korean names are written without spaces and found elsewhere (`_cjk_name`)."""
+    return ch.isalpha() and ch.lower() == ch == ch.upper() and not _CJK_RE.match(ch)
 
 
 def _is_skill_or_term(text: str) -> bool:

@@ -72,6 +72,25 @@ _add_months(
 )
 # zh: 一月 ... 十二月 ("四月 2025"); "2019年9月" is its own pattern below.
 _add_months("一月|二月|三月|四月|五月|六月|七月|八月|九月|十月|十一月|十二月")
+# ar (the Gregorian names of Egypt and the Gulf, and the Levant's; Persian letter forms too)
+# and he.
+_AR_MONTHS = [
+    "يناير كانون الثاني", "فبراير شباط", "مارس آذار", "أبريل ابريل إبريل نيسان",
+    "مايو أيار", "يونيو يونية حزيران", "يوليو يولية تموز", "أغسطس آب", "سبتمبر أيلول",
+    "أكتوبر اكتوبر تشرين الأول", "نوفمبر تشرين الثاني", "ديسمبر كانون الأول",
+]  # fmt: skip
+_HE_MONTHS = "ינואר|פברואר|מרץ מרס|אפריל|מאי|יוני|יולי|אוגוסט|ספטמבר|אוקטובר|נובמבר|דצמבר"
+_add_months(_HE_MONTHS)
+for _month, _group in enumerate(_AR_MONTHS, start=1):
+    _words = _group.split()
+    for _k, _word in enumerate(_words):
+        # two-word Levantine names: "كانون الثاني", "تشرين الأول"
+        if _word in ("كانون", "تشرين"):
+            continue
+        _two = _k and _words[_k - 1] in ("كانون", "تشرين")
+        _name = f"{_words[_k - 1]} {_word}" if _two else _word
+        for _form in {_name, _name.replace("ي", "ی")}:
+            _MONTHS[_form] = _month
 _SEASONS = {
     "spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1,
     "frühling": 3, "frühjahr": 3, "sommer": 6, "herbst": 9,
@@ -105,6 +124,8 @@ _PRESENT_WORDS = [
     "do dziś", "do dzis", "do chwili obecnej", "současnost", "soucasnost", "dosud", "doposud",
     "günümüz", "gunumuz", "halen", "devam ediyor", "pågående", "pagaende", "dags dato",
     "prezent", "în prezent", "in prezent", "nykyhetki", "jatkuu",
+    "الآن", "حتى الآن", "إلى الآن", "لغاية الآن", "حتى اليوم", "حاليا", "حالياً", "الحاضر",
+    "اآلن", "حتى اآلن", "היום", "עד היום", "כיום", "הווה",
 ]  # fmt: skip
 _SINCE_WORDS = [
     "since", "seit", "depuis", "desde", "dal", "dall'", "sinds", "od", "sedan", "с", "з",
@@ -243,9 +264,13 @@ def _match_to_date(m: re.Match[str]) -> PartialDate | None:
     return None
 
 
+# Arabic-Indic and Persian digits read as digits ("٢٠١٨"); one character each, so spans hold.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
 def find_dates(text: str) -> list[tuple[PartialDate, int, int]]:
     out = []
-    for m in _DATE_RE.finditer(text):
+    for m in _DATE_RE.finditer(text.translate(_DIGITS)):
         d = _match_to_date(m)
         if d is not None and (d.month is None or 1 <= d.month <= 12):
             out.append((d, m.start(), m.end()))

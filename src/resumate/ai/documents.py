@@ -385,6 +385,29 @@ class _Run:
     size: float
     bold: bool
     space_before: bool = False
+    rtl: bool = False  # holds right-to-left letters (Arabic, Hebrew...): its glyphs run leftwards
+
+
+def _is_rtl(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+def _line_is_rtl(runs: list[_Run]) -> bool:
+    """A line on a right-to-left page (all its runs marked), or one whose strong letters are
+    mostly right-to-left, reads from right to left."""
+    if not any(r.rtl for r in runs):
+        return False
+    if all(r.rtl for r in runs):
+        return True
+    rtl = ltr = 0
+    for run in runs:
+        for ch in run.text:
+            kind = unicodedata.bidirectional(ch)
+            if kind in ("R", "AL"):
+                rtl += 1
+            elif kind == "L":
+                ltr += 1
+    return rtl > ltr
 
 
 _BULLET_GLYPHS = frozenset("•●▪■◦○◆◇►▶➢➤✓✔-–*·")
@@ -484,9 +507,10 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
         runs: list[_Run] = []
         glyphs: list[tuple[str, float, int]] = []
         boxes: list[tuple[float, float]] = []  # each glyph's left and right edge
+        spaces: list[tuple[float, float]] = []  # space characters inside a right-to-left run
         cur: _Run | None = None
         pending_space = 0  # 2: a space character in the text; 1: one pdfium generated
-        prev_x1 = 0.0
+        prev_x0 = prev_x1 = 0.0
         readable = 0
         low_half = -1  # index of a low surrogate already joined to the char before it
         for i in range(n):
@@ -508,6 +532,8 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
             generated = is_generated(textpage, i)
             if ch.isspace():
                 pending_space = max(pending_space, 1 if generated else 2)
+                if cur is not None and cur.rtl and not generated and get_box(textpage, i, p_rect):
+                    spaces.append((rect.left, rect.right))
                 continue
             if generated:
                 continue
@@ -530,6 +556,11 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
             bold = get_weight(textpage, i) >= 600
             if cur is not None:
                 gap = x0 - prev_x1
+                if cur.rtl or _is_rtl(ch):
+                    # PDFium gives right-to-left text in reading order, each glyph to the
+                    # left of the one before; numbers and Latin words inside it still run
+                    # rightwards. The gap is measured in whichever direction the text went.
+                    gap = max(gap, prev_x0 - x1)
                 same_line = abs(base - cur.base) <= 0.35 * max(size, cur.size)
                 # Ligatures ("fi") report the second letter inside the first one's box.
                 # An accent printed on its own sits over a letter of the run, however far
@@ -542,24 +573,196 @@ def _page_runs(page: Any, raw: Any) -> tuple[list[_Run], float, bool, int]:
                 ):
                     glyphs.append((ch, gap, pending_space))
                     boxes.append((x0, x1))
+                    cur.x0 = min(cur.x0, x0)
                     cur.x1 = max(cur.x1, x1)
                     cur.size = max(cur.size, size)
+                    cur.rtl = cur.rtl or _is_rtl(ch)
                     prev_x1 = max(prev_x1, x1) if over_run else x1
+                    prev_x0 = x0
                     pending_space = 0
                     continue
-                cur.text = _run_text(_compose_accents(glyphs, boxes), cur.size)
+                _finish_run(cur, glyphs, boxes, spaces)
                 runs.append(cur)
-            cur = _Run("", x0, x1, base, size, bold, pending_space > 0)
+                spaces = []
+            cur = _Run("", x0, x1, base, size, bold, pending_space > 0, _is_rtl(ch))
             glyphs = [(ch, 0.0, 0)]
             boxes = [(x0, x1)]
-            prev_x1 = x1
+            prev_x0, prev_x1 = x0, x1
             pending_space = 0
         if cur is not None:
-            cur.text = _run_text(_compose_accents(glyphs, boxes), cur.size)
+            _finish_run(cur, glyphs, boxes, spaces)
             runs.append(cur)
     finally:
         textpage.close()
+    if any(r.rtl for r in runs) and _line_is_rtl(runs):
+        # A right-to-left page: its lines read from right to left whatever they hold (an
+        # email and a phone number beside a town, "2018 - 2023" alone in a date column).
+        for run in runs:
+            run.rtl = True
+        runs = _merge_rtl_words(runs)
     return runs, width, has_images, readable
+
+
+def _merge_rtl_words(runs: list[_Run]) -> list[_Run]:
+    """On a right-to-left page, PDF writers list a Latin word or an email piece by piece
+    ("com", ".", "example", "@"...): join the runs of a line that touch or stand a word gap
+    apart into one run read in reading order, so that the layout sees words, not pieces."""
+    out: list[_Run] = []
+    for line in _group_lines(runs):  # each line already in reading order (right to left)
+        cluster: list[_Run] = []
+        for run in line:
+            if cluster and cluster[-1].x0 - run.x1 > 1.2 * max(run.size, cluster[-1].size):
+                out.append(_joined(cluster))
+                cluster = []
+            cluster.append(run)
+        if cluster:
+            out.append(_joined(cluster))
+    return out
+
+
+def _joined(runs: list[_Run]) -> _Run:
+    if len(runs) == 1:
+        return runs[0]
+    return _Run(
+        _join_runs(runs, leftwards=True),
+        min(r.x0 for r in runs),
+        max(r.x1 for r in runs),
+        runs[0].base,
+        max(r.size for r in runs),
+        all(r.bold for r in runs if r.text.strip()),
+        runs[0].space_before,
+        True,
+    )
+
+
+def _finish_run(
+    run: _Run,
+    glyphs: list[tuple[str, float, int]],
+    boxes: list[tuple[float, float]],
+    spaces: list[tuple[float, float]],
+) -> None:
+    if run.rtl:
+        run.text = _rtl_run_text(glyphs, boxes, spaces, run.size)
+    else:
+        run.text = _run_text(_compose_accents(glyphs, boxes), run.size)
+
+
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+def _balance_brackets(text: str) -> str:
+    """Brackets in right-to-left text are drawn mirrored, and PDF writers disagree on whether
+    they name the shape or the character: ")الملخص المهني(" or ")Sales Closing)". Brackets left
+    without a partner are paired up in reading order, an opening one first."""
+    chars = list(text)
+    for opening, closing in _BRACKETS:
+        if opening not in text and closing not in text:
+            continue
+        stack: list[int] = []
+        lone: list[int] = []
+        for i, ch in enumerate(chars):
+            if ch == opening:
+                stack.append(i)
+            elif ch == closing:
+                if stack:
+                    stack.pop()
+                else:
+                    lone.append(i)
+        lone = sorted(lone + stack)
+        for a, b in zip(lone[::2], lone[1::2], strict=False):
+            chars[a], chars[b] = opening, closing
+    return "".join(chars)
+
+
+def _glyph_kind(ch: str) -> str:
+    bidi = unicodedata.bidirectional(ch)
+    if bidi in ("R", "AL"):
+        return "R"
+    if bidi == "L":
+        return "L"
+    if bidi in ("EN", "AN"):
+        return "D"
+    return "N"
+
+
+def _rtl_run_text(
+    glyphs: list[tuple[str, float, int]],
+    boxes: list[tuple[float, float]],
+    spaces: list[tuple[float, float]],
+    size: float,
+) -> str:
+    """The text of a run holding right-to-left letters, read from where its glyphs stand on
+    the page rather than from the order the file lists them in (PDF writers list Arabic and
+    Hebrew in reading order, in visual order, or word by word): glyphs from right to left,
+    except that a Latin word with the signs inside it, and a number with its separators
+    ("3.91", "100,000"), read from left to right. Brackets between right-to-left letters are
+    mirrored, as they are drawn. A word gap is a space character or a gap between glyphs."""
+    # The letters of a ligature share its box. Where the file lists right-to-left letters
+    # leftwards, PDFium has reversed the file's text, and a ligature's letters with it ("ال"
+    # for "لا"): read them backwards too. Where it lists them rightwards (visual order, as
+    # Chrome writes), a ligature's letters are in reading order.
+    leftwards = rightwards = 0
+    for a in range(len(glyphs) - 1):
+        if _is_rtl(glyphs[a][0]) and _is_rtl(glyphs[a + 1][0]) and boxes[a] != boxes[a + 1]:
+            if boxes[a + 1][0] < boxes[a][0]:
+                leftwards += 1
+            else:
+                rightwards += 1
+    tie = 1 if leftwards >= rightwards else -1
+    order = sorted(range(len(glyphs)), key=lambda k: ((boxes[k][0] + boxes[k][1]) / 2, tie * k))
+    kinds = [_glyph_kind(glyphs[k][0]) for k in order]
+    pieces: list[list[int]] = []  # positions in `order`, each piece read left to right
+    i = 0
+    while i < len(order):
+        end = i
+        if kinds[i] == "L":  # a Latin piece: up to the last Latin letter or digit before R
+            for k in range(i + 1, len(order)):
+                if kinds[k] == "R":
+                    break
+                if kinds[k] in ("L", "D"):
+                    end = k
+        elif kinds[i] == "D":  # a number: digits and single separators between digits
+            k = i + 1
+            while k < len(order):
+                if kinds[k] == "D":
+                    end = k
+                elif not (
+                    glyphs[order[k]][0] in ".,:/٫٬" and k + 1 < len(order) and kinds[k + 1] == "D"
+                ):
+                    break
+                k += 1
+        pieces.append(list(range(i, end + 1)))
+        i = end + 1
+    pieces.reverse()
+    out: list[str] = []
+    prev_left: float | None = None
+    for piece in pieces:
+        left = min(boxes[order[p]][0] for p in piece)
+        right = max(boxes[order[p]][1] for p in piece)
+        for n, p in enumerate(piece):
+            ch = glyphs[order[p]][0]
+            x0 = boxes[order[p]][0]
+            if n == 0:
+                if prev_left is not None:
+                    # from the piece read before (to the right) to this one
+                    gap_lo, gap_hi = right, prev_left
+                    if _word_gap(gap_lo, gap_hi, spaces, size):
+                        out.append(" ")
+            else:
+                px1 = boxes[order[piece[n - 1]]][1]
+                if _word_gap(px1, x0, spaces, size):
+                    out.append(" ")
+            if ch != "\u0640":  # tatweel stretches a word: no letter
+                out.append(ch)
+        prev_left = left
+    return "".join(out).strip()
+
+
+def _word_gap(lo: float, hi: float, spaces: list[tuple[float, float]], size: float) -> bool:
+    """A word gap between a glyph ending at `lo` and the next starting at `hi` (left to right)."""
+    if hi - lo > 0.2 * size:
+        return True
+    return any(lo - 0.5 <= (a + b) / 2 <= hi + 0.5 and b - a > 0.05 * size for a, b in spaces)
 
 
 # Accents that TeX fonts in the old OT1 encoding (and some others) print as a glyph of their
@@ -655,7 +858,8 @@ def _run_text(glyphs: list[tuple[str, float, int]], size: float) -> str:
 
 
 def _group_lines(runs: list[_Run]) -> list[list[_Run]]:
-    """Cluster runs that share a baseline, top to bottom, each line sorted left to right."""
+    """Cluster runs that share a baseline, top to bottom, each line sorted in reading order:
+    left to right, or right to left when its letters mostly are (Arabic, Hebrew)."""
     lines: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (r.base, r.x0)):
         if lines:
@@ -665,17 +869,73 @@ def _group_lines(runs: list[_Run]) -> list[list[_Run]]:
                 last.append(run)
                 continue
         lines.append([run])
-    for line in lines:
-        line.sort(key=lambda r: r.x0)
+    for index, line in enumerate(lines):
+        if _line_is_rtl(line):
+            lines[index] = _rtl_order(line)
+        else:
+            line.sort(key=lambda r: r.x0)
     return lines
 
 
-def _make_line(runs: list[_Run], page: int, column: int) -> TextLine:
+def _run_kind(run: _Run) -> str:
+    """R: holds right-to-left letters; L: left-to-right letters only; N: digits and signs."""
+    kind = "N"
+    for ch in run.text:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            return "R"
+        if bidi == "L":
+            kind = "L"
+    return kind
+
+
+def _rtl_order(line: list[_Run]) -> list[_Run]:
+    """The runs of a right-to-left line in reading order: from right to left, except that Latin
+    words with what lies between them (an email, "Python و Django" -> the words and signs
+    between two Latin runs) read from left to right as one piece, as the Unicode bidirectional
+    algorithm lays them out. Numbers alone ("2018 - 2023") are pieces of their own."""
+    visual = sorted(line, key=lambda r: r.x0)
+    kinds = [_run_kind(r) for r in visual]
+    pieces: list[list[_Run]] = []
+    i = 0
+    while i < len(visual):
+        end = i
+        if kinds[i] == "L":
+            for k in range(i + 1, len(visual)):
+                if kinds[k] == "R":
+                    break
+                if kinds[k] == "L":
+                    end = k
+        pieces.append(visual[i : end + 1])
+        i = end + 1
+    pieces.reverse()
+    out: list[_Run] = []
+    for piece in pieces:
+        if len(piece) == 1:
+            out.append(piece[0])
+            continue
+        out.append(
+            _Run(
+                _join_runs(piece, leftwards=False),
+                piece[0].x0,
+                max(r.x1 for r in piece),
+                piece[0].base,
+                max(r.size for r in piece),
+                all(r.bold for r in piece if r.text.strip()),
+                piece[0].space_before,
+                True,
+            )
+        )
+    return out
+
+
+def _join_runs(runs: list[_Run], *, leftwards: bool) -> str:
+    """The text of runs in reading order: a space for a word gap, two for a wide one."""
     parts: list[str] = []
     prev: _Run | None = None
     for run in runs:
         if prev is not None:
-            gap = run.x0 - prev.x1
+            gap = prev.x0 - run.x1 if leftwards else run.x0 - prev.x1
             size = max(prev.size, run.size)
             if gap > 1.2 * size:
                 parts.append("  ")
@@ -683,7 +943,14 @@ def _make_line(runs: list[_Run], page: int, column: int) -> TextLine:
                 parts.append(" ")
         parts.append(run.text)
         prev = run
-    text = "".join(parts).strip()
+    return "".join(parts).strip()
+
+
+def _make_line(runs: list[_Run], page: int, column: int) -> TextLine:
+    leftwards = len(runs) > 1 and runs[0].x0 > runs[-1].x0  # a right-to-left line
+    text = _join_runs(runs, leftwards=leftwards)
+    if any(r.rtl for r in runs):
+        text = _balance_brackets(text)
     size = max(r.size for r in runs)
     bullet = bool(text) and text[0] in _BULLET_GLYPHS and (len(text) == 1 or text[1] == " ")
     return TextLine(

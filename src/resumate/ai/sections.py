@@ -182,6 +182,48 @@ HEADINGS: dict[str, list[str]] = {
     ],
 }  # fmt: skip
 
+# Arabic and Hebrew headings (right-to-left CVs), kept apart so the lists above stay readable.
+_RTL_HEADINGS: dict[str, list[str]] = {
+    "summary": [
+        "الملخص", "ملخص", "الملخص المهني", "نبذة", "نبذة عني", "نبذة شخصية", "الهدف الوظيفي",
+        "الهدف المهني", "الهدف", "الملف الشخصي", "تعريف", "פרופיל", "תקציר", "על עצמי",
+        "מטרה", "סיכום", "תמצית",
+    ],
+    "experience": [
+        "الخبرة", "الخبرات", "الخبرة العملية", "الخبرات العملية", "الخبرة المهنية",
+        "الخبرات المهنية", "الخبرات الوظيفية", "الخبرة الوظيفية", "الخبرات السابقة",
+        "التاريخ الوظيفي", "السجل الوظيفي", "المسيرة المهنية", "ניסיון", "ניסיון תעסוקתי",
+        "ניסיון מקצועי", "ניסיון בעבודה", "היסטוריה תעסוקתית",
+    ],
+    "education": [
+        "التعليم", "المؤهلات العلمية", "المؤهل العلمي", "المؤهلات الأكاديمية", "التحصيل العلمي",
+        "الدراسة", "التعليم الأكاديمي", "الخلفية التعليمية", "השכלה", "השכלה אקדמית", "לימודים",
+    ],
+    "skills": [
+        "المهارات", "مهارات", "المهارات التقنية", "المهارات الشخصية", "المهارات الفنية",
+        "المهارات المهنية", "الكفاءات", "القدرات", "כישורים", "מיומנויות", "כישורים מקצועיים",
+        "כישורים טכניים", "יכולות",
+    ],
+    "projects": ["المشاريع", "مشاريع", "פרויקטים"],
+    "certifications": [
+        "الشهادات", "الشهادات المهنية", "الشهادات والدورات", "תעודות", "הסמכות",
+    ],
+    "languages": ["اللغات", "اللغة", "שפות"],
+    "awards": ["الجوائز", "الإنجازات", "الجوائز والإنجازات", "פרסים", "הישגים"],
+    "volunteer": ["العمل التطوعي", "الأعمال التطوعية", "التطوع", "התנדבות"],
+    "publications": ["المنشورات", "الأبحاث", "פרסומים"],
+    "interests": ["الهوايات", "الاهتمامات", "תחביבים"],
+    "references": ["المراجع", "المعرفون", "ממליצים", "המלצות"],
+    "contact": [
+        "معلومات الاتصال", "بيانات الاتصال", "التواصل", "معلومات شخصية", "البيانات الشخصية",
+        "المعلومات الشخصية", "פרטים אישיים", "פרטי קשר",
+    ],
+    "courses": ["الدورات", "الدورات التدريبية", "الدورات التدريبية والشهادات", "קורסים"],
+    "memberships": ["العضويات", "חברות בארגונים"],
+}  # fmt: skip
+for _section, _variants in _RTL_HEADINGS.items():
+    HEADINGS[_section].extend(_variants)
+
 CANONICAL_ORDER = list(HEADINGS)
 
 # Trailing words that make an unlisted heading belong to a section: "Clinical Experience".
@@ -217,9 +259,16 @@ _PREFIX_RULES: list[tuple[str, str]] = [
 ]
 
 
+# Persian letter forms that Arabic fonts and keyboards use for Arabic letters ("العملیة").
+_ARABIC_FORMS = str.maketrans({"\u06cc": "\u064a", "\u0649": "\u064a", "\u06a9": "\u0643",
+                               "\u06be": "\u0647", "\u06c1": "\u0647"})  # fmt: skip
+
+
 def normalize_heading(text: str) -> str:
     """Lower case, no accents, no numbering, punctuation or decoration; "&" becomes "and"."""
-    t = text.strip()
+    t = text.strip().translate(_ARABIC_FORMS)
+    if t.startswith("(") and t.endswith(")") and t.count("(") == 1:
+        t = t[1:-1]  # "(الملخص المهني)": a heading set in brackets
     tokens = t.split()
     if len(tokens) >= 4 and all(len(tok) == 1 for tok in tokens):
         t = "".join(tokens)  # letter-spaced "E X P E R I E N C E"
