@@ -95,6 +95,29 @@ def test_garbled_pdf_is_reported_unreadable_not_analysed() -> None:
     assert "unreadable" in a.summary.lower()
 
 
+def test_glyphs_mapped_to_unrelated_scripts_are_garbled() -> None:
+    """A font whose CJK glyphs map to code points of other scripts (a Typora export): letters
+    from many scripts side by side. Real CVs in one or two scripts besides Latin are text."""
+    rng = random.Random(11)
+    pools = ["ૡ૵ᑕݎૹ", "ኪኞካ", "௳ஞ", "ਃਖ਼", "ᮒ᮱ᮨ", "ᶱᶎᵱ", "ᑀᒒᓕ"]
+    soup = "\n".join(
+        " ".join(
+            "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(3, 8)))
+            for _ in range(6)
+        )
+        + " iOS 2016 sunyang@qq.com"
+        for _ in range(20)
+    )
+    assert is_garbled(soup)
+    japanese = "東京大学で情報工学を学び、ソフトウェア開発に五年間従事しました。" * 6
+    assert not is_garbled(japanese)
+    multilingual = (
+        "Languages: English (native), Deutsch, Русский, 日本語, العربية, עברית, हिन्दी, ไทย, "
+        "Ελληνικά. Software engineer with ten years of experience in distributed systems. "
+    ) * 4
+    assert not is_garbled(multilingual)
+
+
 @needs_ocr
 def test_scanned_pdf_is_read_with_ocr() -> None:
     data = _scanned_pdf(_page_image())

@@ -185,6 +185,37 @@ _VOWELS = frozenset("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüý�
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+# Scripts written together in one language count as one (Japanese mixes kanji and kana).
+_SCRIPT_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "HALFWIDTH": "CJK",
+                  "FULLWIDTH": "CJK", "IDEOGRAPHIC": "CJK"}  # fmt: skip
+
+
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_NOT_A_SCRIPT = frozenset({"LATIN", "", "MODIFIER", "COMBINING"})
+
+
+def _script(c: str) -> str:
+    script = unicodedata.name(c, "").split(" ")[0]
+    return _SCRIPT_FAMILY.get(script, script)
+
+
+def _mixed_script_words(sample: str) -> bool:
+    """Words that mix letters of several scripts other than Latin, many of them: a font whose
+    glyphs map to unrelated code points (CJK glyphs read as Gujarati, Ethiopic, Tamil, Canadian
+    syllabics side by side: "ૡ֢ᕪḵ"). Real words are written in one script, whatever number of
+    scripts a CV holds ("Deutsch, Русский, 日本語, العربية")."""
+    words = 0
+    mixed = 0
+    for word in _LETTERS_RE.findall(sample):
+        scripts = {_script(c) for c in word if not c.isascii()} - _NOT_A_SCRIPT
+        if not scripts:
+            continue
+        words += 1
+        if len(scripts) > 1:
+            mixed += 1
+    return mixed >= 20 and mixed > 0.3 * words
+
+
 def is_garbled(text: str) -> bool:
     """True when a text layer is mostly not words: glyph codes, symbol soup, letters without
     vowels. CJK, Arabic, Hebrew, Cyrillic, Greek and Indic text all count as words."""
@@ -196,6 +227,8 @@ def is_garbled(text: str) -> bool:
         1 for c in visible if not (c.isalnum() or c in ".,;:!?()[]{}'\"/-–—&@+#%*•·|_$€£'’“”«»…")
     )
     if odd / len(visible) > 0.3:
+        return True
+    if _mixed_script_words(sample):
         return True
     if len(_CJK_RE.findall(sample)) > 0.3 * len(visible):
         return False
