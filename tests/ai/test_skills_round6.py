@@ -1,0 +1,96 @@
+"""Skills round six (issue 10): common skills of many trades in the taxonomy, in the languages
+CVs are written in, and the ways CVs word a skill that the taxonomy names otherwise.
+
+Each case is text written here in the shape found on real CVs; none is copied from one.
+"""
+
+from __future__ import annotations
+
+from resumate.ai.skills import canonical_skill, extract_skills
+
+
+def _skills(sections: dict[str, str]) -> dict[str, object]:
+    text = "\n".join(sections.values())
+    return {m.name: m for m in extract_skills(text, sections=sections)}
+
+
+# --- The taxonomy: common skills of trades other than software -----------------------------
+
+
+def test_a_nurses_list_in_german_names_the_nursing_skills() -> None:
+    found = _skills({"skills": "Blutzuckermessung, Verbandswechsel, Injektionen, Bluttransfusion"})
+    assert {"Diabetes management", "Wound care", "Injections", "Blood transfusion"} <= found.keys()
+
+
+def test_an_accountants_list_in_three_languages() -> None:
+    de = _skills({"skills": "Jahresabschlüsse, Anlagenbuchhaltung, Zahlungsverkehr, Lexware"})
+    assert {"Financial reporting", "Fixed assets", "Payment handling", "Lexware"} <= de.keys()
+    es = _skills({"skills": "Conciliaciones bancarias, asientos contables, cierre contable"})
+    assert {"Reconciliation", "General ledger", "Month-end close"} <= es.keys()
+    fr = _skills({"skills": "Déclarations de TVA, grand livre, états financiers"})
+    assert {"VAT", "General ledger", "Financial reporting"} <= fr.keys()
+
+
+def test_a_researchers_methods_and_tools() -> None:
+    found = _skills(
+        {"skills": "R (ggplot2, dplyr, lme4), Mixed models, Thematic analysis, QGIS, Overleaf"}
+    )
+    assert {"ggplot2", "dplyr", "lme4", "Mixed models", "Thematic analysis", "Overleaf"} <= (
+        found.keys()
+    )
+
+
+def test_an_engineers_tools() -> None:
+    found = _skills({"skills": "EPLAN, TwinCAT, Profinet, Modbus, Tekla Structures, ETABS, RFEM"})
+    assert {"EPLAN", "TwinCAT", "Profinet", "Modbus", "Tekla Structures", "ETABS", "RFEM"} <= (
+        found.keys()
+    )
+
+
+def test_a_tradespersons_list_in_other_languages() -> None:
+    assert {"Soldering", "Machining", "Mechanical repair"} <= _skills(
+        {"skills": "Löten, Drehen und Fräsen, Wartung und Instandhaltung"}
+    ).keys()
+    assert {"Machining", "CNC machining"} <= _skills(
+        {"skills": "Tournage, fraisage, programmation CNC"}
+    ).keys()
+
+
+def test_languages_by_their_own_names() -> None:
+    for name, want in [
+        ("Polski", "Polish"),
+        ("Magyar", "Hungarian"),
+        ("Čeština", "Czech"),
+        ("Русский", "Russian"),
+        ("Schweizerdeutsch", "German"),
+        ("Lëtzebuergesch", "Luxembourgish"),
+        ("Latein", "Latin"),
+    ]:
+        assert canonical_skill(name) == want, name
+    found = _skills({"languages": "Polski (C1)\nMagyar – B2\nLatein: Grundkenntnisse"})
+    assert {"Polish", "Hungarian", "Latin"} <= found.keys()
+
+
+def test_broad_words_of_the_new_names_stay_list_words() -> None:
+    # "pedagogy", "responsibility", "Wartung" are skills in a list, not in a sentence.
+    prose = (
+        "Completed training workshops in pedagogy and science communication.\n"
+        "Took responsibility for the Wartung of the lab's equipment."
+    )
+    found = _skills({"experience": prose})
+    assert not {"Pedagogy", "Accountability", "Mechanical repair"} & found.keys()
+    listed = _skills({"skills": "Pedagogy, Responsibility, Wartung"})
+    assert {"Pedagogy", "Accountability", "Mechanical repair"} <= listed.keys()
+
+
+def test_responsibility_for_something_is_a_duty_not_the_quality() -> None:
+    found = _skills({"skills": "Responsibility for the budget of the unit, Excel"})
+    assert "Accountability" not in found
+
+
+def test_an_ambiguous_tool_name_needs_its_company() -> None:
+    # "Stan" and "Leaflet" are tools next to their kind; a person and a flyer are not.
+    assert "Stan" in _skills({"skills": "Bayesian modelling with Stan and JAGS in R"})
+    assert "Stan" not in _skills({"experience": "Worked with Stan on the annual report."})
+    assert "Leaflet" in _skills({"skills": "JavaScript, Leaflet, OpenLayers, QGIS"})
+    assert "Leaflet" not in _skills({"experience": "Designed a leaflet for the open day."})
