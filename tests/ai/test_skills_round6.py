@@ -94,3 +94,42 @@ def test_an_ambiguous_tool_name_needs_its_company() -> None:
     assert "Stan" not in _skills({"experience": "Worked with Stan on the annual report."})
     assert "Leaflet" in _skills({"skills": "JavaScript, Leaflet, OpenLayers, QGIS"})
     assert "Leaflet" not in _skills({"experience": "Designed a leaflet for the open day."})
+
+
+# --- Coordinated names: words two skills share ----------------------------------------------
+
+
+def test_shared_words_after_the_conjunction_name_both_skills() -> None:
+    found = _skills({"experience": "Wrote unit and integration testing suites with Jest."})
+    assert {"Unit testing", "Integration testing"} <= found.keys()
+    found = _skills({"experience": "Análisis y visualización de datos con Python"})
+    assert {"Data analysis", "Data visualization"} <= found.keys()
+    found = _skills({"skills": "Supervised and unsupervised learning, clustering"})
+    assert {"Supervised learning", "Unsupervised learning"} <= found.keys()
+
+
+def test_shared_words_before_the_conjunction_name_both_skills() -> None:
+    found = _skills({"experience": "Led data collection and analysis for a field study."})
+    assert {"Data collection", "Data analysis"} <= found.keys()
+    found = _skills({"skills": "Google Docs/Sheets/Slides"})
+    assert {"Google Docs", "Google Sheets", "Google Slides"} <= found.keys()
+
+
+def test_a_coordinated_skill_keeps_the_phrase_as_its_evidence() -> None:
+    unit = _skills({"experience": "Wrote unit and integration testing suites with Jest."})
+    assert "unit and integration testing" in unit["Unit testing"].snippet  # type: ignore[attr-defined]
+
+
+def test_a_word_of_another_name_lends_nothing() -> None:
+    # "care" belongs to "wound care": "care ... management" is not care management.
+    found = _skills({"skills": "Wound care, medication management, triage"})
+    assert "Case management" not in found
+    # Coordinated words that make no name add nothing.
+    found = _skills({"experience": "Python and machine learning for pricing"})
+    assert set(found) == {"Python", "Machine learning"}
+
+
+def test_a_list_separator_ends_a_name() -> None:
+    # "ASP.Net, MVC" lists two skills; it is not the one name "ASP.NET MVC".
+    found = _skills({"skills": "C#, ASP.Net, MVC, SQL"})
+    assert {"ASP.NET", "MVC"} <= found.keys()

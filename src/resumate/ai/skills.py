@@ -436,8 +436,13 @@ def _in_list(text: str, start: int, end: int) -> bool:
     return sep(before) and sep(after) and not (before == "\n" and after == "\n")
 
 
+# Between two words of one name only spaces and joining marks stand: a list separator between
+# them ends the name ("ASP.Net, MVC" is not "ASP.NET MVC", "Google, Cloud" not "Google Cloud").
+_NAME_BREAK_RE = re.compile(r"[,;|•·●▪、，；]")
+
+
 def _match_tokens(
-    toks: list[tuple[str, str, int, int]], tax: Taxonomy
+    toks: list[tuple[str, str, int, int]], tax: Taxonomy, text: str | None = None
 ) -> list[tuple[_Alias, int, int]]:
     found: list[tuple[_Alias, int, int]] = []
     n = len(toks)
@@ -449,6 +454,11 @@ def _match_tokens(
             for alias in cands:
                 length = len(alias.tokens)
                 if i + length > n:
+                    continue
+                if text is not None and any(
+                    _NAME_BREAK_RE.search(text, toks[i + k][3], toks[i + k + 1][2])
+                    for k in range(length - 1)
+                ):
                     continue
                 if alias.case_sensitive:
                     ok = all(toks[i + k][1] == alias.tokens[k] for k in range(length)) or (
@@ -469,6 +479,93 @@ def _match_tokens(
     return found
 
 
+# Words a CV coordinates around a shared word: "unit and integration testing", "análisis y
+# visualización de datos" (the shared words after), "data collection and analysis", "risk
+# assessment and management" (before). A name read whole on one side lends its shared words to
+# the other side, and the other side counts when the two make a name the taxonomy knows.
+_CONJUNCTIONS = _wordset("and or & / y e et und o ou oder en")
+_COORD_SPAN = 2  # words on the other side of the conjunction
+
+
+def _name_of(tokens: list[tuple[str, str, int, int]], tax: Taxonomy) -> _Alias | None:
+    """The alias these tokens spell exactly, or None."""
+    hits = _match_tokens(tokens, tax)
+    if len(hits) == 1 and hits[0][1] == tokens[0][2] and hits[0][2] == tokens[-1][3]:
+        return hits[0][0]
+    return None
+
+
+def _coordinated(
+    toks: list[tuple[str, str, int, int]],
+    found: list[tuple[_Alias, int, int]],
+    tax: Taxonomy,
+    text: str,
+) -> list[tuple[_Alias, int, int]]:
+    index = {t[2]: i for i, t in enumerate(toks)}
+
+    def joined(a: int, b: int) -> bool:
+        """Tokens a < b stand either side of a comma or of a conjunction alone."""
+        if b == a + 1:
+            return text[toks[a][3] : toks[b][2]].strip() == ","
+        if b != a + 2 or toks[a + 1][0] not in _CONJUNCTIONS:
+            return False
+        gaps = text[toks[a][3] : toks[a + 1][2]] + text[toks[a + 1][3] : toks[b][2]]
+        if "\n" in gaps:
+            return False
+        return not gaps.strip() if toks[a + 1][0] in ("/", "&") else gaps.isspace()
+
+    # A side that is part of another name ("wound care, medication management") lends nothing.
+    spans = [(s, e) for _a, s, e in found]
+
+    def loose(a: int, b: int) -> bool:
+        lo, hi = toks[a][2], toks[b - 1][3]
+        return not any(s < hi and e > lo and (s < lo or e > hi) for s, e in spans)
+
+    out: list[tuple[_Alias, int, int]] = []
+    Tok = tuple[str, str, int, int]
+    work: list[tuple[list[Tok], int, int]] = []
+    for alias, start, _end in found:
+        if start in index and len(alias.tokens) >= 2:
+            p = index[start]
+            work.append((toks[p : p + len(alias.tokens)], p, p + len(alias.tokens)))
+    seen: set[tuple[int, int]] = set()
+    while work:
+        name, p, q = work.pop()
+        # Shared words after: "<A> and <B C>" reads "<A C>".
+        for a_end in (p, p - 1):
+            if a_end < 1 or not joined(a_end - 1, p):
+                continue
+            for width in range(1, _COORD_SPAN + 1):
+                a0 = a_end - width
+                if a0 < 0 or (a0, q) in seen or not loose(a0, a_end):
+                    continue
+                for k in range(1, len(name)):
+                    cand = toks[a0:a_end] + name[k:]
+                    hit = _name_of(cand, tax)
+                    if hit is not None:
+                        out.append((hit, toks[a0][2], toks[q - 1][3]))
+                        seen.add((a0, q))
+                        work.append((cand, a0, q))
+                        break
+        # Shared words before: "<A B> and <C>" reads "<A C>".
+        for b0 in (q, q + 1):
+            if b0 >= len(toks) or not joined(q - 1, b0):
+                continue
+            for width in range(1, _COORD_SPAN + 1):
+                b1 = b0 + width
+                if b1 > len(toks) or (p, b1) in seen or not loose(b0, b1):
+                    continue
+                for k in range(len(name) - 1, 0, -1):
+                    cand = name[:k] + toks[b0:b1]
+                    hit = _name_of(cand, tax)
+                    if hit is not None:
+                        out.append((hit, toks[p][2], toks[b1 - 1][3]))
+                        seen.add((p, b1))
+                        work.append((cand, p, b1))
+                        break
+    return out
+
+
 def find_occurrences(
     text: str, section: str = "other", *, fields_in_prose: bool = False
 ) -> list[Occurrence]:
@@ -481,7 +578,8 @@ def find_occurrences(
     """
     tax = get_taxonomy()
     toks = _text_tokens(text, tax.vocab)
-    found = _match_tokens(toks, tax)
+    found = _match_tokens(toks, tax, text)
+    found += _coordinated(toks, found, tax, text)
     plain_by_line: dict[int, int] = defaultdict(int)
     for alias, start, _end in found:
         if not alias.ambiguous and not alias.skill.spoken_language:
@@ -1125,7 +1223,7 @@ def _respelt(item: str) -> str | None:
 def misspelt_skills(body: str) -> list[Occurrence]:
     """Items of a skills section that name a known skill with its words glued together."""
     tax = get_taxonomy()
-    covered = [(s, e) for _a, s, e in _match_tokens(_text_tokens(body, tax.vocab), tax)]
+    covered = [(s, e) for _a, s, e in _match_tokens(_text_tokens(body, tax.vocab), tax, body)]
     out: list[Occurrence] = []
     pos = 0
     for raw in body.split("\n"):
@@ -1296,7 +1394,8 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
                 first[name] = (rank[ev], occ)
         if section == "skills":
             tax = get_taxonomy()
-            covered = [(s, e) for _a, s, e in _match_tokens(_text_tokens(body, tax.vocab), tax)]
+            toks = _text_tokens(body, tax.vocab)
+            covered = [(s, e) for _a, s, e in _match_tokens(toks, tax, body)]
             for item, start, end in unlisted_skills(body, covered):
                 key = _fold(item)
                 if key in unlisted or canonical_skill(item):
