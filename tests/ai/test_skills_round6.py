@@ -133,3 +133,40 @@ def test_a_list_separator_ends_a_name() -> None:
     # "ASP.Net, MVC" lists two skills; it is not the one name "ASP.NET MVC".
     found = _skills({"skills": "C#, ASP.Net, MVC, SQL"})
     assert {"ASP.NET", "MVC"} <= found.keys()
+
+
+# --- Lines in Chinese or Japanese: tool names in small letters, context in the CV's script --
+
+
+def test_tool_names_in_small_letters_on_a_chinese_line() -> None:
+    found = _skills({"projects": "使用jsp、css、js构建前台,spring框架构建后台"})
+    assert {"JSP", "CSS", "JavaScript", "Spring"} <= found.keys()
+    found = _skills({"skills": "了解kafka、spark、clickhouse等大数据组件"})
+    assert {"Apache Kafka", "Apache Spark", "ClickHouse"} <= found.keys()
+
+
+def test_small_letters_stay_words_in_english_prose() -> None:
+    # "spring" and "js" in an English sentence are a season and a file suffix, as before.
+    found = _skills({"experience": "In spring we moved the js files to a new folder."})
+    assert not {"Spring", "JavaScript"} & found.keys()
+
+
+def test_a_lambda_expression_is_not_aws_lambda() -> None:
+    found = _skills({"skills": "熟悉C++11常用特性,如lambda表达式、智能指针等"})
+    assert "C++" in found and "AWS Lambda" not in found
+
+
+def test_context_words_in_chinese_let_an_ambiguous_name_count() -> None:
+    # "Spring" needs a framework word beside it; "框架" is that word in Chinese.
+    assert "Spring" in _skills({"projects": "后台使用Spring框架"})
+    assert "Spring" not in _skills({"projects": "2019年Spring学期"})
+
+
+# --- Education lines that are courses, not degrees -------------------------------------------
+
+
+def test_a_masterclass_is_a_course_not_a_masters_degree() -> None:
+    found = _skills({"education": "Python for Machine Learning Masterclass (online course)"})
+    assert "Machine learning" in found
+    found = _skills({"education": "Master of Science in Machine Learning, TU Example"})
+    assert "Machine learning" not in found

@@ -79,9 +79,9 @@ _WORKED_AT = _wordset(
     "engineer developer manager analyst consultant"
 )
 _DEGREE_LINE_RE = re.compile(
-    r"\b(?:bachelor\w*|master\w*|ph\.?\s?d|doctor\w*|mba|b\.?sc|m\.?sc|b\.?eng|m\.?eng|"
+    r"\b(?:bachelor\w*|master(?:'?s|’s|arbeit|studium|studiengang|abschluss|thesis)?|ph\.?\s?d|doctor\w*|mba|b\.?sc|m\.?sc|b\.?eng|m\.?eng|"
     r"b\.?a\.|m\.?a\.|b\.?s\.|m\.?s\.|diploma|degree|major|minor|licenciatura|grado|laurea|"
-    r"diplom\w*|studium|licence|master|mestrado|máster|university|universit\w+|college|"
+    r"diplom\w*|studium|licence|mestrado|máster|university|universit\w+|college|"
     r"school|institut\w*|hochschule|école|escuela|faculty|faculdade|facultad)\b",
     re.IGNORECASE,
 )
@@ -241,14 +241,16 @@ _CONTEXT_TRANSLATIONS: dict[str, tuple[str, ...]] = {
     k: tuple(_fold(w) for w in v.split())
     for k, v in {
         "programming": "programmierung programmieren programmation programmer programación "
-        "programar programação programmazione programmare programmeren",
+        "programar programação programmazione programmare programmeren "
+        "编程 程序设计 プログラミング",
         "language": "sprache programmiersprache langage lenguaje linguagem linguaggio taal "
-        "programmeertaal",
+        "programmeertaal 语言 言語",
         "languages": "sprachen programmiersprachen langages lenguajes linguagens linguaggi talen "
         "programmeertalen",
         "developer": "entwickler entwicklerin développeur développeuse desarrollador "
         "desarrolladora desenvolvedor desenvolvedora sviluppatore sviluppatrice ontwikkelaar",
-        "development": "entwicklung développement desarrollo desenvolvimento sviluppo ontwikkeling",
+        "development": "entwicklung développement desarrollo desenvolvimento sviluppo ontwikkeling "
+        "开发 開発",
         "mobile": "mobil móvil móvel mobili mobiel mobiele",
         "game": "spiel jeu juego jogo gioco",
         "games": "spiele jeux juegos jogos giochi videojogos videogiochi",
@@ -257,10 +259,22 @@ _CONTEXT_TRANSLATIONS: dict[str, tuple[str, ...]] = {
         "statistical": "statistisch statistische statistique estadístico estadística estatístico "
         "statistico",
         "embedded": "eingebettet eingebettete embarqué embarqués embebido embebidos embarcado "
-        "embarcados",
-        "microcontroller": "mikrocontroller microcontrôleur microcontrolador microcontrollore",
+        "embarcados 嵌入式 組み込み",
+        "microcontroller": "mikrocontroller microcontrôleur microcontrolador microcontrollore "
+        "单片机",
+        "framework": "框架 フレームワーク",
+        "backend": "后端 后台 バックエンド",
+        "frontend": "前端 前台 フロントエンド",
     }.items()
 }
+
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _phrase(context: str) -> bool:
+    """A context word of more than one token ("front-end", "嵌入式") is looked for as a phrase."""
+    return " " in context or "-" in context or bool(_CJK_RE.search(context))
 
 
 @lru_cache(maxsize=1)
@@ -287,8 +301,8 @@ def get_taxonomy() -> Taxonomy:
             aliases=tuple(entry.get("aliases", [])),
             related=tuple(entry.get("related", [])),
             # "front-end", "ml-agents" are two tokens: they are looked for as phrases.
-            context=frozenset(c for c in context if " " not in c and "-" not in c),
-            context_phrases=tuple(c for c in context if " " in c or "-" in c),
+            context=frozenset(c for c in context if not _phrase(c)),
+            context_phrases=tuple(c for c in context if _phrase(c)),
             exclude=tuple(_fold(x) for x in entry.get("exclude", [])),
             spoken_language=bool(entry.get("spoken_language")),
             generic=bool(entry.get("generic")),
@@ -446,6 +460,19 @@ def _match_tokens(
 ) -> list[tuple[_Alias, int, int]]:
     found: list[tuple[_Alias, int, int]] = []
     n = len(toks)
+    cjk_lines: dict[int, bool] = {}
+
+    def in_cjk_line(k: int) -> bool:
+        """The token stands on a line of Chinese or Japanese, where tool names are written
+        in small letters as often as not ("jsp、css、js", "spring框架")."""
+        if text is None:
+            return False
+        ls = text.rfind("\n", 0, toks[k][2]) + 1
+        if ls not in cjk_lines:
+            le = text.find("\n", ls)
+            cjk_lines[ls] = bool(_CJK_RE.search(text, ls, le if le != -1 else len(text)))
+        return cjk_lines[ls]
+
     i = 0
     while i < n:
         cands = tax.first.get(toks[i][0])
@@ -461,9 +488,21 @@ def _match_tokens(
                 ):
                     continue
                 if alias.case_sensitive:
-                    ok = all(toks[i + k][1] == alias.tokens[k] for k in range(length)) or (
-                        alias.shouted is not None
-                        and all(toks[i + k][1] == alias.shouted[k] for k in range(length))
+                    ok = (
+                        all(toks[i + k][1] == alias.tokens[k] for k in range(length))
+                        or (
+                            alias.shouted is not None
+                            and all(toks[i + k][1] == alias.shouted[k] for k in range(length))
+                        )
+                        or (
+                            len(toks[i][1]) >= 2
+                            and all(
+                                toks[i + k][1].islower()
+                                and toks[i + k][0] == _fold(alias.tokens[k])
+                                for k in range(length)
+                            )
+                            and in_cjk_line(i)
+                        )
                     )
                 else:
                     ok = all(toks[i + k][0] == alias.tokens[k] for k in range(length))
