@@ -170,3 +170,38 @@ def test_a_masterclass_is_a_course_not_a_masters_degree() -> None:
     assert "Machine learning" in found
     found = _skills({"education": "Master of Science in Machine Learning, TU Example"})
     assert "Machine learning" not in found
+
+
+def test_a_coordinated_list_reads_past_an_item_that_makes_no_name() -> None:
+    found = _skills({"skills": "Google Forms / Apresentações / Planilhas / Documentos"})
+    assert {"Google Slides", "Google Sheets", "Google Docs"} <= found.keys()
+    # A skill of its own between them ends the shared words: "Sheets" after Figma is no
+    # Google product.
+    found = _skills({"skills": "Google Docs, Figma, Sheets"})
+    assert "Google Sheets" not in found
+
+
+# --- Lists whose label names what their items qualify ----------------------------------------
+
+
+def test_a_label_lends_its_word_to_the_qualifiers_it_lists() -> None:
+    found = _skills({"skills": "Testing: unit, integration, performance"})
+    assert {"Unit testing", "Integration testing", "Performance testing"} <= found.keys()
+    found = _skills({"skills": "Machine learning: supervised, unsupervised, reinforcement"})
+    assert {"Supervised learning", "Unsupervised learning", "Reinforcement learning"} <= (
+        found.keys()
+    )
+    found = _skills({"skills": "Databases (relational, graph)"})
+    assert {"Relational databases", "Graph databases"} <= found.keys()
+    found = _skills({"skills": "Marketing: digital, content, email"})
+    assert {"Digital marketing", "Content marketing", "Email marketing"} <= found.keys()
+
+
+def test_a_qualified_item_is_not_also_kept_in_its_own_words() -> None:
+    found = _skills({"skills": "Design: UI, UX, graphic"})
+    assert "Graphic design" in found and "graphic" not in found
+
+
+def test_a_label_over_known_items_adds_nothing() -> None:
+    found = _skills({"skills": "Languages: English, German\nTools: Git, Docker, Jira"})
+    assert set(found) == {"English", "German", "Git", "Docker", "Jira"}

@@ -590,6 +590,7 @@ def _coordinated(
         for b0 in (q, q + 1):
             if b0 >= len(toks) or not joined(q - 1, b0):
                 continue
+            read = False
             for width in range(1, _COORD_SPAN + 1):
                 b1 = b0 + width
                 if b1 > len(toks) or (p, b1) in seen or not loose(b0, b1):
@@ -601,8 +602,80 @@ def _coordinated(
                         out.append((hit, toks[p][2], toks[b1 - 1][3]))
                         seen.add((p, b1))
                         work.append((cand, p, b1))
+                        read = True
                         break
+            free = not any(s < toks[b0][3] and e > toks[b0][2] for s, e in spans)
+            if not read and free and (p, b0 + 1) not in seen:
+                # An item that makes no name does not end the list: "Google Forms / Planilhas /
+                # Documentos" still reads the last one.
+                seen.add((p, b0 + 1))
+                work.append((name, p, b0 + 1))
     return out
+
+
+# A list whose label names the kind its items qualify: "Testing: unit, integration, end-to-end",
+# "Machine learning: supervised, unsupervised", "Databases (relational, graph)". An item the
+# taxonomy does not know alone counts when it makes a name with a word of the label ("unit
+# testing", "graph databases"), in either order ("Marketing: digital" is "marketing digital").
+_QUALIFIED_PARENS_RE = re.compile(
+    r"([^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*){0,2})\s*\(([^()\n]{1,120})\)"
+)
+_QUALIFIER_MAX = 3  # words of an item
+
+
+def _qualified(
+    toks: list[tuple[str, str, int, int]],
+    found: list[tuple[_Alias, int, int]],
+    tax: Taxonomy,
+    text: str,
+) -> list[tuple[_Alias, int, int]]:
+    spans = [(s, e) for _a, s, e in found]
+    groups: list[tuple[int, int, int, int]] = []  # label start, label end, items start, end
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        label = _LABEL_RE.match(line)
+        if label:
+            groups.append(
+                (
+                    start + label.start(1),
+                    start + label.end(1),
+                    start + label.end(),
+                    start + len(line),
+                )
+            )
+        for m in _QUALIFIED_PARENS_RE.finditer(line):
+            groups.append(
+                (start + m.start(1), start + m.end(1), start + m.start(2), start + m.end(2))
+            )
+    out: list[tuple[_Alias, int, int]] = []
+    for l0, l1, i0, i1 in groups:
+        heads = [t for t in toks if l0 <= t[2] and t[3] <= l1][-2:]
+        if not heads:
+            continue
+        for _piece, p0, p1 in _split_spans(text[i0:i1]):
+            a, b = i0 + p0, i0 + p1
+            if any(s < b and e > a for s, e in spans):
+                continue
+            words = [t for t in toks if a <= t[2] and t[3] <= b]
+            if not 1 <= len(words) <= _QUALIFIER_MAX or not words[0][1][:1].isalpha():
+                continue
+            for head in heads:
+                hit = _name_of([*words, head], tax) or _name_of([head, *words], tax)
+                if hit is not None:
+                    out.append((hit, a, b))
+                    break
+    return out
+
+
+def _all_matches(
+    toks: list[tuple[str, str, int, int]], tax: Taxonomy, text: str
+) -> list[tuple[_Alias, int, int]]:
+    """Names read as written, then those read from coordinated phrases and qualified lists."""
+    found = _match_tokens(toks, tax, text)
+    found += _coordinated(toks, found, tax, text)
+    found += _qualified(toks, found, tax, text)
+    return found
 
 
 def find_occurrences(
@@ -617,8 +690,7 @@ def find_occurrences(
     """
     tax = get_taxonomy()
     toks = _text_tokens(text, tax.vocab)
-    found = _match_tokens(toks, tax, text)
-    found += _coordinated(toks, found, tax, text)
+    found = _all_matches(toks, tax, text)
     plain_by_line: dict[int, int] = defaultdict(int)
     for alias, start, _end in found:
         if not alias.ambiguous and not alias.skill.spoken_language:
@@ -1262,7 +1334,7 @@ def _respelt(item: str) -> str | None:
 def misspelt_skills(body: str) -> list[Occurrence]:
     """Items of a skills section that name a known skill with its words glued together."""
     tax = get_taxonomy()
-    covered = [(s, e) for _a, s, e in _match_tokens(_text_tokens(body, tax.vocab), tax, body)]
+    covered = [(s, e) for _a, s, e in _all_matches(_text_tokens(body, tax.vocab), tax, body)]
     out: list[Occurrence] = []
     pos = 0
     for raw in body.split("\n"):
@@ -1434,7 +1506,7 @@ def extract_skills(text: str, *, sections: dict[str, str] | None = None) -> list
         if section == "skills":
             tax = get_taxonomy()
             toks = _text_tokens(body, tax.vocab)
-            covered = [(s, e) for _a, s, e in _match_tokens(toks, tax, body)]
+            covered = [(s, e) for _a, s, e in _all_matches(toks, tax, body)]
             for item, start, end in unlisted_skills(body, covered):
                 key = _fold(item)
                 if key in unlisted or canonical_skill(item):
