@@ -205,3 +205,24 @@ def test_a_qualified_item_is_not_also_kept_in_its_own_words() -> None:
 def test_a_label_over_known_items_adds_nothing() -> None:
     found = _skills({"skills": "Languages: English, German\nTools: Git, Docker, Jira"})
     assert set(found) == {"English", "German", "Git", "Docker", "Jira"}
+
+
+# --- Names with a version, a model or a plural s glued on ------------------------------------
+
+
+def test_a_version_or_model_glued_to_a_name() -> None:
+    found = _skills({"skills": "Java8, Angular2+, Vue3, PHP7, STM32F4"})
+    assert {"Java", "Angular", "Vue.js", "PHP", "STM32"} <= found.keys()
+    # Names that end in a number are names of their own.
+    found = _skills({"skills": "Web3, HTML5, Amazon S3"})
+    assert {"HTML", "Amazon S3"} <= found.keys() and "Web development" not in found
+
+
+def test_an_acronym_with_a_plural_s() -> None:
+    found = _skills({"experience": "Ran UATs with the business and trained RNNs on sensor data."})
+    assert {"User acceptance testing", "Neural networks"} <= found.keys()
+
+
+def test_a_certificates_acronym_in_prose_stays_out_in_the_plural_too() -> None:
+    found = _skills({"experience": "Integrated MCPs into the assistant for richer tool calls."})
+    assert not any(m.category == "Certifications" for m in found.values())  # type: ignore[attr-defined]

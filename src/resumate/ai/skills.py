@@ -143,12 +143,32 @@ def _unglued(
     return parts
 
 
+# A name with its version or model glued on ("Java8", "Vue3", "Angular2+", "STM32F4", "PIC18F")
+# and an acronym with a plural s ("UATs", "LLMs", "PLCs") read as the name. The name must be a
+# word the taxonomy uses, of three characters or more, and the whole token one it does not.
+_VERSIONED_RE = re.compile(r"([^\W\d_]{3,})(\d+(?:\.\d+)?\+?)|(\w{2,}\d)([A-Z]+\d*)")
+_ACRONYMS_RE = re.compile(r"([A-Z][A-Z0-9]{1,})s")
+
+
+def _bare(tok: tuple[str, str, int, int], vocab: frozenset[str]) -> tuple[str, str, int, int]:
+    folded, raw, start, end = tok
+    if folded in vocab:
+        return tok
+    m = _VERSIONED_RE.fullmatch(raw) or _ACRONYMS_RE.fullmatch(raw)
+    if m is None:
+        return tok
+    name = m.group(1) or m.group(3)
+    if len(name) < 3 or _fold(name) not in vocab:
+        return tok
+    return _fold(name), name, start, end
+
+
 def _text_tokens(text: str, vocab: frozenset[str]) -> list[tuple[str, str, int, int]]:
     """Tokens of a CV text, with words wrapped onto the next line joined again: "Deep Lear" /
     "ning" and "Trans-" / "formers" read as one word when the whole word is one the taxonomy
     uses and neither part is. An elided article stays out of the word it is written onto:
     "d'apprentissage", "l'analyse", "dell'informatica" read as "apprentissage", "analyse"."""
-    toks = [p for t in _tokens(text) for p in _unglued(_unelided(t, vocab), vocab)]
+    toks = [_bare(p, vocab) for t in _tokens(text) for p in _unglued(_unelided(t, vocab), vocab)]
     if "\n" not in text:
         return toks
     out: list[tuple[str, str, int, int]] = []
@@ -732,7 +752,7 @@ def find_occurrences(
         if (
             skill.category == CERTIFICATION_CATEGORY
             and alias.case_sensitive
-            and text[start:end].isupper()
+            and text[start:end].removesuffix("s").isupper()
             and section not in _SKILL_SECTIONS
             and plain_by_line[ls - 1] < 2
             and not _CERTIFIED_RE.search(line)
