@@ -11,7 +11,7 @@ import typst
 
 from resumate.ai.analyzer import analyze_document, analyze_text
 from resumate.ai.contact import _clean_name, find_phone, street_town
-from resumate.ai.documents import ExtractedText
+from resumate.ai.documents import ExtractedText, TextLine
 
 TODAY = date(2025, 6, 1)
 
@@ -205,3 +205,51 @@ def test_the_town_of_a_contact_block_address(lines: str, town: str) -> None:
         ExtractedText.from_plain_text(f"Jane Doe\n{lines}\njane@example.com\n"), today=TODAY
     )
     assert a.contact.location == town
+
+
+def _top(*texts: str, sizes: tuple[float, ...] = ()) -> list[TextLine]:
+    return [
+        TextLine(text=t, page=0, top=20.0 * (i + 1), font_size=(sizes[i] if sizes else 0.0))
+        for i, t in enumerate(texts)
+    ]
+
+
+def _name(lines: list[TextLine]) -> str | None:
+    from resumate.ai.contact import extract_contact
+
+    return extract_contact(lines, [], "\n".join(ln.text for ln in lines)).name
+
+
+def test_dev3_name_shapes() -> None:
+    from resumate.ai.contact import find_emails
+
+    find_name = _name
+
+    # a CV title after a wide gap on the name's line
+    assert find_name(_top("Kgomotso Ayal Bonga      Curriculum Vitae", "12 Main Street")) == (
+        "Kgomotso Ayal Bonga"
+    )
+    # a whole name in a Word header, then a one-word title (misspelt, so unknown)
+    assert find_name(_top("Hlumelo Faltein", "Stundent", "Objective")) == "Hlumelo Faltein"
+    # Europass: the label column beside the name, and a label row later
+    assert find_name(
+        _top("Curriculum vitae", "PERSONAL INFORMATION Antonio Méndez Ruiz", "JOB APPLIED FOR Web"
+             " developer", sizes=(10.0, 13.0, 13.0))
+    ) == "Antonio Méndez Ruiz"  # fmt: skip
+    # a display name in two sizes, one word per line, in capitals
+    assert find_name(
+        _top("Curriculum Vitae  Pobierz", "NORBERT", "OCIOS", "GAME DEV STUDENT", "Jestem studentem",
+             sizes=(12.2, 21.3, 37.3, 8.0, 8.0))
+    ) == "Norbert Ocios"  # fmt: skip
+    # a Chinese name set letter-spaced under a letter-spaced title
+    assert find_name(
+        _top("1", "简 历", "徐  赞", "专业的 C++ 开发者", sizes=(10.5, 12, 18, 10.5))
+    ) == ("徐赞")
+    # a town glued to the address in a Word run
+    assert find_emails(["mariamasbah05@gmail.comSukuta, The Gambia"]) == ["mariamasbah05@gmail.com"]
+    assert find_emails(["John.Doe@ACME.COM"]) == ["John.Doe@ACME.COM"]
+    # Chinese needs no space around a phone number
+    assert find_phone(["电话：18516994586邮箱：sunyang1614@qq.com"], "CN")[1] == "+8618516994586"
+    assert find_phone(["rohit-tiwari-0b8302198"], None) == (None, None)
+    # the country code's brackets stay whole in the number as written
+    assert find_phone(["(+34)663283369"], None) == ("(+34)663283369", "+34663283369")

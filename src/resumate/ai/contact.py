@@ -35,7 +35,7 @@ URL_RE = re.compile(
     r"(?:/[^\s|,;<>()]*)?)",
     re.I,
 )
-_PHONE_CANDIDATE_RE = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/‐–]{5,22}\d")
+_PHONE_CANDIDATE_RE = re.compile(r"\(?(?:\+|00)?\(?\d[\d\s().\-/‐–]{5,22}\d")
 _PHONE_LABEL_RE = re.compile(
     r"\b(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|tél|portable|móvil|"
     r"movil|teléfono|telefono|celular|telemóvel|cellulare|mobiel|telefoon|gsm|fon|whatsapp)\b"
@@ -53,13 +53,17 @@ _LABEL_RE = re.compile(
 _NAME_LABEL_RE = re.compile(
     r"^(?:(?:full |complete )?name|nom(?: complet)?|nombre(?: completo)?|nombres y apellidos|"
     r"apellidos y nombres?|nome(?: completo)?|naam|volledige naam|vorname und name|"
-    r"vollständiger name)\s*[:：]\s*(.+)$",
+    r"vollständiger name)\s*[:：]\s*(.+)$"
+    # Europass prints its label column beside the name, without a colon
+    r"|^(?:personal information|información personal|informations personnelles|"
+    r"persönliche angaben|informazioni personali|informação pessoal|persoonlijke informatie)"
+    r"\s*[:：]?\s+(.+)$",
     re.I,
 )
 
 _NOT_NAME_WORDS = {
     "curriculum", "vitae", "resume", "résumé", "cv", "lebenslauf", "profile", "page", "contact",
-    "السيرة", "الذاتية", "سيرة", "ذاتية", "קורות", "חיים",
+    "السيرة", "الذاتية", "سيرة", "ذاتية", "קורות", "חיים", "applied",
     "engineer", "developer", "manager", "nurse", "teacher", "analyst", "consultant", "director",
     "assistant", "designer", "specialist", "officer", "accountant", "architect", "lead",
     "senior", "junior", "intern", "student", "technician", "coordinator", "administrator",
@@ -299,8 +303,11 @@ _BIRTH_RE = re.compile(
 def _inside_token(line: str, start: int, end: int) -> bool:
     before = line[start - 1] if start > 0 else " "
     after = line[end] if end < len(line) else " "
-    if before.isalnum() or before in "_=":
+    # Chinese and Japanese need no space around a number ("电话：18516994586邮箱：…").
+    if (before.isalnum() and not _CJK_RE.match(before)) or before in "_=":
         return True
+    if _CJK_RE.match(after):
+        return False
     return after.isalpha() or (after == "-" and line[end + 1 : end + 2].isalpha())
 
 
@@ -331,7 +338,7 @@ def find_phone(lines: list[str], region_hint: str | None) -> tuple[str | None, s
             continue
         for m in _PHONE_CANDIDATE_RE.finditer(line):
             raw = m.group(0).strip(" -–/.")
-            if _inside_token(line, m.start(), m.end()):
+            if _inside_token(line, m.start() + (line[m.start()] == "("), m.end()):
                 continue  # "rohit-tiwari-0b8302198", "53741253-M": part of a URL or an ID
             if _in_address(line, m.start(), m.end()):
                 continue  # "https://doi.org/10.2143/IG.180.0.3292822"
@@ -373,7 +380,7 @@ def _clean_name(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
     text = text.strip().strip(",;|")
     m = _NAME_LABEL_RE.match(text)
     if m:
-        text = m.group(1).strip()
+        text = (m.group(1) or m.group(2)).strip()
     text = re.sub(r"\s*[,|]\s*(?:ph\.?d|m\.?d|mba|cpa|pmp|rn|msc|bsc|ma|ba|jr|sr)\.?\b.*$", "",
                   text, flags=re.I)  # fmt: skip
     text = re.sub(r"\s*\([^()]{1,30}\)\s*", " ", text)  # "Hugo (Chun-Ho) Lin": a nickname
@@ -453,6 +460,7 @@ _BOTH_NAMES_RE = re.compile(
 )
 _CJK_NAME_LABEL_RE = re.compile(r"姓\s*名\s*[:：]\s*([\u3400-\u9fff]{2,4})")
 _CJK_NAME_RE = re.compile(r"^[\u3400-\u9fff]{2,4}$")
+_CJK_SPACED_RE = re.compile(r"^[\u3400-\u9fff](?:\s{1,4}[\u3400-\u9fff]){1,3}$")
 # Words of a Chinese CV's titles and headings: "个人简历" (personal CV) is not a name.
 _CJK_NOT_NAME_RE = re.compile(
     r"简历|履历|个人|信息|经历|经验|技能|教育|工作|联系|求职|自我|评价|项目"
@@ -491,6 +499,8 @@ def _cjk_name(lines: list[TextLine]) -> str | None:
     title ('林敏润的工作简历': Lin's work CV) or before the gender ('林敏润/男/1997')."""
     for line in lines[:6]:
         text = line.text.strip()
+        if _CJK_SPACED_RE.match(text):
+            text = re.sub(r"\s+", "", text)  # letter-spaced: "徐  赞"
         if (
             _CJK_NAME_RE.match(text)
             and match_heading(text) is None
@@ -524,9 +534,18 @@ def _two_line_name(lines: list[TextLine]) -> str | None:
             continue  # "Jane Doe" / "Madrid", "Jane Doe" / "Python"
         if len(one.split()) == 2 and world_country_of(_ICON_PREFIX_RE.sub("", two)):
             continue  # "Oday Hmydat" / "Presidente Epitácio": a whole name, then the town
+        if len(one.split()) == 2 and len(two.split()) == 1 and not (a.font_size and b.font_size):
+            continue  # "Hlumelo Faltein" / "Stundent" in a Word header: a whole name, a title
         # OCR sizes come from box heights: a few points apart on the same display name.
         tol = 0.3 * max(a.font_size, b.font_size) if a.source == "ocr" else 1.0
-        if a.font_size and b.font_size and abs(a.font_size - b.font_size) > tol:
+        # "NORBERT" / "OCIOS": a display name whose two words are set in two sizes.
+        stacked_caps = one.isupper() and two.isupper() and len(one.split()) == len(two.split()) == 1
+        if (
+            a.font_size
+            and b.font_size
+            and abs(a.font_size - b.font_size) > tol
+            and not (stacked_caps and min(a.font_size, b.font_size) >= 0.5 * biggest)
+        ):
             continue
         if a.font_size and max(a.font_size, b.font_size) < biggest - max(0.5, tol):
             continue  # larger type above or below holds the name
@@ -664,12 +683,25 @@ def find_name(
     return scored[0][2]
 
 
+_CV_TITLE_WORDS = frozenset(
+    {"curriculum", "vitae", "vitæ", "resume", "cv", "lebenslauf", "curriculo", "hoja", "de",
+     "vida"}
+)  # fmt: skip
+
+
+def _is_cv_title(text: str) -> bool:
+    """ "Curriculum Vitae", "Résumé", "Hoja de vida": the document's title, not a name."""
+    words = [_fold(w) for w in re.findall(r"[^\W\d_]+", text)]
+    return bool(words) and all(w in _CV_TITLE_WORDS for w in words) and words != ["de"]
+
+
 def _name_pieces(text: str) -> list[str]:
     """The line itself, then its fields. A name printed with a place or a heading after a
     wide gap ("Tianxiang Gao    China") tries the name field first."""
     pieces = [p for p in _SPLIT_RE.split(text) if p.strip()]
     if len(pieces) > 1 and all(
-        looks_like_location(p) or match_heading(p) is not None for p in pieces[1:]
+        looks_like_location(p) or match_heading(p) is not None or _is_cv_title(p)
+        for p in pieces[1:]
     ):
         return [pieces[0], text]
     return [text, *pieces][:4]
@@ -1130,6 +1162,16 @@ _EMAIL_TAIL_RE = re.compile(r"(?<![\w.+-])[\w+-][\w.+-]*(?:@[\w.-]*)?$")
 _EMAIL_HEAD_RE = re.compile(r"^[a-z0-9.@_+-][\w.@+-]*", re.ASCII)
 
 
+_GLUED_TAIL_RE = re.compile(r"(?<=\.[a-z]{2})[a-z]*(?=[A-Z][a-z])")
+
+
+def _unglued(email: str) -> str:
+    """An address with the next word glued to it in a Word run ("…@gmail.comSukuta, The
+    Gambia"): the capital after a lower-case top-level domain ends it."""
+    m = _GLUED_TAIL_RE.search(email)
+    return email[: m.end()] if m else email
+
+
 def find_emails(lines: list[str]) -> list[str]:
     """Email addresses in reading order. An address wrapped over two lines ('pereira.jesus.' /
     'luiz@escola.com', 'ana@' / 'example.org') is read whole: a fragment at the end of a line
@@ -1139,7 +1181,7 @@ def find_emails(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         for email in EMAIL_RE.findall(line):
             if (i, email) not in skip:
-                found.append(email)
+                found.append(_unglued(email))
         if i + 1 >= len(lines):
             break
         tail = _EMAIL_TAIL_RE.search(line.rstrip())
