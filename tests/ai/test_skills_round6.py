@@ -226,3 +226,68 @@ def test_an_acronym_with_a_plural_s() -> None:
 def test_a_certificates_acronym_in_prose_stays_out_in_the_plural_too() -> None:
     found = _skills({"experience": "Integrated MCPs into the assistant for richer tool calls."})
     assert not any(m.category == "Certifications" for m in found.values())  # type: ignore[attr-defined]
+
+
+# --- Skills lists in more languages ---------------------------------------------------------
+
+
+def test_soft_skills_listed_in_polish_turkish_and_catalan() -> None:
+    pl = _skills({"skills": "Komunikatywność, Praca w grupie, Odporność na stres"})
+    assert {"Communication", "Teamwork", "Working under pressure"} <= pl.keys()
+    tr = _skills({"skills": "Liderlik, Takım Çalışması, Problem Çözme"})
+    assert {"Leadership", "Teamwork", "Problem solving"} <= tr.keys()
+    ca = _skills({"skills": "Treball en equip, Lideratge, Comunicació"})
+    assert {"Teamwork", "Leadership", "Communication"} <= ca.keys()
+
+
+def test_it_skills_in_portuguese_and_spanish() -> None:
+    found = _skills(
+        {"skills": "Desenvolvimento Front-End, Gerenciamento de Redes, Manutenção de Micros"}
+    )
+    assert {"Frontend development", "Networking", "Computer maintenance"} <= found.keys()
+    assert "Reservations" not in found  # "Micros" here is a PC, not the hotel till
+    found = _skills({"skills": "Diseño de logotipos, Diseño web, Desarrollo de videojuegos"})
+    assert {"Branding", "Web design", "Game development"} <= found.keys()
+
+
+def test_chinese_names_of_common_skills() -> None:
+    found = _skills({"skills": "熟练使用数据透视表、财务分析、风险管理"})
+    assert {"Pivot tables", "Financial analysis", "Risk management"} <= found.keys()
+
+
+def test_tools_of_java_and_cpp_projects() -> None:
+    found = _skills({"skills": "JBoss, WildFly, WebLogic, JSF, PrimeFaces, Ant, CVS, Mantis"})
+    assert {
+        "JBoss", "WildFly", "WebLogic", "JavaServer Faces", "PrimeFaces", "Apache Ant", "CVS",
+        "Mantis",
+    } <= found.keys()  # fmt: skip
+    found = _skills({"skills": "Qt C++ Widget & QML, GoogleTest, Boost, Catch2"})
+    assert {"Qt", "QML", "GoogleTest", "Boost", "Catch2"} <= found.keys()
+    # The same words in prose mean other things.
+    found = _skills({"experience": "Picked up prescriptions at CVS and watched an ant colony."})
+    assert not {"CVS", "Apache Ant"} & found.keys()
+
+
+def test_level_words_in_more_languages_are_not_items() -> None:
+    found = _skills({"skills": "Unity | Sprawny, Blender | Temel, C# | Zaawansowany"})
+    assert {"Unity", "Blender", "C#"} <= found.keys()
+    assert not {"Sprawny", "Zaawansowany", "Temel"} & found.keys()
+
+
+def test_level_words_with_accents_are_not_items() -> None:
+    # Items are compared folded: "débutant", "básico" must be folded the same way.
+    found = _skills({"skills": "Python, Docker, Aseprite débutant, Tiled básico"})
+    assert "Aseprite" in found and "Tiled" in found
+    assert not any("débutant" in n or "básico" in n for n in found)
+
+
+def test_an_acronym_that_is_also_a_school_track_needs_its_context() -> None:
+    assert "App Store Optimization" not in _skills({"other": "2009-2013 ASO Economie Wiskunde"})
+    assert "App Store Optimization" in _skills({"skills": "ASO, SEO, Google Play Console"})
+
+
+def test_degree_and_course_lines_in_dutch_and_chinese() -> None:
+    found = _skills({"education": "2012 - 2016: HBO-opleiding Game Art op de HKU."})
+    assert not found
+    found = _skills({"education": "核心课程: 金融统计、机器学习、金融工程"})
+    assert "Machine learning" not in found

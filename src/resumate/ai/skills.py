@@ -82,7 +82,10 @@ _DEGREE_LINE_RE = re.compile(
     r"\b(?:bachelor\w*|master(?:'?s|’s|arbeit|studium|studiengang|abschluss|thesis)?|ph\.?\s?d|doctor\w*|mba|b\.?sc|m\.?sc|b\.?eng|m\.?eng|"
     r"b\.?a\.|m\.?a\.|b\.?s\.|m\.?s\.|diploma|degree|major|minor|licenciatura|grado|laurea|"
     r"diplom\w*|studium|licence|mestrado|máster|university|universit\w+|college|"
-    r"school|institut\w*|hochschule|école|escuela|faculty|faculdade|facultad)\b",
+    r"school|institut\w*|hochschule|école|escuela|faculty|faculdade|facultad|"
+    r"\w*opleiding|hbo|mbo|vmbo|havo|vwo|uniwersytet\w*|üniversite\w*|fakülte\w*|lisans|"
+    r"coursework|modules|core courses|mémoire|thesis|tesis|tese|tesi|\w*arbeit)\b"
+    r"|课程|专业|本科|硕士|学士|博士|学院|大学|学位",
     re.IGNORECASE,
 )
 # A line that names studies: a field on it is a subject of study, not a skill ("Studium der
@@ -1181,8 +1184,14 @@ _LEVEL_WORDS = _wordset(
     grundkenntnisse gut gute sehr fortgeschritten fortgeschrittene kenntnisse anfänger
     anfängerkenntnisse muttersprache débutant intermédiaire avancé courant notions bon bonne
     básico básica intermedio avanzado avanzada nativo nativa basico intermediario avancado
-    fluente buono ottimo base discreto mittelstufe level niveau nivel nível livello"""
+    fluente buono ottimo base discreto mittelstufe level niveau nivel nível livello
+    avançado intermediário sprawny sprawna biegły biegła biegle podstawowy podstawowa
+    średniozaawansowany zaawansowany zaawansowana dobry dobra ileri orta başlangıç temel
+    avançat bàsic intermedi flydende grundlæggende flytande grundläggande avancerad flytende
+    gevorderd vloeiend goed uitstekend"""
 )
+# The words above are compared with items folded (accents dropped): fold them the same way.
+_LEVEL_WORDS = frozenset(_fold(w) for w in _LEVEL_WORDS)
 _NOT_SKILL_WORDS = _wordset(
     """etc others other more various including include includes and or with in of the a an
     tools tool skills skill technologies technology languages language software frameworks
@@ -1191,6 +1200,7 @@ _NOT_SKILL_WORDS = _wordset(
     compétences competências competencias habilidades competenze conocimientos outils
     herramientas ferramentas strumenti sprachen idiomas langues lingue"""
 )
+_NOT_SKILL_WORDS = frozenset(_fold(w) for w in _NOT_SKILL_WORDS)
 
 
 # Single words that head or fill a skills list without naming a skill.
