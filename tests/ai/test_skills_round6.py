@@ -291,3 +291,10 @@ def test_degree_and_course_lines_in_dutch_and_chinese() -> None:
     assert not found
     found = _skills({"education": "核心课程: 金融统计、机器学习、金融工程"})
     assert "Machine learning" not in found
+
+
+def test_a_single_word_in_small_letters_is_a_word_of_the_sentence_not_an_item() -> None:
+    # "context", "commandes" are words; a taxonomy name in small letters ("pandas") is a skill.
+    found = _skills({"skills": "Python, pandas, Docker, Kubernetes, context, assistance"})
+    assert {"Python", "pandas", "Docker", "Kubernetes"} <= found.keys()
+    assert not {"context", "assistance"} & found.keys()

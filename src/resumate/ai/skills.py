@@ -1237,7 +1237,7 @@ def _plausible_item(item: str) -> bool:
         return False
     if len(words) >= 2 and all(w.islower() for w in words):
         return False  # "als auch die", "eu utilizei a": words of a sentence
-    if len(words) == 1 and item.islower() and len(item) < 4:
+    if len(words) == 1 and item.islower():
         return False
     if any(ch in item for ch in '"“”„«»'):
         return False
