@@ -173,3 +173,36 @@ def test_any_text_goes_through_the_place_reader(text: str) -> None:
     world_country_of(text)
     contact = _contact(f"Jane Doe\n{text}\njane@example.com\n{_BODY}")
     assert contact.location is None or len(contact.location) <= 80
+
+
+def test_dev3_place_shapes() -> None:
+    from resumate.ai.contact import _cjk_residence, find_location, postal_town
+    from resumate.ai.documents import TextLine
+
+    def lines(*texts: str) -> list[TextLine]:
+        return [TextLine(text=t, page=0, top=12.0 * i) for i, t in enumerate(texts)]
+
+    # a town with its postcode after it; a Dutch postcode's letters; a US state is no town
+    assert postal_town("Sant Feliu de Llobregat, 08980") == "Sant Feliu de Llobregat"
+    assert postal_town("8331 DS, Steenwijk") == "Steenwijk"
+    assert postal_town("Sunderland, MA, 01375") != "MA"
+    # a labelled street and number, the town on the next (labelled) line
+    form = lines(
+        "Naam:  Arjen de Haan", "Adres:  Slingerbos 8", "Postcode, plaats:  8331 DS, Steenwijk"
+    )
+    assert find_location([], form) == "Steenwijk"
+    # a referee's labelled address is not the person's
+    refs = lines(
+        "Kgomotso Bonga", "1350 Monyai Street, Randfontein, Mohlakeng, 1759", "kb@example.com",
+        "REFERENCES", "Mr Bokang Malumisi", "Address: 39 Penelope Street, Vereeniging, 1939",
+    )  # fmt: skip
+    assert find_location([], refs) == "Randfontein"
+    # a place glued to the email address in a Word run
+    glued = lines("MARIAMA BAH", "(+220) 7627205   mariamasbah05@gmail.comSukuta, The Gambia")
+    assert find_location(glued, glued) == "Sukuta, The Gambia"
+    # Chinese residence lines; a hospital in Shanghai is not where someone lives
+    assert _cjk_residence("女 | 户口：广东-深圳 | 现居住于：广东 深圳-宝安区") == "深圳"
+    assert _cjk_residence("上海市闵行区") == "上海"
+    assert _cjk_residence("地址：浙江省杭州市西湖区") == "杭州"
+    assert _cjk_residence("上海市第一人民医院") is None
+    assert _cjk_residence("工作地区：深圳·南山区") is None  # where they want to work

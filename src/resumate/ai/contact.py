@@ -869,6 +869,43 @@ _ADDRESS_HEADING_RE = re.compile(
 )
 
 
+# "Slingerbos 8", "Main Street 12a": a street and its house number, no town.
+_HOUSE_RE = re.compile(r"^[^\W\d_][^\d,;|]{2,40}\s\d{1,4}\s?[a-zA-Z]?$")
+_CJK_RESIDENCE_RE = re.compile(
+    r"(?:现居住于|现居住地|现居地|现居|居住地|所在地|现住址|住址|家庭住址|地址)\s*[:：]?\s*(.+)"
+)
+_CJK_PROVINCES = frozenset(
+    "广东 江苏 浙江 山东 河南 四川 湖北 湖南 河北 福建 安徽 辽宁 陕西 江西 广西 云南 山西 贵州 "
+    "吉林 黑龙江 内蒙古 新疆 甘肃 海南 宁夏 青海 西藏 台湾".split()
+)
+_CJK_CITY_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省)?([\u4e00-\u9fff]{2,4}?)市")
+# a line that is only a city and its district: "上海市闵行区", not "上海市第一人民医院"
+_CJK_ADDRESS_LINE_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,3}省)?[\u4e00-\u9fff]{2,4}?市(?:[\u4e00-\u9fff]{1,4}[区县])?"
+)
+
+
+def _cjk_residence(text: str) -> str | None:
+    """Where a Chinese CV says the person lives: "现居住于：广东 深圳-宝安区" -> 深圳, "上海市闵行区"
+    alone on its line -> 上海 (a city before 市, a province before it skipped)."""
+    m = _CJK_RESIDENCE_RE.search(text)
+    value = m.group(1) if m else text.strip()
+    value = re.split(r"[|｜,，;；]", value)[0].strip()
+    city = _CJK_CITY_RE.match(value.replace(" ", ""))
+    if city and (m or _CJK_ADDRESS_LINE_RE.fullmatch(value)):
+        return city.group(1)
+    if not m:
+        return None
+    for part in re.split(r"[\s\-·・/]+", value):
+        part = re.sub(r"省$", "", part)
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", part) or part in _CJK_PROVINCES:
+            continue
+        if part.endswith(("区", "县", "镇", "街道", "路")):
+            continue
+        return part
+    return None
+
+
 def find_location(
     header: list[TextLine], all_lines: list[TextLine], name: str | None = None
 ) -> str | None:
@@ -876,11 +913,18 @@ def find_location(
     ("ANYI YOJANNA FLORES" / "RODRIGUEZ")."""
     name_words = frozenset(_fold(w) for w in re.split(r"[\s,]+", name or "") if w)
     for i, line in enumerate(all_lines[:80]):
+        heading = match_heading(line.text)
+        if heading is not None and heading[0] == "references":
+            break  # the referees' addresses are not the person's
+        cjk = _cjk_residence(line.text)
+        if cjk:
+            return cjk
         m = re.match(
             r"^\s*(?:(?:home |current |postal |mailing )?address|location|adresse|anschrift|"
             r"wohnort|wohnhaft|dirección|direccion|endereço|endereco|morada|indirizzo|residenza|"
             r"residente|residência|residencia|domicilio|domicílio|adres|woonplaats|residence|"
-            r"based in|domicile|city)\s*[:：]\s*(.+)$",
+            r"based in|domicile|city|plaats|postcode,? plaats|ort|plz,? ort|ville|"
+            r"code postal,? ville|ciudad|città|cidade)\s*[:：]\s*(.+)$",
             line.text,
             re.I,
         )
@@ -889,6 +933,13 @@ def find_location(
             following = all_lines[i + 1].text.strip() if i + 1 < len(all_lines) else ""
             if country_of(value) is None and _POSTCODE_CITY_RE.match(following):
                 return _tidy_location(following)  # "Anschrift: Mühlfeldstraße 16" / "4690 Ort"
+            if _HOUSE_RE.match(value):
+                # "Adres: Slingerbos 8" / "Postcode, plaats: 8331 DS, Steenwijk": a street and
+                # its number; the town is on the next line.
+                town = postal_town(_LABEL_RE.sub("", following)) if following else None
+                if town:
+                    return town
+                continue
             return street_town(value) or _tidy_location(value)
         if _ADDRESS_HEADING_RE.match(line.text):
             # "PHYSICAL ADDRESS" over "5947 Extension 5" / "Meriting" / "Rustenburg, North
@@ -924,6 +975,16 @@ def _signature_place(lines: list[TextLine]) -> str | None:
     return None
 
 
+def _after_email(piece: str) -> str:
+    """What follows an email address glued to it in a Word run ("…@gmail.comSukuta, The
+    Gambia" -> "Sukuta, The Gambia"), or "" when nothing capitalised does."""
+    email = EMAIL_RE.search(piece)
+    if email is None:
+        return piece
+    rest = piece[email.start() + len(_unglued(email.group(0))) :].strip(" ,;")
+    return rest if rest[:1].isupper() else ""
+
+
 def _place_in(
     lines: list[TextLine], name_words: frozenset[str] = frozenset()
 ) -> tuple[str | None, str | None]:
@@ -943,7 +1004,11 @@ def _place_in(
             return town, country
         for piece in _header_pieces([line]):
             piece = _LABEL_RE.sub("", piece)
-            if EMAIL_RE.search(piece) or (URL_RE.search(piece) and "." in piece):
+            if EMAIL_RE.search(piece):
+                piece = _after_email(piece)
+                if not piece:
+                    continue
+            if URL_RE.search(piece) and "." in piece:
                 continue
             if _PHONE_CANDIDATE_RE.fullmatch(piece.strip()):
                 continue
@@ -965,9 +1030,11 @@ def _place_in(
             continue
         for piece in _header_pieces([line]):
             piece = _LABEL_RE.sub("", piece).strip(" .")
+            if EMAIL_RE.search(piece):
+                piece = _after_email(piece)
             if not world_country_of(piece):  # "A Coruña" as it is, else after an icon
                 piece = _ICON_PREFIX_RE.sub("", piece)
-            if EMAIL_RE.search(piece) or URL_RE.search(piece) or not world_country_of(piece):
+            if not piece or URL_RE.search(piece) or not world_country_of(piece):
                 continue
             if {_fold(w) for w in re.split(r"[\s,]+", piece) if w} <= name_words:
                 continue  # a surname that is also a town
@@ -983,7 +1050,8 @@ _TOWN_JOIN = r"(?:\s+(?:am|an der|an|bei|im|ob der|sur|sous|de|del|do|da|di|la|l
 _TOWN = rf"{_TOWN_WORD}(?:{_TOWN_JOIN}{_TOWN_WORD}){{0,3}}"
 # "78462 Konstanz", "DE-38302, Wolfenbüttel", "6020 Innsbruck": a postcode before the town.
 _POSTCODE_TOWN_RE = re.compile(
-    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,6}}|\d\d\s\d{{3}}),?\s+(?P<town>{_TOWN})"
+    rf"(?:^|[,;]\s*|\s)(?:[A-Z]{{1,2}}[-\s]?)?(?P<code>\d{{4,6}}|\d\d\s\d{{3}})"
+    rf"(?:\s?[A-Z]{{2}}(?=,|\s+[A-Z][a-z]))?,?\s+(?P<town>{_TOWN})"  # "8331 DS, Steenwijk"
 )
 # "Orpington, BR6 6JG": a British postcode after the town.
 _TOWN_UK_POSTCODE_RE = re.compile(
@@ -993,6 +1061,10 @@ _TOWN_UK_POSTCODE_RE = re.compile(
 _TOWN_PIN_RE = re.compile(rf"(?:^|,\s*)(?P<town>{_TOWN})\s*[-–,]?\s*\d{{3}}\s?\d{{3}}\b")
 # "Santa Ninfa (TP)", "Sommatino (CL)": an Italian town and its province.
 _TOWN_PROVINCE_RE = re.compile(rf"(?:^|,\s*)(?P<town>{_TOWN})\s*\([A-Z]{{2}}\)")
+
+
+# "Sant Feliu de Llobregat, 08980": a town with its five-digit postcode after it, ending the line.
+_TOWN_THEN_POSTCODE_RE = re.compile(rf"(?:^|,\s*)(?P<town>{_TOWN}),\s*\d{{5}}\s*$")
 
 
 def postal_town(text: str) -> str | None:
@@ -1018,6 +1090,11 @@ def postal_town(text: str) -> str | None:
     if country_of(text) == "IN" or re.search(r"\bIndia\b", text):
         candidates += [m.group("town") for m in _TOWN_PIN_RE.finditer(text)]
     candidates += [m.group("town") for m in _TOWN_PROVINCE_RE.finditer(text)]
+    candidates += [
+        m.group("town")
+        for m in _TOWN_THEN_POSTCODE_RE.finditer(text)
+        if not re.fullmatch(r"[A-Z]{2}", m.group("town"))  # "Sunderland, MA, 01375": a state
+    ]
     for town in candidates:
         town = town.strip(" .-")
         words = town.split()
