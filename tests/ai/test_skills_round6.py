@@ -298,3 +298,19 @@ def test_a_single_word_in_small_letters_is_a_word_of_the_sentence_not_an_item() 
     found = _skills({"skills": "Python, pandas, Docker, Kubernetes, context, assistance"})
     assert {"Python", "pandas", "Docker", "Kubernetes"} <= found.keys()
     assert not {"context", "assistance"} & found.keys()
+
+
+def test_an_ambiguous_name_in_a_column_of_skills_is_the_tool() -> None:
+    # "Word" alone on its line between other tools, under a heading the splitter missed.
+    found = _skills({"other": "Excel avançado\nInformática\nPower point\nCanva\nWord\n"})
+    assert {"Microsoft PowerPoint", "Canva", "Microsoft Word"} <= found.keys()
+    # Not when the lines around it are no column of skills.
+    found = _skills({"other": "Chapter one\nWord\nThe story begins"})
+    assert "Microsoft Word" not in found
+
+
+def test_more_names_in_other_languages() -> None:
+    found = _skills({"skills": "Dermatologie, Wundversorgung, Videoschnitt, offene Innovation"})
+    assert {"Dermatology", "Wound care", "Video editing", "Innovation management"} <= (found.keys())
+    assert "Atom" in _skills({"skills": "Text editors: Vim, Atom, Sublime Text"})
+    assert "Atom" not in _skills({"experience": "Modelled every Atom of the molecule."})

@@ -731,8 +731,10 @@ def find_occurrences(
             continue
         if skill.spoken_language and not _accept_language(section, line):
             continue
-        if alias.ambiguous and not _accept_ambiguous(
-            alias, text, start, end, line, section, plain_by_line[ls - 1]
+        if (
+            alias.ambiguous
+            and ls not in column  # an item of a column of skills ("Canva" / "Word")
+            and not _accept_ambiguous(alias, text, start, end, line, section, plain_by_line[ls - 1])
         ):
             continue
         if _in_link(text, start, end):
