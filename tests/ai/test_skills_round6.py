@@ -314,3 +314,25 @@ def test_more_names_in_other_languages() -> None:
     assert {"Dermatology", "Wound care", "Video editing", "Innovation management"} <= (found.keys())
     assert "Atom" in _skills({"skills": "Text editors: Vim, Atom, Sublime Text"})
     assert "Atom" not in _skills({"experience": "Modelled every Atom of the molecule."})
+
+
+# --- Phrases that state knowledge: "Kenntnisse in X", "experience with X", "X-Kenntnisse" ----
+
+
+def test_a_name_after_a_phrase_that_states_knowledge_is_a_skill() -> None:
+    assert {"C", "Python"} <= _skills({"experience": "Kenntnisse in C und Python"}).keys()
+    found = _skills({"experience": "Sie besitzen Programmiererfahrung in C, Arduino und MATLAB"})
+    assert {"C", "Arduino", "MATLAB"} <= found.keys()
+    assert "Microsoft Word" in _skills({"experience": "Buenos conocimientos de Word"})
+    assert "Go" in _skills({"experience": "Experience with Go and Kubernetes"})
+    assert "Windows" in _skills({"experience": "Sehr gute Windows-Kenntnisse"})
+
+
+def test_a_phrase_that_states_knowledge_does_not_reach_past_other_words() -> None:
+    # "large" stands between: "Go" here is not named as a skill by the phrase.
+    assert "Go" not in _skills({"experience": "Experience in large projects we go through"})
+
+
+def test_german_plural_of_content_management_system() -> None:
+    found = _skills({"experience": "Praktische Erfahrung mit HTML und Content Management Systemen"})
+    assert {"HTML", "Content management systems"} <= found.keys()

@@ -1110,6 +1110,31 @@ def _accept_language(section: str, line: str) -> bool:
                                                  r"lingue|talen)\s*[:：]", line, re.I))  # fmt: skip
 
 
+# "Kenntnisse in C und Python", "experience with Go", "conocimientos de Word", "Windows-
+# Kenntnisse": a word after a phrase that states knowledge, or with such a word joined to it, is
+# named as a skill, whatever else it can mean. Only names, commas and "and" may stand between the
+# phrase and the word.
+_KNOWN_CUE_RE = re.compile(
+    r"(?:\w*kenntnisse|\w*erfahrung|know-how|knowledge|experience|experienced|proficient|"
+    r"proficiency|skilled|expertise|connaissances?|maîtrise|conocimientos?|experiencia|dominio|"
+    r"conhecimentos?|experiência|domínio|conoscenz[ae]|esperienza|kennis|ervaring)"
+    r"\s+(?:in|of|with|mit|von|im|en|de|del|em|com|di|con|van|met|avec|dans)\s+"
+    r"((?:[^\W\d_][\w.+#-]*(?:\s*,\s*|\s+(?:and|und|et|y|e|en|or|oder|ou|o)\s+|\s+))*)$",
+    re.IGNORECASE,
+)
+_KNOWN_AFTER_RE = re.compile(r"-(?:kenntnisse|erfahrung|grundkenntnisse|skills|know-how)\b", re.I)
+
+
+def _stated_as_known(text: str, ls: int, start: int, end: int) -> bool:
+    if _KNOWN_AFTER_RE.match(text, end):
+        return True
+    m = _KNOWN_CUE_RE.search(text, max(ls, start - 80), start)
+    if m is None:
+        return False
+    between = re.findall(r"[^\W\d_][\w.+#-]*", m.group(1))
+    return all(w[0].isupper() or w.lower() in _LIST_WORDS | {"or", "oder", "ou"} for w in between)
+
+
 def _accept_ambiguous(
     alias: _Alias, text: str, start: int, end: int, line: str, section: str, plain_on_line: int
 ) -> bool:
@@ -1126,6 +1151,8 @@ def _accept_ambiguous(
     ):
         return True
     ls = text.rfind("\n", 0, start) + 1
+    if _stated_as_known(text, ls, start, end):
+        return True
     alone = line.strip(_BULLETS) == text[start:end]
     if start - ls < 3 and ls > 1 and text[ls - 2] not in ".!?;:":
         # The line goes on from the one above ("… SAP Hybris e di Java" / "Spring"): its
