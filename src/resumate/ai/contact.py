@@ -875,9 +875,10 @@ _CJK_RESIDENCE_RE = re.compile(
     r"(?:现居住于|现居住地|现居地|现居|居住地|所在地|现住址|住址|家庭住址|地址)\s*[:：]?\s*(.+)"
 )
 _CJK_PROVINCES = frozenset(
-    "广东 江苏 浙江 山东 河南 四川 湖北 湖南 河北 福建 安徽 辽宁 陕西 江西 广西 云南 山西 贵州 "
-    "吉林 黑龙江 内蒙古 新疆 甘肃 海南 宁夏 青海 西藏 台湾".split()
-)
+    {"广东", "江苏", "浙江", "山东", "河南", "四川", "湖北", "湖南", "河北", "福建",
+     "安徽", "辽宁", "陕西", "江西", "广西", "云南", "山西", "贵州", "吉林", "黑龙江",
+     "内蒙古", "新疆", "甘肃", "海南", "宁夏", "青海", "西藏", "台湾"}
+)  # fmt: skip
 _CJK_CITY_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省)?([\u4e00-\u9fff]{2,4}?)市")
 # a line that is only a city and its district: "上海市闵行区", not "上海市第一人民医院"
 _CJK_ADDRESS_LINE_RE = re.compile(
@@ -886,8 +887,8 @@ _CJK_ADDRESS_LINE_RE = re.compile(
 
 
 def _cjk_residence(text: str) -> str | None:
-    """Where a Chinese CV says the person lives: "现居住于：广东 深圳-宝安区" -> 深圳, "上海市闵行区"
-    alone on its line -> 上海 (a city before 市, a province before it skipped)."""
+    """Where a Chinese CV says the person lives: "现居住于：广东 深圳-宝安区" -> 深圳,
+    "上海市闵行区" alone on its line -> 上海 (a city before 市, a province before it skipped)."""
     m = _CJK_RESIDENCE_RE.search(text)
     value = m.group(1) if m else text.strip()
     value = re.split(r"[|｜,，;；]", value)[0].strip()
