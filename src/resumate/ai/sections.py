@@ -162,6 +162,10 @@ HEADINGS: dict[str, list[str]] = {
         "courses", "~training", "trainings", "professional development", "continuing education",
         "relevant coursework", "coursework", "workshops", "weiterbildung", "fortbildung",
         "fortbildungen", "weiterbildungen", "formation continue", "cursos", "corsi", "cursussen",
+        "formación complementaria", "formação complementar", "formation complémentaire",
+        "formations complémentaires", "formazione complementare", "educação adicional",
+        "educación adicional", "cursos complementares", "cursos complementarios",
+        "écoles d'été", "summer schools",
     ],
     "memberships": [
         "memberships", "professional memberships", "affiliations", "professional affiliations",
@@ -170,7 +174,7 @@ HEADINGS: dict[str, list[str]] = {
     "activities": [
         "~activities", "extracurricular activities", "~leadership", "leadership experience",
         "leadership and activities", "aktivitäten", "activités", "actividades", "atividades",
-        "attività",
+        "attività", "activiteiten", "andere activiteiten", "nevenactiviteiten",
     ],
     "additional": [
         "additional information", "additional", "other information", "miscellaneous",
@@ -437,6 +441,8 @@ def _match_one(text: str) -> tuple[str, bool] | None:
         return "interests", False
     if _job_heading(key):
         return "experience", False
+    if _education_heading(words):
+        return "education", False
     if len(words) == 1 and len(key) >= 10:
         near = _one_letter_off(key)
         if near is not None:
@@ -445,7 +451,8 @@ def _match_one(text: str) -> tuple[str, bool] | None:
     # Weiterbildung"): the studies come first, the section is education.
     parts = _CONJUNCTION_RE.split(key)
     if len(parts) == 2 and _INDEX.get(parts[0]) == "education" and parts[0] not in _WEAK:
-        return "education", False
+        # ... unless the other half is events ("Formations et écoles d'été"): trainings then.
+        return ("courses" if parts[1] in _EVENT_HEADINGS else "education"), False
     if len(words) <= 4:
         for suffix, canonical in _SUFFIX_RULES:
             if key.endswith(" " + suffix):
@@ -464,6 +471,37 @@ def _match_one(text: str) -> tuple[str, bool] | None:
 
 
 _CONJUNCTION_RE = re.compile(r" (?:and|und|et|y|e|en|i) ")
+_EVENT_HEADINGS = frozenset(
+    normalize_heading(h)
+    for h in ("écoles d'été", "summer schools", "workshops", "conferences", "séminaires")
+)
+
+# A heading made only of words for studies and schooling, with at least one of the first set:
+# "Akademische Ausbildung", "Ausbildung/ Schule", "Bildungsabschlüsse", "Parcours de formation".
+# German compounds on -bildung / -ausbildung are schooling too ("Hochschulbildung",
+# "Berufsausbildung"), further training aside ("Weiterbildung", "Fortbildung").
+_EDU_WORDS = {
+    "education", "educational", "studies", "schooling", "academic", "academics", "degrees",
+    "ausbildung", "bildung", "studium", "schule", "studien", "bildungsabschlusse",
+    "schulabschlusse", "abschlusse", "formation", "formations", "etudes", "diplomes",
+    "scolarite", "formacion", "educacion", "estudios", "titulos", "escolaridad", "formacao",
+    "educacao", "escolaridade", "istruzione", "formazione", "studi", "titoli", "opleiding",
+    "opleidingen", "onderwijs", "studie", "akademische", "akademischer", "academique",
+    "academiques", "academica", "academico", "accademica",
+}  # fmt: skip
+_EDU_FILLERS = {
+    "and", "und", "et", "y", "e", "en", "i", "my", "meine", "mes", "mis", "de", "du", "la",
+    "le", "des", "del", "der", "die", "das", "im", "parcours", "background", "history",
+    "schulische", "schulischer", "hochschul", "universitaire", "universitaires", "academicos",
+    "academicas", "accademico", "realizados", "realizadas",
+    "universitaria", "universitarios", "hintergrund",
+}  # fmt: skip
+
+
+def _education_heading(words: list[str]) -> bool:
+    if len(words) == 1 and words[0].endswith("bildung") and len(words[0]) > len("bildung"):
+        return not words[0].endswith(("weiterbildung", "fortbildung"))
+    return set(words) <= _EDU_WORDS | _EDU_FILLERS and bool(set(words) & _EDU_WORDS)
 
 
 # Adjectives that only a heading of the professional career opens with (a job title never
