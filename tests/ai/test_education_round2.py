@@ -11,9 +11,11 @@ from datetime import date
 import pytest
 
 from resumate.ai.analyzer import analyze_text
+from resumate.ai.dates import DateRange, PartialDate
 from resumate.ai.documents import ExtractedText, TextLine
-from resumate.ai.education import parse_education
-from resumate.ai.sections import match_heading
+from resumate.ai.education import education_lines, parse_education, stray_education
+from resumate.ai.entries import WorkEntry
+from resumate.ai.sections import Section, match_heading
 
 TODAY = date(2025, 6, 1)
 
@@ -95,3 +97,233 @@ Muster GmbH
         "Hochschule Konstanz",
         "Humboldt-Gymnasium Freiburg",
     ]
+
+
+def test_a_line_under_the_section_set_as_a_heading_of_its_own_is_an_entry() -> None:
+    # A school's name set large and bold under "EDUCATION" reads as a heading nobody lists;
+    # the heading after it that names no study is a section again.
+    sections = [
+        Section("education", "EDUCATION", []),
+        Section(
+            "other",
+            "Hochschule Nordstadt",
+            [TextLine("Batchelor of Technology in Information Technology"), TextLine("2013-17")],
+            known=False,
+        ),
+        Section("other", "AREAS OF INTEREST", [TextLine("Penetration Testing")], known=False),
+    ]
+    got = parse_education(education_lines(sections))
+    assert [(e.study_type, e.area, e.institution) for e in got] == [
+        ("Batchelor of Technology", "Information Technology", "Hochschule Nordstadt")
+    ]
+
+
+def test_studies_outside_any_education_section() -> None:
+    header = Section(
+        "header",
+        "",
+        [
+            TextLine("林小明/男/1997"),
+            TextLine("本科/华南师范大学/软件工程"),
+            TextLine("I am a student at Example University, majoring in Computer Science."),
+        ],
+    )
+    references = Section(
+        "references",
+        "Referees",
+        [TextLine("Qualification:  Master of Statistics, Example National University")],
+    )
+    awards = Section("awards", "Awards", [TextLine("Best Master Thesis, Example University")])
+    job = WorkEntry(
+        header=["Fachoberschule im Bereich Wirtschaft", "Carl-Benz-Schule Musterstadt"],
+        dates=DateRange(PartialDate(2019, 8), PartialDate(2020, 7), (0, 0)),
+    )
+    got = stray_education([header, references, awards], [job])
+    assert [(e.institution, e.start.iso() if e.start else None) for e in got] == [
+        ("Fachoberschule im Bereich Wirtschaft", "2019-08"),
+        ("华南师范大学", None),
+        ("Example National University", None),
+    ]
+    assert got[1].study_type == "本科" and got[2].study_type == "Master of Statistics"
+
+
+def test_a_cv_without_an_education_heading_keeps_the_studies_of_its_contact_block() -> None:
+    edu = _education(
+        """
+Tom Berger
+Data Scientist
+Qualification:  Master of Statistics, Example National University
+Experience
+Data Scientist  2019 - 2024
+Muster GmbH
+"""
+    )
+    assert [(e.get("studyType"), e.get("institution")) for e in edu] == [
+        ("Master of Statistics", "Example National University")
+    ]
+
+
+def test_sentences_under_an_entry_are_no_entries() -> None:
+    got = _parse(
+        "Engineering Degree (Final year)",
+        "Ecole Centrale Nordville 2017 – 2020, Rennes, France",
+        "Double degree in management, economics, management courses.",
+        "Quite glad I did not go on with this project in a PhD as it would have been used "
+        "for other ends than mine.",
+        "Diploma thesis: Searching objects in live video streams.",
+    )
+    assert [(g[0], g[2]) for g in got] == [("Engineering Degree", "Ecole Centrale Nordville")]
+    # A sentence that is the whole section still says where the person studies.
+    got = _parse("Cursando o 1° ano do Ensino Médio na escola Estadual Rui Barbosa.")
+    assert len(got) == 1 and "Ensino Médio" in str(got[0][0])
+
+
+def test_the_heading_of_another_section_ends_the_studies() -> None:
+    got = _parse(
+        "Ensino médio | 2011 | EE Dorvalino Teixeira",
+        "Sistemas para internet | Faculdade de Tecnologia de São Paulo | Concluído",
+        "Cursos complementares e Certificações",
+        "Lógica de programação – Senai EAD (2015)",
+        "Trabalho de Graduação – Sistema para gerenciamento de arquivos",
+    )
+    # Each row of a table set with bars is an entry; the courses after the heading are not.
+    assert [g[2] for g in got] == ["EE Dorvalino Teixeira", "Faculdade de Tecnologia de São Paulo"]
+
+
+def test_the_header_row_of_a_table_of_studies_is_no_entry() -> None:
+    got = _parse(
+        "Period  School  Major  Degree  GPA",
+        "2019.09-2023.06  Beijing Normal University  Mathematics  Bachelor  3.0",
+    )
+    assert [g[2] for g in got] == ["Beijing Normal University"]
+    assert _parse("时间  学校  专业  学历") == []
+
+
+def test_the_place_and_the_school_after_the_dates_of_a_degree_first_entry() -> None:
+    got = _parse(
+        "Laurea Triennale in Ingegneria Informatica (L-8)  2021 – 2024",
+        "Palermo",
+        "Università degli Studi di Palermo",
+        "Diploma di Maturità Scientifica  2016 – 2021",
+        "Castelvetrano (TP)",
+        "Liceo Scientifico Michele Amari",
+    )
+    assert [g[2] for g in got] == [
+        "Università degli Studi di Palermo",
+        "Liceo Scientifico Michele Amari",
+    ]
+    # Where each entry names its school first, the school after the dates opens the next one.
+    got = _parse(
+        "ETEC de Vila Formosa",
+        "Técnico em Informática | Jan 2013 - Junho 2014",
+        "Udemy (Cursando)",
+        "Desenvolvimento Web Moderno | Mar 2020",
+    )
+    assert [g[2] for g in got] == ["ETEC de Vila Formosa", "Udemy (Cursando)"]
+
+
+def test_a_line_broken_after_a_small_word_goes_on_below() -> None:
+    got = _parse(
+        "Grado en Ing. Geomática y",
+        "Topografía",
+        "Univ. Politècnica de València · 2014 – 2019",
+        "Tecnicatura Secundaria en Ciencias de la",
+        "Alimentación.",
+        "2005 al 2011",
+    )
+    assert [(g[0], g[1]) for g in got] == [
+        ("Grado", "Ing. Geomática y Topografía"),
+        ("Tecnicatura Secundaria", "Ciencias de la Alimentación"),
+    ]
+    assert got[0][2] == "Univ. Politècnica de València"
+
+
+def test_the_wrapped_end_of_a_detail_is_a_detail() -> None:
+    got = _parse(
+        "2019.09-2023.06  武汉理工大学  软件工程专业",
+        "主修课程:计算机算法与分析,数据结构,计算机网络,",
+        "数据库设计。",
+    )
+    assert [(g[0], g[1], g[2]) for g in got] == [(None, "软件工程", "武汉理工大学")]
+    got = _parse(
+        "Graduado en Biología",
+        "Universidad de Murcia, 2016-2020",
+        "Título de TFG: Aplicación de razonamiento bayesiano y",
+        "machine learning a la taxonomía.",
+    )
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("Graduado en", "Biología", "Universidad de Murcia"),
+    ]
+
+
+def test_how_an_entry_ended_opens_no_entry() -> None:
+    got = _parse(
+        "Seit 09/2021",
+        "Ausbildung zum Industrie-Informatiker",
+        "Berufsbildungszentrum Kecskemét",
+        "Abschluss Juni 2026 Abitur und Technikerausbildung.",
+    )
+    assert len(got) == 1 and got[0][2] == "Berufsbildungszentrum Kecskemét"
+
+
+def test_contact_details_in_the_section_are_no_part_of_an_entry() -> None:
+    got = _parse(
+        "(+56) 9 7540 7567", "maria@example.cl", "计算机工程", "安德烈斯·贝洛大学", "(2020 - 2025)"
+    )
+    assert [(g[1], g[2]) for g in got] == [("计算机工程", "安德烈斯·贝洛大学")]
+
+
+def test_degree_and_school_words_of_round_two() -> None:
+    got = _parse(
+        "University of Pittsburgh at Greensburg",
+        "BA in English Literature (2019)",
+        "Westmoreland County Community College",
+        "AA in Business Management (2007)",
+        "AA in Real Estate Management (2007)",
+    )
+    assert [g[:2] for g in got] == [
+        ("BA", "English Literature"),
+        ("AA", "Business Management"),
+        ("AA", "Real Estate Management"),
+    ]
+    got = _parse(
+        "Academie voor Muziek, Gentbrugge, muziek 2.1 en 2.2  9/2009 – 9/2011",
+        "Sint-Lievenscollege, Gent, ASO: Wetenschappen-Wiskunde  9/1996 – 7/2002",
+    )
+    assert [g[2] for g in got] == ["Academie voor Muziek", "Sint-Lievenscollege"]
+
+
+def test_labels_a_thesis_and_a_supervisor() -> None:
+    got = _parse(
+        "2016 – 2019 Thèse de doctorat en statistique, Université de Rennes",
+        "PhD supervisor Prof. G: Marsella",
+        "2014 – 2016 Master Statistique Appliquée, Université Rennes 2",
+    )
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("Thèse de doctorat", "statistique", "Université de Rennes"),
+        ("Master", "Statistique Appliquée", "Université Rennes 2"),
+    ]
+    # A school named as a label, its field after the colon.
+    got = _parse(
+        "HTWG Konstanz: Process engineering (B.Eng.)",
+        "2020 - today",
+        "HTWG Konstanz: Environmental technology and resource management",
+        "2018 - 2020",
+    )
+    assert [(g[1], g[2]) for g in got] == [
+        ("Process engineering", "HTWG Konstanz"),
+        ("Environmental technology and resource management", "HTWG Konstanz"),
+    ]
+    # "Health Promotion" is a course, no German doctorate.
+    assert _parse("Fall 2022", "Clinical Prevention and Health Promotion") == []
+
+
+def test_bulleted_entries_that_each_name_a_degree_and_a_school() -> None:
+    got = _parse(
+        "▪ Curso Superior de Tecnologia em Sistemas para Internet (Cursando) – FIAP – 2023 a 2024.",
+        "▪ Curso Superior de Tecnologia em Redes (Incompleto) – Instituto Federal de",
+        "Educação, Ciência e Tecnologia da Paraíba – 2021 a 2022.",
+        bullet=True,
+    )
+    assert len(got) == 2
+    assert got[1][2] is not None and got[1][2].startswith("Instituto Federal")

@@ -17,7 +17,7 @@ from resumate.ai.dates import (
     weighted_years,
 )
 from resumate.ai.documents import ExtractedText, TextLine, extract_text
-from resumate.ai.education import parse_education
+from resumate.ai.education import education_lines, parse_education, stray_education
 from resumate.ai.entries import (
     WorkEntry,
     fallback_ranges,
@@ -254,10 +254,10 @@ def analyze_text(doc: ExtractedText, *, today: date | None = None) -> CVAnalysis
     studies = [
         w.dates for w in work if w.dates is not None and is_study_period(w) and not is_doctorate(w)
     ]
+    studied = [w for w in work if is_schooling(w)]
     work = [w for w in work if not is_schooling(w) and not is_course(w) and not is_non_job(w)]
     jobs = [w for w in work if w.dates is not None and (not is_study_period(w) or is_doctorate(w))]
-    edu_lines = [ln for s in sections if s.name == "education" for ln in s.lines]
-    education = parse_education(edu_lines)
+    education = parse_education(education_lines(sections)) or stray_education(sections, studied)
     # Studies still under way ("10/2024 – laufend") run to today.
     studies += [DateRange(e.start, e.end, (0, 0)) for e in education if e.start is not None]
     if jobs:

@@ -20,8 +20,11 @@ from resumate.ai.entries import (
     _DEGREE_RE,
     _SCORE_RE,
     EducationEntry,
+    WorkEntry,
     _join_split_dates,
+    is_study_period,
 )
+from resumate.ai.sections import Section, match_heading
 
 # Degrees, diplomas and school levels beyond the ones work entries also check (`_DEGREE_RE`):
 # words that name a level of schooling in an education section but would name a job elsewhere
@@ -38,12 +41,13 @@ _EDU_DEGREE_RE = re.compile(
     r"pr[eé]pa\b|cycle\s+ing[eé]nieur|grandes?\s+[eé]coles?|studium|magister\w*|"
     r"fachwirt\w*|betriebswirt\w*|kauf(?:frau|mann)\s+f[uü]r|lehre\b|meister\w*|techniker\w*|"
     r"\w*schulabschluss|fachoberschulreife|allgemeinbildung|integrationskurs|weiterbildung|"
-    r"umschulung|laurea|maturit[àa]|doktor\w*|(?<!de )promotion|propedeuse|"
+    r"umschulung|laurea|maturit[àa]|doktor\w*|(?<![^\W\d_]\s)promotion|propedeuse|"
     r"havo|vwo|mbo|hbo|aso|tso|"
     r"бакалавр\w*|магистр\w*|магістр\w*|специалист\w*|аспирант\w*|диплом\w*|"
     r"exchange\s+(?:semester|program\w*|student|year)|semestre\s+d'[eé]change|erasmus|"
     r"intercambio|mooc'?s?|bootcamp|online course|certificat\w*|zertifikat|"
-    r"high school|matric\w*|class\s+(?:x{1,2}i{0,2}|ix|\d{1,2})\b|a-levels?|gcse\w*)(?!\w)"
+    r"high school|matric\w*|class\s+(?:x{1,2}i{0,2}|ix|\d{1,2})\b|a-levels?|gcse\w*|"
+    r"batchelor\w*|graduad[oa]\s+en|estudiante\s+de|(?-i:AA|A\.A\.|A\.S\.))(?!\w)"
     r"|本科|专科|大专|硕士|博士|学士|研究生|高中",
     re.IGNORECASE,
 )
@@ -52,11 +56,12 @@ _EDU_DEGREE_RE = re.compile(
 _EDU_SCHOOL_RE = re.compile(
     r"(?<!\w)(?:facul(?:dade|tad|t[eé]|ty)|col[eé]gio|coll[eè]ge|liceo|liceu|lyz[eä]um|lyceum|"
     r"ies|etec|fatec|senai|sesi|iut|inp|(?-i:ENS[A-Z]*)|centro\s+(?:de|universit)\w*|instituto|"
-    r"instituut|campus|ihk|fh|htw\w*|htbla|hak|hbla|htl|gymnas\w*|"
+    r"instituut|campus|ihk|fh|htw\w*|htbla|hak|hbla|htl|gymnas\w*|univ\.|acad[eé]mie|"
+    r"academia|accademia|"
     r"университет\w*|институт\w*|колледж\w*|школ\w*|лице\w*|гимнази\w*|академи\w*|"
     r"університет\w*|інститут\w*|"
     r"udemy|coursera|edx|alura|openclassrooms|codecademy|datacamp|linkedin learning|"
-    r"\w+(?:school|schule|skola|skole))(?!\w)"
+    r"\w+(?:school|schule|skola|skole|college))(?!\w)"
     r"|(?:大学|学院|学校|中学|高中)",
     re.IGNORECASE,
 )
@@ -68,6 +73,7 @@ _AREA_RE = re.compile(
 _DETAIL_RE = re.compile(
     r"^(?:[^:：]{2,40}[:：]|mention\b|note\b|grade\b|gpa\b|thesis\b|th[eè]se\b|tesis\b|"
     r"tesi\b|titolo\b|masterarbeit\b|bachelorarbeit\b|relevant\b|courses?\b|coursework\b|"
+    r"(?:bachelor|master|diploma|doctoral|ph\.?d\.?)(?:'s|’s)?\s+(?:thesis|dissertation|project)\b|"
     r"modules?\b|voto\b|relatore\b|supervis\w*|advis\w*|betreu\w*|directeur\b|"
     r"directora?\b|orientador\w*|promotor\b|thema\b|topic\b|data di\b|geboren\b|born\b|"
     r"n[ée]e?\b|nacid[oa]\b|nascid[oa]\b|awarded\b|honou?rs\b|activities\b|subjects?\b|"
@@ -77,9 +83,43 @@ _DETAIL_RE = re.compile(
 )
 # A label that is itself a level of study: "Ensino Superior: Bacharel em ...".
 _DEGREE_START_RE = re.compile(
-    r"^(?:ensino|ense[nñ]anza|educaci[oó]n|formation|formação|formación|degree|diploma|"
-    r"master|bachelor|licence|licenciatura|grado|laurea|abschluss|studium)\b[^:：]{0,25}[:：]",
+    r"^(?:(?:ensino|ense[nñ]anza|educaci[oó]n|formation|formação|formación|degree|diploma|"
+    r"master|bachelor|licence|licenciatura|grado|laurea|abschluss|studium)\b"
+    r"(?![^:：]*\b(?:thesis|dissertation|project|arbeit)\b)[^:：]{0,25}[:：]|"
+    r"th[eè]se de doctorat\b|tesis doctoral\b|tese de doutorado\b)",
     re.IGNORECASE,
+)
+# A label of a thesis or of a person ("Diploma thesis: ...", "PhD supervisor Prof. G: Marsella"):
+# a detail, whatever it says.
+_DETAIL_LABEL_RE = re.compile(
+    r"supervis|advis|betreu|directeur|director|orientador|relatore|promotor|tutor|thesis|"
+    r"dissertation|th[eè]se|tesis|tesi\b|m[eé]moire|arbeit\b|project",
+    re.IGNORECASE,
+)
+# A line that says how the entry above ended ("Abschluss Juni 2026", "Graduated with
+# honours", "Expected graduation: May 2026"): it goes on with that entry.
+_ENDS_ENTRY_RE = re.compile(
+    r"^(?:abschluss|abgeschlossen\w*|graduated|graduation|expected|obtention|obtenu\w*|"
+    r"mention|concluído|concluido|completed)\b",
+    re.IGNORECASE,
+)
+# Words a wrapped line breaks after ("Grado en Ing. Geomática y" / "Topografía"): the next
+# line goes on with it.
+_OPEN_END_RE = re.compile(
+    r"(?:\s(?:of|and|in|for|the|de|del|la|las|los|el|en|y|e|em|da|do|das|dos|du|des|et|"
+    r"di|della|delle|degli|für|und|der|die|das|im|zum|zur|van|het|voor)|[-‐])$",
+    re.IGNORECASE,
+)
+# The header row of a table of studies ("Period  School  Major  Degree  GPA", "时间 学校 专业").
+_COLUMN_NAME_RE = re.compile(
+    r"^(?:period|dates?|years?|time|school|institution|university|major|subject|field|degree|"
+    r"qualification|gpa|grade|score|level|location|zeitraum|schule|abschluss|note|fach|"
+    r"période|école|diplôme|periodo|escuela|título|titulo|período|escola|curso|"
+    r"时间|学校|专业|学历|学位|成绩|院校|起止时间)$",
+    re.IGNORECASE,
+)
+_CONTACT_PART_RE = re.compile(
+    r"@|https?://|www\.|^\(?\+?\d[\d\s()./-]{6,}\d$|\(\+?\d{1,4}\)\s*\d", re.IGNORECASE
 )
 _FIELD_LABEL_RE = re.compile(
     r"^(?:escola|school|institui[cç][aã]o|institution|instituci[oó]n|universidad|university|"
@@ -90,7 +130,11 @@ _FIELD_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _LABEL_DEGREE_RE = re.compile(r"^\s*([^:：]{2,40})[:：]\s*(.+)$")
-_PART_SPLIT_RE = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+|\s{2,}|\t|[:：]\s+")
+_PART_SPLIT_RE = re.compile(
+    r"\s*[|•]\s*|\s+[–—]\s+|\s{2,}|\t|[:：]\s+|(?<=[\u3400-\u9fff])\s*/\s*(?=[\u3400-\u9fff])"
+    # A middle dot parts an entry, except inside a name written in Han ("安德烈斯·贝洛大学").
+    r"|(?<![\u3400-\u9fff])\s*·\s*|\s*·\s*(?![\u3400-\u9fff])"
+)
 _COMMA_RE = re.compile(r",(?![^()]*\))")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -131,6 +175,13 @@ class _Line:
     detail: bool
     degree: bool
     school: bool
+    prose: bool = False  # a sentence about the entry, not a part of it
+    stop: bool = False  # the heading of another section ("Cursos complementares e ...")
+    columns: bool = False  # the header row of a table
+    row: bool = False  # a row of a table set with bars ("Ensino médio | 2011 | EE ...")
+    place: bool = False  # a town alone
+    ends_entry: bool = False  # "Abschluss Juni 2026": how the entry above ended
+    open_end: bool = False  # ends with "of", "y", "für": the next line goes on with it
 
     @property
     def dated(self) -> bool:
@@ -152,14 +203,19 @@ def _read_line(text: str, bullet: bool) -> _Line:
     elif (
         detail
         and label
+        and not _DETAIL_LABEL_RE.search(label.group(1))
         and (
             _is_degree(label.group(2))
             or _is_school(label.group(2))
             or _starts_degree(label.group(1))
+            or _is_school(label.group(1))
         )
     ):
-        # "Angestrebter Abschluss: Master of Science ...", "Ingeniería Eléctrica: Universidad"
+        # "Angestrebter Abschluss: Master of Science ...", "Ingeniería Eléctrica: Universidad",
+        # "HTWG Konstanz: Environmental technology"
         detail = False
+    dated = bool(ranges or years)
+    pieces = [p.strip() for p in _PART_SPLIT_RE.split(rest) if p.strip()]
     return _Line(
         text,
         rest,
@@ -170,7 +226,45 @@ def _read_line(text: str, bullet: bool) -> _Line:
         detail,
         not detail and _is_degree(rest),
         not detail and _is_school(rest),
+        prose=not dated and len(pieces) < 3 and _prose(rest),
+        stop=not dated and _other_heading(rest),
+        columns=len(pieces) >= 2 and all(_COLUMN_NAME_RE.match(p) for p in pieces),
+        row=text.count("|") >= 2,
+        place=bool(rest) and looks_like_location(rest) and not _names_study(rest),
+        ends_entry=bool(_ENDS_ENTRY_RE.match(rest)),
+        open_end=bool(_OPEN_END_RE.search(rest)),
     )
+
+
+_MAX_ENTRY_WORDS = 14
+
+
+def _prose(rest: str) -> bool:
+    """A sentence about the entry ("Double degree in management, economics, management
+    courses.", "Quite glad I didn't continue ... in PhD ..."): long, or a full sentence, and
+    not opening with a degree or a school."""
+    words = rest.split()
+    if not (len(words) > _MAX_ENTRY_WORDS or (len(words) >= 6 and rest.endswith("."))):
+        return False
+    return not _starts_degree(rest) and not _starts_school(rest)
+
+
+def _starts_school(text: str) -> bool:
+    m = _SCHOOL_WORDS_RE.search(text) or _EDU_SCHOOL_RE.search(text)
+    return m is not None and m.start() == 0
+
+
+def _other_heading(rest: str) -> bool:
+    """A line that heads another section ("Educação Adicional e Certificados", "Andere
+    activiteiten"), which the section splitter left inside the studies."""
+    if len(rest) > 60 or rest.endswith((".", ",")):
+        return False
+    first = re.split(r"\s+(?:and|und|et|y|e|en|&)\s+", rest.strip(" :："), maxsplit=1)[0]
+    for text in dict.fromkeys((rest.strip(" :："), first)):
+        hit = match_heading(text)
+        if hit is not None and not hit[1] and hit[0] not in ("education", "header"):
+            return True
+    return False
 
 
 _MAX_LINE = 400
@@ -190,17 +284,33 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
     # closes it (degree, school, then the dates): the first line that says anything tells.
     first = next((ln for ln in items if ln.dated or ln.degree or ln.school), None)
     dates_first = first is not None and first.dated
+    # Whether an entry names its degree before its school: then a school line right after
+    # the dates is still that entry's ("Laurea ...  2021 – 2024" / "Università di Palermo").
+    named = next((ln for ln in items if ln.degree or ln.school), None)
+    degree_first = named is not None and named.degree and not named.school
     entries: list[EducationEntry] = []
     parts: list[list[str]] = []  # the text parts of each entry
     cur: EducationEntry | None = None
     has_date = has_degree = has_school = False
     cur_bullet = False
     glued = False  # the line before ended with a comma: this one goes on with it
+    cur_row = False
+    in_detail = False  # the line before was a detail: its wrapped end is one too
     for ln in items:
+        if ln.stop:
+            break  # the studies end where another section's heading stands
+        if ln.columns:
+            continue
+        wrapped = glued or ln.rest[:1].islower()
+        if ln.detail or (ln.prose and cur is not None) or (in_detail and wrapped and not ln.dated):
+            ln.detail, ln.degree, ln.school = True, False, False
+        in_detail = ln.detail
         if cur is None:
-            opens = dates_first is False or ln.dated or ln.degree or ln.school
-        elif ln.detail or glued:
+            opens = not ln.detail and (dates_first is False or ln.dated or ln.degree or ln.school)
+        elif ln.detail or glued or ln.ends_entry:
             opens = False
+        elif ln.row and cur_row:
+            opens = True  # a table set with bars: each row is an entry
         elif ln.bullet and not cur_bullet:
             # A bullet under an entry is its detail, unless it is an entry of a bulleted list
             # ("* 2013 : BFEM au lycée de ..."). Where the entries are bullets themselves (a
@@ -209,15 +319,22 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
                 ln.degree and ln.school
             )
         else:
+            # Dates closing each entry: the line after them opens the next one, unless it is
+            # the place, or the school of an entry that has its degree but no school yet
+            # ("Laurea Triennale ...  2021 – 2024" / "Palermo" / "Università degli Studi").
+            joins = ln.place or (
+                degree_first and ln.school and not ln.degree and has_degree and not has_school
+            )
             opens = (
                 (ln.dated and has_date)
-                or (not dates_first and has_date and bool(ln.rest))
+                or (not dates_first and has_date and bool(ln.rest) and not joins)
                 or (ln.school and has_school and (not ln.degree or has_degree))
                 or (ln.degree and has_degree and (not ln.school or has_school))
+                or (ln.bullet and cur_bullet and ln.degree and ln.school and has_degree)
             )
-        glued_before, glued = glued, ln.rest.endswith(",")
+        glued_before, glued = glued, ln.rest.endswith(",") or ln.open_end
         if opens:
-            cur_bullet = ln.bullet
+            cur_bullet, cur_row = ln.bullet, ln.row
             cur = EducationEntry()
             entries.append(cur)
             parts.append([])
@@ -405,7 +522,7 @@ def _school_like(piece: str) -> bool:
 
 
 def _only_noise(piece: str) -> bool:
-    return not re.search(r"[^\W\d_]{2}", piece)
+    return not re.search(r"[^\W\d_]{2}", piece) or bool(_CONTACT_PART_RE.search(piece))
 
 
 def _short_name(piece: str) -> bool:
@@ -459,7 +576,7 @@ def _split_degree(entry: EducationEntry, text: str) -> None:
         return
     # "Bachelor of Science in Nursing", "MSc Computer Science", "Master en Droit"
     m = re.match(
-        rf"^(?P<type>(?:bachelor|master|doctor|associate)\w*(?:'s)?(?:\s+of\s+(?:{_OF_FIELDS}|\w+))?)"
+        rf"^(?P<type>(?:bachelor|batchelor|master|doctor|associate)\w*(?:'s)?(?:\s+of\s+(?:{_OF_FIELDS}|\w+))?)"
         r"(?:\s+(?:degree\s+)?(?:in|en|em|in der|di|de)\s+|\s*[,:-]\s*|\s+)(?P<area>.+)$",
         text,
         re.I,
@@ -489,3 +606,66 @@ def _split_degree(entry: EducationEntry, text: str) -> None:
     else:
         # "Computer Science Bachelor", "物联网 工学本科": the field comes first.
         entry.study_type = text
+
+
+def education_lines(sections: list[Section]) -> list[TextLine]:
+    """The lines of the education sections. A line under one that was taken for a heading of
+    its own, but names a degree or a school ("NIT Srinagar" set large and bold under
+    "EDUCATION"), is its entry."""
+    out: list[TextLine] = []
+    under_education = False
+    for section in sections:
+        if section.name == "education":
+            out.extend(section.lines)
+            under_education = True
+        elif under_education and not section.known and _names_study(section.heading):
+            out.append(TextLine(section.heading))
+            out.extend(section.lines)
+        else:
+            under_education = False
+    return out
+
+
+def _names_study(text: str) -> bool:
+    return _is_degree(text) or _is_school(text)
+
+
+# Where a CV's studies may stand when it has no education heading: its top lines and contact
+# block, a profile, a section under a heading no one lists; never among its jobs, projects,
+# awards or publications, where a university or a degree is the place or subject of the work.
+_STRAY_SECTIONS = frozenset({"header", "contact", "summary", "other", "references", "additional"})
+_MAX_STRAY_WORDS = 14
+
+
+def stray_education(sections: list[Section], studies: list[WorkEntry]) -> list[EducationEntry]:
+    """Entries of a CV whose education section gave none: a dated degree or school listed
+    among the jobs ("Fachoberschule im Bereich Wirtschaft, Carl-Hahn-Schule"), or a line that
+    names both a degree and a school where a CV keeps its personal facts ("本科/北京大学/软件工程",
+    "Qualification: Master of Statistics, Australian National University"). An entry needs
+    both its degree (or field) and its school here: a single word is no evidence outside
+    the section."""
+    out: list[EducationEntry] = []
+    for work in studies:
+        if work.dates is None or not is_study_period(work):
+            continue
+        # The header of a job entry is one entry: its lines are its parts.
+        for entry in parse_education([TextLine(", ".join(work.header))]):
+            if entry.start is None and entry.end is None:
+                entry.start, entry.end = work.dates.start, work.dates.end
+            out.append(entry)
+    for section in sections:
+        if section.name not in _STRAY_SECTIONS:
+            continue
+        for i, line in enumerate(section.lines):
+            text = line.text.strip()
+            if len(text.split()) > _MAX_STRAY_WORDS or text.endswith("."):
+                continue
+            ln = _read_line(text[:_MAX_LINE], False)
+            if not (ln.degree and ln.school):
+                continue
+            group = [TextLine(text)]
+            after = section.lines[i + 1].text.strip() if i + 1 < len(section.lines) else ""
+            if after and not _read_line(after, False).rest:
+                group.append(TextLine(after))  # its dates, on the line below
+            out.extend(parse_education(group))
+    return [e for e in out if e.institution and (e.study_type or e.area)]
