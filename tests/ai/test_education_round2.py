@@ -51,6 +51,12 @@ def _education(text: str) -> list[dict[str, object]]:
         "Akademischer Hintergrund",
         "PARCOURS DE FORMATION",
         "Estudios realizados",
+        "DATOS ACADÉMICOS",
+        "PARCOURS SCOLAIRE DIPLÔMES",
+        "FORMACIÓ REGLADA",
+        "EĞİTİM",
+        "EDUKACJA",
+        "Uddannelse",
     ],
 )
 def test_headings_made_of_words_for_studies_are_education(heading: str) -> None:
@@ -64,6 +70,8 @@ def test_headings_made_of_words_for_studies_are_education(heading: str) -> None:
         "Formação Complementar",
         "Formation complémentaire",
         "Formations et écoles d'été",
+        "FORMACIÓ COMPLEMENTÀRIA",
+        "Kursy",
         "Weiterbildung",
     ],
 )
@@ -327,3 +335,75 @@ def test_bulleted_entries_that_each_name_a_degree_and_a_school() -> None:
     )
     assert len(got) == 2
     assert got[1][2] is not None and got[1][2].startswith("Instituto Federal")
+
+
+def test_a_list_under_a_label_of_an_entry_is_its_detail() -> None:
+    lines = [
+        TextLine("2021-2023    Diploma in Information Technology    Vaal University"),
+        TextLine("Modules:"),
+        TextLine("Business Analysis", bullet=True),
+        TextLine("Applied Communication Skills", bullet=True),
+        TextLine("2015-2020    Phahama Senior Secondary School"),
+        TextLine("Matriculated 2020"),
+        TextLine("Subjects:"),
+        TextLine("English First Additional Language (Level 5)", bullet=True),
+        TextLine("Geography (Level 4)", bullet=True),
+    ]
+    got = parse_education(lines)
+    assert [(e.institution, e.start.iso() if e.start else None) for e in got] == [
+        ("Vaal University", "2021"),
+        ("Phahama Senior Secondary School", "2015"),
+    ]
+    # A label at the top of the section heads entries, not details.
+    lines = [
+        TextLine("MOOC's & tutorials:"),
+        TextLine("Coursera: Machine Learning  9/2024 – 2/2025", bullet=True),
+    ]
+    assert [e.institution for e in parse_education(lines)] == ["Coursera"]
+
+
+def test_a_faculty_and_its_university_are_one_school() -> None:
+    got = _parse(
+        "Licenciatura en Ciencias de la Computación 2019 - Actualidad",
+        "Facultad de Matemática, Astronomía, Física y Computación",
+        "Universidad Nacional de Córdoba",
+        "Educación Secundaria 2013 - 2018",
+        "Instituto Santo Tomás de Aquino, San Luis",
+    )
+    assert [(g[0], g[2]) for g in got] == [
+        ("Licenciatura", "Universidad Nacional de Córdoba"),
+        ("Educación Secundaria", "Instituto Santo Tomás de Aquino"),
+    ]
+
+
+def test_dutch_at_a_numbered_master_and_a_han_school_major_and_degree() -> None:
+    got = _parse(
+        "2004 - 2008:  VMBO-opleiding op de CSG Eekeringe.",
+        "2012 - 2016:  HBO-opleiding Game Art op de HKU.",
+        "2008-2010 : Master 2 Informatisation et Communication Homme Machine à l’ISTV",
+    )
+    assert [(g[0], g[2]) for g in got] == [
+        ("VMBO", "CSG Eekeringe"),
+        ("HBO", "HKU"),
+        ("Master 2", "ISTV"),
+    ]
+    got = _parse(
+        "无锡太湖学院通信工程本科",
+        "2022-2026",
+        "专业排名:前 20%",
+        "主修课程:高数、大学物理、模电、数电",
+    )
+    assert [(g[1], g[2], g[3]) for g in got] == [("通信工程", "无锡太湖学院", "2022")]
+
+
+def test_an_entry_read_again_is_one_entry() -> None:
+    # A sidebar printed on every page gives its entries once per page.
+    got = _parse(
+        "2022 - 2027",
+        "ANKARA BİLİM ÜNİVERSİTESİ",
+        "Yazılım Mühendisliği",
+        "2022 - 2027",
+        "ANKARA BİLİM ÜNİVERSİTESİ",
+        "Yazılım Mühendisliği",
+    )
+    assert len(got) == 1

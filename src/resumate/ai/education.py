@@ -47,7 +47,9 @@ _EDU_DEGREE_RE = re.compile(
     r"exchange\s+(?:semester|program\w*|student|year)|semestre\s+d'[eé]change|erasmus|"
     r"intercambio|mooc'?s?|bootcamp|online course|certificat\w*|zertifikat|"
     r"high school|matric\w*|class\s+(?:x{1,2}i{0,2}|ix|\d{1,2})\b|a-levels?|gcse\w*|"
-    r"batchelor\w*|graduad[oa]\s+en|estudiante\s+de|(?-i:AA|A\.A\.|A\.S\.))(?!\w)"
+    r"batchelor\w*|graduad[oa]\s+en|estudiante\s+de|(?-i:AA|A\.A\.|A\.S\.|ESO|STX|HHX|HTX)|"
+    r"vmbo|in[zż]ynier\w*|licencjat|lisans|[öo]nlisans|gymnasieeksamen|studentereksamen|"
+    r"cfg[ms]|batxillerat|educaci[óo]\s+secund[àa]ria|grau\s+en)(?!\w)"
     r"|本科|专科|大专|硕士|博士|学士|研究生|高中",
     re.IGNORECASE,
 )
@@ -57,7 +59,8 @@ _EDU_SCHOOL_RE = re.compile(
     r"(?<!\w)(?:facul(?:dade|tad|t[eé]|ty)|col[eé]gio|coll[eè]ge|liceo|liceu|lyz[eä]um|lyceum|"
     r"ies|etec|fatec|senai|sesi|iut|inp|(?-i:ENS[A-Z]*)|centro\s+(?:de|universit)\w*|instituto|"
     r"instituut|campus|ihk|fh|htw\w*|htbla|hak|hbla|htl|gymnas\w*|univ\.|acad[eé]mie|"
-    r"academia|accademia|"
+    r"academia|accademia|akademia|uniwersytet\w*|politechni\w*|szko[lł]\w*|liceum|"
+    r"[üu]niversite\w*|lisesi|fak[üu]lte\w*|y[üu]ksekokul\w*|"
     r"университет\w*|институт\w*|колледж\w*|школ\w*|лице\w*|гимнази\w*|академи\w*|"
     r"університет\w*|інститут\w*|"
     r"udemy|coursera|edx|alura|openclassrooms|codecademy|datacamp|linkedin learning|"
@@ -93,14 +96,14 @@ _DEGREE_START_RE = re.compile(
 # a detail, whatever it says.
 _DETAIL_LABEL_RE = re.compile(
     r"supervis|advis|betreu|directeur|director|orientador|relatore|promotor|tutor|thesis|"
-    r"dissertation|th[eè]se|tesis|tesi\b|m[eé]moire|arbeit\b|project",
+    r"dissertation|th[eè]se|tesis|tesi\b|m[eé]moire|arbeit\b|project|课程|排名|成绩",
     re.IGNORECASE,
 )
 # A line that says how the entry above ended ("Abschluss Juni 2026", "Graduated with
 # honours", "Expected graduation: May 2026"): it goes on with that entry.
 _ENDS_ENTRY_RE = re.compile(
     r"^(?:abschluss|abgeschlossen\w*|graduated|graduation|expected|obtention|obtenu\w*|"
-    r"mention|concluído|concluido|completed)\b",
+    r"mention|concluído|concluido|completed|matriculated|passed)\b",
     re.IGNORECASE,
 )
 # Words a wrapped line breaks after ("Grado en Ing. Geomática y" / "Topografía"): the next
@@ -227,11 +230,12 @@ def _read_line(text: str, bullet: bool) -> _Line:
         not detail and _is_degree(rest),
         not detail and _is_school(rest),
         prose=not dated and len(pieces) < 3 and _prose(rest),
-        stop=not dated and _other_heading(rest),
+        stop=not dated and not bullet and _other_heading(rest),
         columns=len(pieces) >= 2 and all(_COLUMN_NAME_RE.match(p) for p in pieces),
         row=text.count("|") >= 2,
         place=bool(rest) and looks_like_location(rest) and not _names_study(rest),
-        ends_entry=bool(_ENDS_ENTRY_RE.match(rest)),
+        # "Matriculated 2020" ends the entry above; "2003-2005 : Obtention DEUG" is one.
+        ends_entry=not ranges and bool(_ENDS_ENTRY_RE.match(rest)),
         open_end=bool(_OPEN_END_RE.search(rest)),
     )
 
@@ -296,15 +300,24 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
     glued = False  # the line before ended with a comma: this one goes on with it
     cur_row = False
     in_detail = False  # the line before was a detail: its wrapped end is one too
+    in_list = False  # under a label that opens a list ("Modules:"): its bullets are details
+    prev_unit = False  # the line before named a faculty or a department
     for ln in items:
-        if ln.stop:
+        if ln.stop and not (in_list or in_detail):
             break  # the studies end where another section's heading stands
         if ln.columns:
             continue
         wrapped = glued or ln.rest[:1].islower()
-        if ln.detail or (ln.prose and cur is not None) or (in_detail and wrapped and not ln.dated):
+        listed = in_list and ln.bullet  # "Subjects:" / "• Geography (Level 4)"
+        if (
+            ln.detail
+            or listed
+            or (ln.prose and cur is not None)
+            or (in_detail and wrapped and not ln.dated)
+        ):
             ln.detail, ln.degree, ln.school = True, False, False
         in_detail = ln.detail
+        in_list = listed or (cur is not None and ln.detail and ln.rest.endswith((":", "：")))
         if cur is None:
             opens = not ln.detail and (dates_first is False or ln.dated or ln.degree or ln.school)
         elif ln.detail or glued or ln.ends_entry:
@@ -325,14 +338,17 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
             joins = ln.place or (
                 degree_first and ln.school and not ln.degree and has_degree and not has_school
             )
+            # A faculty and its university on lines of their own are one school.
+            unit = ln.school and (bool(_UNIT_RE.match(ln.rest)) or prev_unit)
             opens = (
                 (ln.dated and has_date)
                 or (not dates_first and has_date and bool(ln.rest) and not joins)
-                or (ln.school and has_school and (not ln.degree or has_degree))
+                or (ln.school and has_school and (not ln.degree or has_degree) and not unit)
                 or (ln.degree and has_degree and (not ln.school or has_school))
                 or (ln.bullet and cur_bullet and ln.degree and ln.school and has_degree)
             )
         glued_before, glued = glued, ln.rest.endswith(",") or ln.open_end
+        prev_unit = ln.school and bool(_UNIT_RE.match(ln.rest))
         if opens:
             cur_bullet, cur_row = ln.bullet, ln.row
             cur = EducationEntry()
@@ -354,9 +370,26 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
         # An entry names a degree or a school, or has dates: a line on its own that does
         # neither ("Taoyuan", "Page 3 of 3") is not one.
         known = _has_degree(entry) or _has_school(entry)
-        if known and (entry.institution or entry.study_type or entry.area):
+        parts_named = entry.institution or entry.study_type or entry.area
+        if known and parts_named and not any(_repeats(entry, seen) for seen in out):
             out.append(entry)
     return out
+
+
+def _repeats(entry: EducationEntry, seen: EducationEntry) -> bool:
+    """The same entry read again (a sidebar printed on every page): the same school and
+    dates, and nothing the first reading lacked."""
+
+    def same(a: str | None, b: str | None) -> bool:
+        return a is None or (b is not None and a.casefold() == b.casefold())
+
+    return (
+        entry.institution is not None
+        and same(entry.institution, seen.institution)
+        and same(entry.study_type, seen.study_type)
+        and same(entry.area, seen.area)
+        and (entry.start, entry.end) == (seen.start, seen.end)
+    )
 
 
 def _add_dates(entry: EducationEntry, ln: _Line) -> bool:
@@ -418,7 +451,8 @@ def _add_parts(pieces: list[str], text: str, glued: bool) -> None:
 
 
 _AT_RE = re.compile(
-    r"\s+(?:à l[’']|à|au|aux|at|an der|am|bei|presso l[’']|presso|chez|@)\s*(?<=\s|[’'])",
+    r"\s+(?:à l[’']|à|au|aux|at|an der|am|bei|presso l[’']|presso|chez|op de|op het|aan de|"
+    r"aan het|@)\s*(?<=\s|[’'])",
     re.IGNORECASE,
 )
 
@@ -477,7 +511,16 @@ def _read_parts(entry: EducationEntry, pieces: list[str]) -> None:
     )
     if degree_i is None:
         degree_i = next((i for i, p in enumerate(pieces) if _is_degree(p)), None)
-    school_i = next((i for i, p in enumerate(pieces) if i != degree_i and _is_school(p)), None)
+    schools = [i for i, p in enumerate(pieces) if i != degree_i and _is_school(p)]
+    # Of a faculty and its university, the university ("Facultad de Matemática, ...",
+    # "Universidad Nacional de Córdoba").
+    school_i = next((i for i in schools if not _UNIT_RE.match(pieces[i])), None)
+    if school_i is None and schools:
+        school_i = schools[0]
+    if school_i is None and degree_i is not None and _CJK_SCHOOL_RE.match(pieces[degree_i]):
+        # "无锡太湖学院通信工程本科": the school, the major and the degree written as one.
+        _cjk_entry(entry, pieces[degree_i])
+        return
     if degree_i is not None and school_i is None and _CJK_RE.search(pieces[degree_i]):
         # "计算机科学与技术  工学本科": in Chinese CVs the part beside the degree is the major.
         other = next((i for i, p in enumerate(pieces) if i != degree_i), None)
@@ -505,6 +548,31 @@ def _read_parts(entry: EducationEntry, pieces: list[str]) -> None:
 
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_CJK_SCHOOL_RE = re.compile(r"^([\u3400-\u9fff]{2,}?(?:大学|学院|学校))(.+)$")
+# A part of a school: its faculty, department or laboratory.
+_UNIT_RE = re.compile(
+    r"^(?:facult\w*|faculdade|fakult\w*|department|dept\.|d[ée]partement|departamento|"
+    r"dipartimento|school of|college of|institut f[üu]r|laborat\w*|lab\b)",
+    re.IGNORECASE,
+)
+
+
+def _cjk_entry(entry: EducationEntry, text: str) -> None:
+    m = _CJK_SCHOOL_RE.match(text)
+    assert m is not None
+    entry.institution = m.group(1)
+    _split_degree(entry, m.group(2).strip())
+    if entry.study_type and not entry.area:
+        head = _CJK_DEGREE_RE.match(m.group(2).strip())
+        if head and _CJK_RE.search(head.group(1)):
+            major = re.sub(
+                r"(?:工学|理学|文学|管理学|经济学|法学|医学)?(?:本科|专科|大专|硕士|博士|学士|研究生)$",
+                "",
+                head.group(1).strip(),
+            )
+            entry.area = _major(major) or None
+
+
 _CJK_DEGREE_RE = re.compile(r"^(.*?(?:本科|专科|大专|硕士|博士|学士|研究生|高中))")
 
 
@@ -576,7 +644,8 @@ def _split_degree(entry: EducationEntry, text: str) -> None:
         return
     # "Bachelor of Science in Nursing", "MSc Computer Science", "Master en Droit"
     m = re.match(
-        rf"^(?P<type>(?:bachelor|batchelor|master|doctor|associate)\w*(?:'s)?(?:\s+of\s+(?:{_OF_FIELDS}|\w+))?)"
+        rf"^(?P<type>(?:bachelor|batchelor|master|doctor|associate)\w*(?:'s)?"
+        rf"(?:\s+of\s+(?:{_OF_FIELDS}|\w+)|\s+[1-3](?!\w))?)"
         r"(?:\s+(?:degree\s+)?(?:in|en|em|in der|di|de)\s+|\s*[,:-]\s*|\s+)(?P<area>.+)$",
         text,
         re.I,

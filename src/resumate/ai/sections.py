@@ -165,7 +165,7 @@ HEADINGS: dict[str, list[str]] = {
         "formación complementaria", "formação complementar", "formation complémentaire",
         "formations complémentaires", "formazione complementare", "educação adicional",
         "educación adicional", "cursos complementares", "cursos complementarios",
-        "écoles d'été", "summer schools",
+        "écoles d'été", "summer schools", "formació complementària", "kursy", "szkolenia",
     ],
     "memberships": [
         "memberships", "professional memberships", "affiliations", "professional affiliations",
@@ -487,13 +487,15 @@ _EDU_WORDS = {
     "scolarite", "formacion", "educacion", "estudios", "titulos", "escolaridad", "formacao",
     "educacao", "escolaridade", "istruzione", "formazione", "studi", "titoli", "opleiding",
     "opleidingen", "onderwijs", "studie", "akademische", "akademischer", "academique",
-    "academiques", "academica", "academico", "accademica",
+    "academiques", "academica", "academico", "academicos", "academicas", "accademica",
+    "scolaire", "formacio", "educacio", "estudis", "edukacja", "egitim", "ogrenim",
+    "uddannelse", "uddannelser", "utbildning", "utdanning",
 }  # fmt: skip
 _EDU_FILLERS = {
     "and", "und", "et", "y", "e", "en", "i", "my", "meine", "mes", "mis", "de", "du", "la",
     "le", "des", "del", "der", "die", "das", "im", "parcours", "background", "history",
-    "schulische", "schulischer", "hochschul", "universitaire", "universitaires", "academicos",
-    "academicas", "accademico", "realizados", "realizadas",
+    "schulische", "schulischer", "hochschul", "universitaire", "universitaires", "accademico",
+    "realizados", "realizadas", "datos", "dados", "reglada", "regladas", "reglados", "bilgileri",
     "universitaria", "universitarios", "hintergrund",
 }  # fmt: skip
 
