@@ -110,20 +110,28 @@ Muster GmbH
 def test_a_line_under_the_section_set_as_a_heading_of_its_own_is_an_entry() -> None:
     # A school's name set large and bold under "EDUCATION" reads as a heading nobody lists;
     # the heading after it that names no study is a section again.
-    sections = [
-        Section("education", "EDUCATION", []),
-        Section(
-            "other",
-            "Hochschule Nordstadt",
-            [TextLine("Batchelor of Technology in Information Technology"), TextLine("2013-17")],
-            known=False,
-        ),
-        Section("other", "AREAS OF INTEREST", [TextLine("Penetration Testing")], known=False),
-    ]
-    got = parse_education(education_lines(sections))
+    def sections(heading: str, first: str) -> list[Section]:
+        return [
+            Section("education", "EDUCATION", []),
+            Section("other", heading, [TextLine(first), TextLine("2013-17")], known=False),
+            Section("other", "AREAS OF INTEREST", [TextLine("Penetration Testing")], known=False),
+        ]
+
+    got = parse_education(
+        education_lines(sections("Hochschule Nordstadt", "Batchelor of Technology in IT"))
+    )
     assert [(e.study_type, e.area, e.institution) for e in got] == [
-        ("Batchelor of Technology", "Information Technology", "Hochschule Nordstadt")
+        ("Batchelor of Technology", "IT", "Hochschule Nordstadt")
     ]
+    # A school's name nobody lists as one: the line under it opens with a degree.
+    got = parse_education(education_lines(sections("NIT Srinagar", "Bachelor of Technology")))
+    assert [e.institution for e in got] == ["NIT Srinagar"]
+    # A heading of another section whose text only mentions a diploma is no entry.
+    other = sections(
+        "CONOSCENZA LINGUE STRANIERE",
+        "• Conoscenza della lingua Inglese ottima, diploma Trinity di grado A2 a Oxford.",
+    )
+    assert parse_education(education_lines(other)) == []
 
 
 def test_studies_outside_any_education_section() -> None:
@@ -407,3 +415,52 @@ def test_an_entry_read_again_is_one_entry() -> None:
         "Yazılım Mühendisliği",
     )
     assert len(got) == 1
+
+
+def test_a_second_school_line_under_a_dated_entry_is_that_entry() -> None:
+    got = _parse(
+        "2016-2020  PhD in Ecology",
+        "Université de Montpellier",
+        "École Doctorale 584 GAIA, Univ. Montpellier",
+        "SEPTEMBER 2014- JULI 2020 | College Henri Dumont, Kamerun",
+        "GYMNASIUM IN KAMERUN",
+        "Abschluss: Abitur mit 2.0",
+        "2010-2012  Prep. Classes, Lycée Saint-Louis",
+    )
+    assert [(g[2], g[3]) for g in got] == [
+        ("Université de Montpellier", "2016"),
+        ("College Henri Dumont", "2014-09"),
+        ("Lycée Saint-Louis", "2010"),
+    ]
+
+
+def test_a_town_with_its_province_and_a_label_word_at_the_end_of_a_line() -> None:
+    got = _parse(
+        "Diploma di Maturità Scientifica (Scienze Applicate)  2016 – 2021",
+        "Castelvetrano (TP)",
+        "Liceo Scientifico Michele Amari",
+    )
+    assert [(g[0], g[2]) for g in got] == [
+        ("Diploma di Maturità Scientifica", "Liceo Scientifico Michele Amari")
+    ]
+    got = _parse(
+        "2014 – 2016 Master Statistique Appliquée, Université Rennes 2, mention",
+        "Très Bien. Chargé de TD de tutorat en mathématiques au niveau L1 MASS (48h)",
+    )
+    assert len(got) == 1
+
+
+def test_the_same_studies_found_twice_outside_the_section_are_one_entry() -> None:
+    header = Section(
+        "header",
+        "",
+        [TextLine("B.A. LL.B. (Hons.)  Utkal University"), TextLine("8.00 CGPA  [2017- 2022]")],
+    )
+    job = WorkEntry(
+        header=["B.A. LL.B. (Hons.)  Utkal University"],
+        dates=DateRange(PartialDate(2017), PartialDate(2022), (0, 0)),
+    )
+    got = stray_education([header], [job])
+    assert [(e.institution, e.start.iso() if e.start else None) for e in got] == [
+        ("Utkal University", "2017")
+    ]

@@ -110,7 +110,8 @@ _ENDS_ENTRY_RE = re.compile(
 # line goes on with it.
 _OPEN_END_RE = re.compile(
     r"(?:\s(?:of|and|in|for|the|de|del|la|las|los|el|en|y|e|em|da|do|das|dos|du|des|et|"
-    r"di|della|delle|degli|für|und|der|die|das|im|zum|zur|van|het|voor)|[-‐])$",
+    r"di|della|delle|degli|für|und|der|die|das|im|zum|zur|van|het|voor|mention|"
+    r"sp[ée]cialit[ée]|option|specialization|specialisation)|[-‐])$",
     re.IGNORECASE,
 )
 # The header row of a table of studies ("Period  School  Major  Degree  GPA", "时间 学校 专业").
@@ -233,7 +234,9 @@ def _read_line(text: str, bullet: bool) -> _Line:
         stop=not dated and not bullet and _other_heading(rest),
         columns=len(pieces) >= 2 and all(_COLUMN_NAME_RE.match(p) for p in pieces),
         row=text.count("|") >= 2,
-        place=bool(rest) and looks_like_location(rest) and not _names_study(rest),
+        place=bool(rest)
+        and (looks_like_location(rest) or bool(_TOWN_CODE_RE.match(rest)))
+        and not _names_study(rest),
         # "Matriculated 2020" ends the entry above; "2003-2005 : Obtention DEUG" is one.
         ends_entry=not ranges and bool(_ENDS_ENTRY_RE.match(rest)),
         open_end=bool(_OPEN_END_RE.search(rest)),
@@ -241,6 +244,8 @@ def _read_line(text: str, bullet: bool) -> _Line:
 
 
 _MAX_ENTRY_WORDS = 14
+# A town with its province or department: "Castelvetrano (TP)", "Toulouse (31)".
+_TOWN_CODE_RE = re.compile(r"^[^\W\d_][\w'’. -]{1,40}\s*\((?:[A-Z]{2}|\d{2,3})\)$")
 
 
 def _prose(rest: str) -> bool:
@@ -320,8 +325,8 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
         in_list = listed or (cur is not None and ln.detail and ln.rest.endswith((":", "：")))
         if cur is None:
             opens = not ln.detail and (dates_first is False or ln.dated or ln.degree or ln.school)
-        elif ln.detail or glued or ln.ends_entry:
-            opens = False
+        elif ln.detail or glued or ln.ends_entry or (_is_unit(ln) and not ln.dated):
+            opens = False  # a faculty, a doctoral school: part of the entry above
         elif ln.row and cur_row:
             opens = True  # a table set with bars: each row is an entry
         elif ln.bullet and not cur_bullet:
@@ -343,7 +348,15 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
             opens = (
                 (ln.dated and has_date)
                 or (not dates_first and has_date and bool(ln.rest) and not joins)
-                or (ln.school and has_school and (not ln.degree or has_degree) and not unit)
+                or (
+                    ln.school
+                    and has_school
+                    and (not ln.degree or has_degree)
+                    and not unit
+                    # Where dates open the entries, a school named again under one (its
+                    # branch, its town: "GYMNASIUM IN KAMERUN") is that entry's.
+                    and not (dates_first and has_date and not ln.degree)
+                )
                 or (ln.degree and has_degree and (not ln.school or has_school))
                 or (ln.bullet and cur_bullet and ln.degree and ln.school and has_degree)
             )
@@ -552,7 +565,8 @@ _CJK_SCHOOL_RE = re.compile(r"^([\u3400-\u9fff]{2,}?(?:大学|学院|学校))(.+
 # A part of a school: its faculty, department or laboratory.
 _UNIT_RE = re.compile(
     r"^(?:facult\w*|faculdade|fakult\w*|department|dept\.|d[ée]partement|departamento|"
-    r"dipartimento|school of|college of|institut f[üu]r|laborat\w*|lab\b)",
+    r"dipartimento|school of|college of|institut f[üu]r|laborat\w*|lab\b|"
+    r"[ée]cole doctorale|doctoral school|graduate school)",
     re.IGNORECASE,
 )
 
@@ -687,7 +701,7 @@ def education_lines(sections: list[Section]) -> list[TextLine]:
         if section.name == "education":
             out.extend(section.lines)
             under_education = True
-        elif under_education and not section.known and _names_study(section.heading):
+        elif under_education and not section.known and _heads_entry(section):
             out.append(TextLine(section.heading))
             out.extend(section.lines)
         else:
@@ -697,6 +711,19 @@ def education_lines(sections: list[Section]) -> list[TextLine]:
 
 def _names_study(text: str) -> bool:
     return _is_degree(text) or _is_school(text)
+
+
+def _is_unit(ln: _Line) -> bool:
+    return ln.school and bool(_UNIT_RE.match(ln.rest))
+
+
+def _heads_entry(section: Section) -> bool:
+    """An unlisted heading that is an entry's first line: it names a degree or a school, or
+    the line under it opens with a degree ("NIT Srinagar" / "Bachelor of Technology ...")."""
+    if _names_study(section.heading):
+        return True
+    first = section.lines[0].text.strip(" •·*-–") if section.lines else ""
+    return len(first.split()) <= _MAX_ENTRY_WORDS and _starts_degree(first)
 
 
 # Where a CV's studies may stand when it has no education heading: its top lines and contact
@@ -737,4 +764,18 @@ def stray_education(sections: list[Section], studies: list[WorkEntry]) -> list[E
             if after and not _read_line(after, False).rest:
                 group.append(TextLine(after))  # its dates, on the line below
             out.extend(parse_education(group))
-    return [e for e in out if e.institution and (e.study_type or e.area)]
+    kept: list[EducationEntry] = []
+    for entry in out:
+        if not (entry.institution and (entry.study_type or entry.area)):
+            continue
+        # The same studies read twice (a dated job entry and its line): the first one.
+        if not any(_same_studies(entry, seen) for seen in kept):
+            kept.append(entry)
+    return kept
+
+
+def _same_studies(a: EducationEntry, b: EducationEntry) -> bool:
+    def key(text: str | None) -> str:
+        return " ".join((text or "").casefold().split())
+
+    return key(a.institution) == key(b.institution) and key(a.study_type) == key(b.study_type)
