@@ -105,7 +105,7 @@ def test_a_chinese_cv_is_detected_and_summarised_in_chinese() -> None:
 
 def test_a_language_without_a_phrasebook_gets_english() -> None:
     language, summary = _summary(RUSSIAN)
-    assert language == "en"  # no stop-word list for Russian: the summary stays English
+    assert language == "ru"  # named by its script; no phrasebook: the summary is English
     assert summary.startswith("Иван Петров is ")
 
 

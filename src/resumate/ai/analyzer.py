@@ -94,7 +94,38 @@ e il la lo gli le di del della per con in una è nel al dei sono
 en de het van een voor met in op is bij als aan te zijn
 """
     ),
+    # Languages without a summary phrasebook vote too, so that their short words ("na", "do",
+    # "o") do not make a Polish or Turkish CV Portuguese: the summary is then in English.
+    "pl": _wordset(
+        """
+i w z na do się nie że od po jest dla oraz przez jak przy lub ze
+"""
+    ),
+    "tr": _wordset(
+        """
+ve bir bu ile için olarak olan çok gibi daha ki veya üzerine ben
+"""
+    ),
+    "ca": _wordset(
+        """
+i el la els les de del per amb en una és al que dels als
+"""
+    ),
+    "da": _wordset(
+        """
+og i at det en til er på med af for som den der har jeg
+"""
+    ),
+    "sv": _wordset(
+        """
+och i att det en som på är för med av till den har jag
+"""
+    ),
 }
+# An address is no language: "gmail.com" is not Portuguese "com".
+_ADDRESS_RE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w-]+\.(?:com|net|org|io|dev)\b", re.I)
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_UKRAINIAN_RE = re.compile(r"[іїєґІЇЄҐ]")
 _CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2060\ufeff]")
 
 
@@ -105,7 +136,8 @@ _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
 
 def detect_language(text: str) -> str:
     """Cheap stop-word vote; "en" when unsure. A CV written mostly in Han characters is "zh"
-    ("ja" with kana among them), mostly in Hangul "ko": those write no spaces to vote with."""
+    ("ja" with kana among them), mostly in Hangul "ko": those write no spaces to vote with;
+    mostly in Cyrillic, "uk" (with its own letters) or "ru"."""
     sample = text[:20000]
     letters = sum(1 for c in sample if c.isalpha())
     if letters:
@@ -115,7 +147,10 @@ def detect_language(text: str) -> str:
             return "ja" if kana >= 0.1 * (han + kana) else "zh"
         if len(_HANGUL_RE.findall(sample)) / letters >= 0.3:
             return "ko"
-    words = re.findall(r"[^\W\d_]+", sample.lower())
+        cyrillic = len(_CYRILLIC_RE.findall(sample))
+        if cyrillic / letters >= 0.3:
+            return "uk" if len(_UKRAINIAN_RE.findall(sample)) >= 0.01 * cyrillic else "ru"
+    words = re.findall(r"[^\W\d_]+", _ADDRESS_RE.sub(" ", sample).lower())
     if not words:
         return "en"
     scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
