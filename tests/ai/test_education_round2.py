@@ -464,3 +464,24 @@ def test_the_same_studies_found_twice_outside_the_section_are_one_entry() -> Non
     assert [(e.institution, e.start.iso() if e.start else None) for e in got] == [
         ("Utkal University", "2017")
     ]
+
+
+def test_a_line_opening_with_its_date_a_degree_and_a_school_is_an_entry() -> None:
+    got = _parse(
+        "Cursant  CFGM Sistemes Microinformàtics i Xarxes  CE Joan XXIII",
+        "2022  Educació Secundària Obligatòria  Institut Martí Dot",
+    )
+    # "Cursant" (studying now) is no part of the entry's names.
+    assert [(g[0], g[2]) for g in got] == [
+        ("CFGM", "CE Joan XXIII"),
+        ("Educació Secundària", "Institut Martí Dot"),
+    ]
+
+
+def test_a_grade_label_naming_the_thesis_is_a_detail() -> None:
+    got = _parse(
+        "2010 – 2015 Grado en Ingeniería de Telecomunicación, Universidad de Granada.",
+        "Nota media: 7,479 (sobre 10). Trabajo Fin de Grado: Sistema Digital de Extracción",
+        "2013 – 2014 Movilidad con programa Erasmus, Université Catholique de Louvain",
+    )
+    assert [g[2] for g in got] == ["Universidad de Granada", "Université Catholique de Louvain"]

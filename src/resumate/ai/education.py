@@ -96,7 +96,8 @@ _DEGREE_START_RE = re.compile(
 # a detail, whatever it says.
 _DETAIL_LABEL_RE = re.compile(
     r"supervis|advis|betreu|directeur|director|orientador|relatore|promotor|tutor|thesis|"
-    r"dissertation|th[eè]se|tesis|tesi\b|m[eé]moire|arbeit\b|project|课程|排名|成绩",
+    r"dissertation|th[eè]se|tesis|tesi\b|m[eé]moire|arbeit\b|project|课程|排名|成绩|"
+    r"\bnota\b|\bnote\b|\bgrade\b|\bgpa\b|moyenne|durchschnitt|trabajo (?:fin|final)",
     re.IGNORECASE,
 )
 # A line that says how the entry above ended ("Abschluss Juni 2026", "Graduated with
@@ -244,6 +245,7 @@ def _read_line(text: str, bullet: bool) -> _Line:
 
 
 _MAX_ENTRY_WORDS = 14
+_DATE_START_RE = re.compile(r"^\W*(?:\d{1,2}[./-])?(?:19|20)\d{2}\b")
 # A town with its province or department: "Castelvetrano (TP)", "Toulouse (31)".
 _TOWN_CODE_RE = re.compile(r"^[^\W\d_][\w'’. -]{1,40}\s*\((?:[A-Z]{2}|\d{2,3})\)$")
 
@@ -359,6 +361,9 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
                 )
                 or (ln.degree and has_degree and (not ln.school or has_school))
                 or (ln.bullet and cur_bullet and ln.degree and ln.school and has_degree)
+                # A line opening with its date, a degree and a school is an entry of its own
+                # ("2022  Educació Secundària Obligatòria  Institut Martí Dot").
+                or (ln.degree and ln.school and has_degree and bool(_DATE_START_RE.match(ln.text)))
             )
         glued_before, glued = glued, ln.rest.endswith(",") or ln.open_end
         prev_unit = ln.school and bool(_UNIT_RE.match(ln.rest))
@@ -604,7 +609,20 @@ def _school_like(piece: str) -> bool:
 
 
 def _only_noise(piece: str) -> bool:
-    return not re.search(r"[^\W\d_]{2}", piece) or bool(_CONTACT_PART_RE.search(piece))
+    return (
+        not re.search(r"[^\W\d_]{2}", piece)
+        or bool(_CONTACT_PART_RE.search(piece))
+        or bool(_STATUS_RE.match(piece))
+    )
+
+
+# A part that only says where the studies stand ("Cursant", "Concluído", "(In progress)").
+_STATUS_RE = re.compile(
+    r"^\(?(?:cursant|cursando|conclu[íi]d[oa]|incomplet[oa]|inconclus[oa]|en cours|"
+    r"in progress|ongoing|laufend|abgeschlossen|completed|actualmente|actualidad|"
+    r"atualmente|present|heute)\)?\.?$",
+    re.IGNORECASE,
+)
 
 
 def _short_name(piece: str) -> bool:
