@@ -336,3 +336,21 @@ def test_a_phrase_that_states_knowledge_does_not_reach_past_other_words() -> Non
 def test_german_plural_of_content_management_system() -> None:
     found = _skills({"experience": "Praktische Erfahrung mit HTML und Content Management Systemen"})
     assert {"HTML", "Content management systems"} <= found.keys()
+
+
+# --- Words that name something else in prose, letters of a vertical heading -----------------
+
+
+def test_a_delegation_and_programmatic_support_are_not_skills_in_prose() -> None:
+    prose = "Member of the official delegation; provided programmatic support to the ministry."
+    found = _skills({"experience": prose})
+    assert not {"Delegation", "Performance marketing"} & found.keys()
+    listed = _skills({"skills": "Delegation, coaching, programmatic advertising"})
+    assert {"Delegation", "Performance marketing"} <= listed.keys()
+
+
+def test_a_letter_of_a_vertical_heading_is_not_the_language_r() -> None:
+    sidebar = "E Rust\nM\nT\nS\nY Python\nE Arduino\nR\nA\nW"
+    found = _skills({"skills": sidebar})
+    assert {"Rust", "Python", "Arduino"} <= found.keys() and "R" not in found
+    assert "R" in _skills({"skills": "Python\nR\nSQL"})

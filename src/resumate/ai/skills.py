@@ -847,10 +847,27 @@ def _letter_spaced(text: str, ls: int, le: int) -> bool:
     return singles >= 4 and singles * 2 >= len(words)
 
 
+_LETTER_LINE_RE = re.compile(r"[ \t]*[^\W\d_][ \t]*(?:\n|$|[ \t])")
+
+
+def _vertical_letter(text: str, start: int, ls: int, le: int) -> bool:
+    """A letter alone on its line between lines that open with a letter alone: a heading set
+    vertically down a sidebar ("S" / "Y" / "S" / "T" ..., "R" / "A" / "W")."""
+    if text[ls:le].strip() != text[start]:
+        return False
+    above = text.rfind("\n", 0, max(ls - 1, 0)) + 1 if ls > 0 else -1
+    below = le + 1 if le < len(text) else -1
+    return (above >= 0 and bool(_LETTER_LINE_RE.match(text, above)) and above < ls) or (
+        below > 0 and bool(_LETTER_LINE_RE.match(text, below))
+    )
+
+
 def _lettered_item(text: str, start: int, end: int, ls: int, le: int) -> bool:
     """A one-letter name among consecutive letters ("Module A, B, C"; "Plan B/C")."""
     if end - start != 1 or not text[start].isupper():
         return False
+    if _vertical_letter(text, start, ls, le):
+        return True
     letter = ord(text[start])
     before = re.search(r"(?<![\w+#])([A-Z])\s*[,/&;]\s*$", text[ls:start])
     after = re.match(r"\s*[,/&;]\s*([A-Z])(?![\w+#])", text[end:le])
