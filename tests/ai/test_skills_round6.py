@@ -354,3 +354,15 @@ def test_a_letter_of_a_vertical_heading_is_not_the_language_r() -> None:
     found = _skills({"skills": sidebar})
     assert {"Rust", "Python", "Arduino"} <= found.keys() and "R" not in found
     assert "R" in _skills({"skills": "Python\nR\nSQL"})
+
+
+def test_a_name_inside_a_german_organisation_name_is_not_a_skill() -> None:
+    found = _skills({"experience": "2017 Praktikum, Montessori Kinderhaus Kriftel"})
+    assert "Early childhood education" not in found
+    assert "Early childhood education" in _skills({"skills": "Montessori, Erste Hilfe"})
+
+
+def test_an_industry_word_in_prose_is_no_engineering_skill() -> None:
+    found = _skills({"experience": "Berater für agile Teams in der Automotive- und Industrie-IT"})
+    assert "Automotive engineering" not in found
+    assert "Automotive engineering" in _skills({"skills": "Automotive, CAN bus, AUTOSAR"})

@@ -72,7 +72,9 @@ _ORG_WORDS = _wordset(
     labs lab bank hospital clinic university school college institute agency services
     foundation consulting consultancy studio studios media digital ventures capital
     industries international enterprises networks software associates limited trust
-    committee society club council association union federation forum academy summit"""
+    committee society club council association union federation forum academy summit
+    schule gymnasium kindergarten kinderhaus kita verlag stiftung verein klinik klinikum
+    akademie hochschule universität institut zentrum"""
 )
 _WORKED_AT = _wordset(
     "worked working work employed interned intern internship role position job time career "
