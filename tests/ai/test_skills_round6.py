@@ -366,3 +366,10 @@ def test_an_industry_word_in_prose_is_no_engineering_skill() -> None:
     found = _skills({"experience": "Berater für agile Teams in der Automotive- und Industrie-IT"})
     assert "Automotive engineering" not in found
     assert "Automotive engineering" in _skills({"skills": "Automotive, CAN bus, AUTOSAR"})
+
+
+def test_an_enumeration_in_a_chinese_sentence_lists_skills() -> None:
+    found = _skills({"summary": "具备良好的沟通表达、团队协作和抗压能力"})
+    assert {"Communication", "Teamwork"} <= found.keys()
+    # A broad word in a Chinese sentence without an enumeration stays prose.
+    assert "Teamwork" not in _skills({"summary": "我们的团队协作很好"})

@@ -779,9 +779,14 @@ def find_occurrences(
                 and skill.category in _FIELD_CATEGORIES
                 and not _names_a_job(text, end)
             )
-            if skill.generic and not (duty and skill.name in _TRADES):
+            enumerated = _cjk_enumeration(text, start, end, line)
+            if (
+                skill.generic
+                and not (duty and skill.name in _TRADES)
+                and not (enumerated and skill.category == "Soft skills")
+            ):
                 continue
-            if alias.generic and not duty:
+            if alias.generic and not duty and not enumerated:
                 continue
             if _organisation_name(text, start, end) or _capitals_name(text, start, end, tax):
                 continue
@@ -792,6 +797,16 @@ def find_occurrences(
         snippet = _snippet(text, start, end, ls, le)
         out.append(Occurrence(skill, section, start, end, snippet, cited))
     return out
+
+
+def _cjk_enumeration(text: str, start: int, end: int, line: str) -> bool:
+    """An item of an enumeration in a Chinese or Japanese sentence ("具备良好的沟通表达、团队协作、
+    独立负责和抗压能力"): such a sentence lists skills as a list line does."""
+    if not _CJK_RE.search(line):
+        return False
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 1]
+    return bool(before and before in "、，,") or bool(after and after in "、，,")
 
 
 def _column_lines(text: str, found: list[tuple[_Alias, int, int]]) -> set[int]:
