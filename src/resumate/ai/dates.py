@@ -186,6 +186,11 @@ _SINCE_RE = re.compile(
     r"(?:(?:ca|approx|aprox|env|etwa|circa|about|around|environ)\.?\s*)?$",
     re.IGNORECASE,
 )
+# The word that opens a range whose end was never written ("von 08.2013", "ab 2020").
+_LONE_FROM_RE = re.compile(
+    r"\s*(?:from|starting|von|vom|ab|d[eè]s|[àa] partir d[eu]l?|a partire da(?:l|ll')?|vanaf)\s*",
+    re.IGNORECASE,
+)
 # Year-only ranges before 1950 ("1869–1879"): accepted as a pair only, never as a lone year,
 # where a four-digit number is more often a count or a code than a date.
 _OLD_RANGE_RE = re.compile(
@@ -319,6 +324,11 @@ def find_date_ranges(text: str) -> list[DateRange]:
         since = _SINCE_RE.search(text[max(0, s - 20) : s])
         if since:  # the span takes the word in: "Seit 2018" is all date, no title
             ranges.append(DateRange(d, None, (max(0, s - 20) + since.start(), e)))
+            used.add(i)
+            continue
+        # "von 08.2013", "ab 2020", "à partir de 2019" alone on a line: from then on, no end.
+        if _LONE_FROM_RE.fullmatch(text[:s]) and not text[e:].strip(" .,;:"):
+            ranges.append(DateRange(d, None, (len(text[:s]) - len(text[:s].lstrip()), e)))
             used.add(i)
             continue
     # Month without year before a dated end: "Jan – Mar 2019", "Juni - August 2020".

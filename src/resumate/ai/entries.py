@@ -546,6 +546,10 @@ def _same_column(a: TextLine | None, b: TextLine | None) -> bool:
 
 
 _LEADING_DASH_RE = re.compile(rf"^[{DASHES}]\s*\S")
+# A line that opens with the word ending a range ("bis 03.2015", "to present", "au 06/2019").
+_LEADING_TO_RE = re.compile(
+    r"^(?:bis|to|till|until|au|à|a|al|hasta|até|tot|fino al?)\s+\S", re.IGNORECASE
+)
 
 
 def _dash_first_end(prev: str, raw: str) -> tuple[str, str] | None:
@@ -601,6 +605,21 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
             # "~ Actualidad", "Mar 2021" / "– Present"): not a bullet, the range's second half.
             joined = f"{out[-1].text} {raw}"
             if len(find_date_ranges(joined)) > len(find_date_ranges(out[-1].text)):
+                out[-1] = _Item(joined, False, out[-1].line)
+                pending = None
+                continue
+        if out and not out[-1].bullet and len(raw) <= 30 and _LEADING_TO_RE.match(raw):
+            # "von 08.2013" / "bis 03.2015": the end of a range opened on the line above.
+            before = find_date_ranges(out[-1].text)
+            joined = f"{out[-1].text} {raw}"
+            after = find_date_ranges(joined)
+            if (
+                len(before) == 1
+                and before[0].end is None
+                and len(after) == 1
+                and after[0].end is not None
+                and after[0].span[1] >= len(joined.rstrip(" .")) - 1
+            ):
                 out[-1] = _Item(joined, False, out[-1].line)
                 pending = None
                 continue
@@ -672,15 +691,29 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
         stack_ok = not bullet
         if pending is not None:
             joined = f"{pending} {text}"
-            if find_date_ranges(joined) and not find_date_ranges(pending):
+            # A long line ("Studentischer Mitarbeiter – Institut für ... 12/2024 –") takes
+            # only a line that is the end date and nothing else ("02/2025").
+            fits = len(pending) <= 40 or (not bullet and _is_lone_date(text))
+            if fits and find_date_ranges(joined) and not find_date_ranges(pending):
                 out[-1] = _Item(joined, False, out[-1].line)
                 pending = None
                 continue
             pending = None
-        if not bullet and _OPEN_END_RE.search(text) and find_dates(text) and len(text) <= 40:
-            pending = text
+        if not bullet and _OPEN_END_RE.search(text) and find_dates(text):
+            last = find_dates(text)[-1][2]
+            if len(text) <= 40 or _OPEN_END_RE.fullmatch(text[last:]):
+                pending = text
         out.append(_Item(text, bullet, line))
     return out
+
+
+def _is_lone_date(text: str) -> bool:
+    """The line is one date or a Present word and nothing else ("02/2025", "heute")."""
+    text = text.strip(" .,;")
+    if leading_present(text) == len(text):
+        return True
+    dates = find_dates(text)
+    return len(dates) == 1 and dates[0][1] == 0 and dates[0][2] == len(text)
 
 
 def _body_size(lines: list[TextLine]) -> float:
@@ -757,11 +790,35 @@ def _trailing_date(text: str) -> DateRange | None:
     # "Technology and Strategy, Boulogne, 2023": the employer, its town, the year, commas
     # between them.
     listed = head.rstrip().endswith(",") and head.count(",") >= 2
-    if not (_TRAILING_DASH_RE.search(head) or listed):
+    if not (_TRAILING_DASH_RE.search(head) or listed or _ends_with_place(head)):
         return None
     if len(head.split()) < 2:
         return None
     return DateRange(d, d, (s, e), explicit_end=False)
+
+
+# A French department or postal code after a town ("TOULOUSE (31)", "Caumont (09)").
+_PLACE_CODE_RE = re.compile(r"\s*\(?\d{2,3}\)?$")
+_PLACE_SPLIT_RE = re.compile(rf"\s*[,|{DASHES}]\s+|\s{{2,}}|\.\s+")
+
+
+def _ends_with_place(head: str) -> bool:
+    """The text before a line's last date ends with the entry's place, after its employer:
+    "ALFARERIA DEL TURBIO Edo. Lara, Venezuela. 2003", "RTE - TOULOUSE (31) 2025"."""
+    head = head.rstrip(" .,;")
+    coded = _PLACE_CODE_RE.search(head)
+    if coded is not None and coded.start() > 0:
+        head = head[: coded.start()]
+    pieces = [p for p in _PLACE_SPLIT_RE.split(head) if p.strip()]
+    if len(pieces) < 2:
+        return False
+    place = pieces[-1].strip()
+    if len(place.split()) > 3 or _is_title(place) or _is_company(place):
+        return False
+    if looks_like_location(place) or is_country_or_region(place):
+        return True
+    # A capitalised name with its department code is a town the gazetteer may not know.
+    return coded is not None and place[:1].isupper() and not any(c.isdigit() for c in place)
 
 
 _LABEL_LINE_RE = re.compile(r"^\s*([^:：]{2,40}?)\s*[:：]\s*\S")
@@ -828,9 +885,12 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
                 ranges = [DateRange(lone.start, lone.end, (s + cut, e + cut), lone.explicit_end)]
         if not ranges and single_dates and kinds:
             lone = _single_date(item.text)
+            # A line that is one date and nothing else ("· 2016" under a title, among
+            # "· März 2021 – August 2023") dates its entry, month or not.
+            alone = lone is not None and _is_lone_date(item.text)
             if (
                 lone is not None
-                and (lone.start.month is None) in kinds
+                and ((lone.start.month is None) in kinds or alone)
                 and (not item.bullet or lone.span[1] >= len(item.text) - 1)
             ):
                 ranges = [lone]
@@ -1008,12 +1068,15 @@ _CJK_STUDY_RE = re.compile(r"学位|学士|本科|硕士|博士在读|高中|中
 def is_study_period(entry: WorkEntry) -> bool:
     """A dated entry that is a degree or school, not a job ("BSc Economics, Bristol 2014-2017")."""
     text = _NOT_A_DEGREE_RE.sub(" ", " ".join(entry.header or []))
+    # A post-doctoral researcher ("Post-doctorante", "Postdoctoral Fellow") holds a job.
+    text = _POSTDOC_RE.sub("postdoc", text)
     # "Studium zum Wirtschaftsingenieur": the job studied for is no job held.
     if _is_title(_STUDY_GOAL_RE.sub("studium", text)):
         return False
     return bool(_DEGREE_RE.search(text) or _SCHOOL_RE.search(text) or _CJK_STUDY_RE.search(text))
 
 
+_POSTDOC_RE = re.compile(r"\bpost[- ]?doc\w*", re.IGNORECASE)
 _STUDY_GOAL_RE = re.compile(r"\bstudium\s+(?:zum|zur|als)\s+\S+", re.IGNORECASE)
 
 

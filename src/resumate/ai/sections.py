@@ -59,6 +59,16 @@ HEADINGS: dict[str, list[str]] = {
         "experiencia práctica", "estágios", "~estágio", "tirocini", "~tirocinio", "stages en werk",
         "stageervaring", "经验", "实践经历", "实习", "work and internship experience",
         "praktische erfahrungen", "praxiserfahrungen",
+        "berufstätigkeit", "berufstätigkeiten", "berufsleben", "arbeitserfahrungen",
+        "berufliche stationen", "activité professionnelle", "activités professionnelles",
+        "carrière professionnelle", "historique professionnel", "expérience de travail",
+        "actividad profesional", "actividades profesionales", "carrera profesional",
+        "antecedentes laborales", "experiencia de trabajo", "atividade profissional",
+        "atividades profissionais", "percurso profissional", "trajetória profissional",
+        "experiência de trabalho", "attività professionale", "attività professionali",
+        "percorso professionale", "esperienza di lavoro", "esperienze di lavoro",
+        "beroepservaring", "werkgeschiedenis", "arbeidservaring", "professionele loopbaan",
+        "career experience", "professional employment", "work record",
     ],
     "education": [
         "education", "academic background", "education and training", "academic history",
@@ -768,15 +778,16 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
     )
     kept: list[tuple[int, str, str, str | None]] = []
     current = "header"
+    current_from = 0
     parent_size = 0.0
     # A heading written again and again ("Funciones principales", "Logros" under each job) is a
-    # label inside the entries of the section it first appears in, not a section.
-    repeated = Counter(normalize_heading(d[2]) for d in decisions if d[3] is None)
+    # label inside the entries of the section it first appears in, not a section; so is a label
+    # with its text on the same line ("Objectif : réduire ...") written under each job.
+    repeated = Counter(normalize_heading(d[2]) for d in decisions)
     for n, dec in enumerate(decisions):
         stop = decisions[n + 1][0] if n + 1 < len(decisions) else len(lines)
         if (
             current in _ENTRY_SECTIONS
-            and dec[3] is None
             and dec[1] not in _ENTRY_SECTIONS | {"education"}
             and repeated[normalize_heading(dec[2])] >= 2
         ):
@@ -791,8 +802,21 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             # Set like the headings, but with a line of dates right under it: an entry's title
             # ("Auszubildender" / "10.2006 - 03.2008", "Grafikdesigner in Berlin" / "von 08.2013").
             dated_next = dec[0] + 1 < stop and _date_line(lines[dec[0] + 1].text)
+            # Or with the next entry line carrying the range ("DOMY PROPERTIES, Arequipa" /
+            # "Desarrollador Web Principal (Julio 2024 – Diciembre 2024)"): an employer, when
+            # it opens the section or dated entries stand above it.
+            ranged_next = (
+                current in _ENTRY_SECTIONS
+                and (
+                    current_from == dec[0]
+                    or any(find_date_ranges(ln.text) for ln in lines[current_from : dec[0]])
+                )
+                and dec[0] + 1 < stop
+                and bool(find_date_ranges(lines[dec[0] + 1].text))
+            )
             if current in _ENTRY_SECTIONS | {"education"} and (
                 dated_next
+                or ranged_next
                 or (
                     minor
                     and any(
@@ -827,6 +851,7 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             parent_size = line.font_size
         kept.append(dec)
         current = dec[1]
+        current_from = dec[0] + 1
     decisions = kept
 
     by_index = {d[0]: d for d in decisions}

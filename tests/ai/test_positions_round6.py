@@ -1,0 +1,282 @@
+"""Work positions in shapes the development sets showed as failure classes: a label written
+under each job ("Objectif : ...", "Compétences acquises : ...") that is no section, an employer
+line set like a heading between jobs, a range opened with "von" and never closed or closed on
+the next line, a range broken after a long title, a year after the entry's place, a lone year
+among month ranges, and experience headings in more words. Every test builds its own CV."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import docx
+import pytest
+
+from resumate.ai.analyzer import analyze_document
+from resumate.ai.dates import find_date_ranges
+from resumate.ai.documents import TextLine
+from resumate.ai.entries import WorkEntry, is_schooling, is_study_period, parse_work
+from resumate.ai.sections import match_heading
+
+TODAY = date(2025, 6, 1)
+
+
+def _docx(paragraphs: list[tuple[str, str]]) -> bytes:
+    """A DOCX of (style, text) paragraphs: "h" a heading, "b" a bold line, "" plain text."""
+    document = docx.Document()
+    document.add_paragraph("Lena Vogt")
+    document.add_paragraph("lena.vogt@example.com")
+    for style, text in paragraphs:
+        if style == "h":
+            document.add_heading(text, level=1)
+        elif style == "b":
+            document.add_paragraph().add_run(text).bold = True
+        else:
+            document.add_paragraph(text)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _work(data: bytes, kind: str = "docx") -> list[tuple[str | None, str | None, str, str]]:
+    analysis = analyze_document(data, kind, today=TODAY)
+    return [
+        (w.get("startDate"), w.get("endDate"), w.get("position") or "", w.get("name") or "")
+        for w in analysis.parsed_content["work"]
+    ]
+
+
+def _entries(*lines: str) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    work = parse_work([TextLine(text=t) for t in lines], single_dates=True)
+    return [
+        (
+            w.dates.start.iso() if w.dates else None,
+            w.dates.end.iso() if w.dates and w.dates.end else None,
+            w.title,
+            w.company,
+        )
+        for w in work
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+# Sections
+
+
+def test_a_label_with_its_text_written_under_each_job_is_no_section() -> None:
+    data = _docx(
+        [
+            ("h", "Expérience professionnelle"),
+            ("", "Stagiaire – Data Scientist, DGAC"),
+            ("", "06/2024 – 08/2024"),
+            ("", "Objectif : évaluer l'impact des évènements externes sur le trafic."),
+            ("", "Compétences développées : data science, Python, SQL"),
+            ("", "Stagiaire – Ingénieur méthodes, TE Connectivity"),
+            ("", "06/2023 – 08/2023"),
+            ("", "Objectif : réduire les faux rejets d'une machine de contrôle."),
+            ("", "Compétences développées : analyse de données, SQL"),
+            ("h", "Formation"),
+            ("", "Diplôme d'ingénieur, ENSEEIHT, 2022 – 2025"),
+        ]
+    )
+    work = _work(data)
+    assert [(s, e) for s, e, _t, _c in work] == [("2024-06", "2024-08"), ("2023-06", "2023-08")]
+    assert [c for _s, _e, _t, c in work] == ["DGAC", "TE Connectivity"]
+
+
+def test_a_label_once_inline_once_alone_is_no_section_either() -> None:
+    data = _docx(
+        [
+            ("h", "Expériences"),
+            ("", "Stage ingénieur, RTE, Toulouse, 03/2025 – 05/2025"),
+            ("", "Compétences acquises : Autonomie, Rigueur"),
+            ("", "Vendeuse, Florélia, Toulouse, 06/2022 – 08/2022"),
+            ("b", "Compétences acquises"),
+            ("", "Créativité, Organisation"),
+            ("", "Serveuse, Café du Port, Toulouse, 06/2021 – 08/2021"),
+            ("h", "Langues"),
+            ("", "Anglais B2"),
+        ]
+    )
+    assert [(s, e) for s, e, _t, _c in _work(data)] == [
+        ("2025-03", "2025-05"),
+        ("2022-06", "2022-08"),
+        ("2021-06", "2021-08"),
+    ]
+
+
+def test_an_employer_line_set_like_a_heading_between_jobs_stays_in_the_experience() -> None:
+    data = _docx(
+        [
+            ("h", "Experiencia profesional"),
+            ("b", "ALBATROS SERVICES, Arequipa, Perú"),
+            ("", "Practicante Fullstack (Diciembre 2023 – Febrero 2024)"),
+            ("b", "Logros:"),
+            ("", "Desarrollo de módulos en Flask y React."),
+            ("b", "DOMY PROPERTIES, Arequipa, Perú"),
+            ("", "Desarrollador Web Principal (Julio 2024 – Diciembre 2024)"),
+            ("b", "Logros:"),
+            ("", "Mantenimiento del sitio web y de la base de datos."),
+            ("h", "Estudios"),
+            ("", "Bachiller en Ingeniería de Sistemas, Universidad Católica, 2020 – 2025"),
+        ]
+    )
+    work = _work(data)
+    assert ("2024-07", "2024-12", "Desarrollador Web Principal", "DOMY PROPERTIES") in work
+    assert len(work) == 2
+
+
+def test_a_heading_over_dates_after_undated_lines_still_ends_the_section() -> None:
+    # The experience heading holds a list of tools; the heading set like it under the tools
+    # opens a section of its own (no dated entry stands above it): the tools are no job.
+    data = _docx(
+        [
+            ("b", "WORK EXPERIENCE"),
+            ("", "SIEM  Splunk, ArcSight"),
+            ("", "Analysis Tools  IPVoid, VirusTotal"),
+            ("b", "TOOL EXPOSURE"),
+            ("", "Dec 2020 – Present"),
+            ("", "Endpoint Security Engineer, Sequretek IT Solutions"),
+            ("b", "EDUCATION"),
+            ("", "BSc Computer Science, University of Leeds, 2010 - 2013"),
+        ]
+    )
+    named = " ".join(t + " " + c for _s, _e, t, c in _work(data))
+    assert "Analysis Tools" not in named and "IPVoid" not in named
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Berufstätigkeit",
+        "BERUFSTÄTIGKEITEN",
+        "Activités professionnelles",
+        "Actividad profesional",
+        "Atividades profissionais",
+        "Esperienze di lavoro",
+        "Beroepservaring",
+    ],
+)
+def test_more_words_for_the_experience_heading(heading: str) -> None:
+    assert match_heading(heading) == ("experience", False)
+
+
+def test_berufstaetigkeit_heads_the_jobs() -> None:
+    data = _docx(
+        [
+            ("h", "Berufstätigkeit"),
+            ("", "03/2019 – 06/2022  Buchhalterin, Muster GmbH, Köln"),
+            ("h", "Ausbildung"),
+            ("", "2015 – 2018  Bachelor BWL, Universität zu Köln"),
+        ]
+    )
+    assert _work(data) == [("2019-03", "2022-06", "Buchhalterin", "Muster GmbH")]
+
+
+# ------------------------------------------------------------------------------------------
+# Dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("von 08.2013", ("2013-08", None)),
+        ("ab 2020", ("2020", None)),
+        ("From March 2019", ("2019-03", None)),
+        ("à partir de mars 2019", ("2019-03", None)),
+        ("Von 01.2017 bis 06.2019", ("2017-01", "2019-06")),
+    ],
+)
+def test_a_range_opened_with_von_and_never_closed_runs_on(
+    text: str, expected: tuple[str, str | None]
+) -> None:
+    ranges = find_date_ranges(text)
+    assert [(r.start.iso(), r.end.iso() if r.end else None) for r in ranges] == [expected]
+
+
+@pytest.mark.parametrize("text", ["graduated from 2019 class", "von 08.2013 Engineer"])
+def test_the_opening_word_alone_needs_the_whole_line(text: str) -> None:
+    assert find_date_ranges(text) == []
+
+
+def test_von_on_one_line_bis_on_the_next() -> None:
+    assert _entries(
+        "Grafikdesigner, Studio X, Berlin", "von 08.2013", "bis 03.2015", "Entwurf von Logos"
+    ) == [("2013-08", "2015-03", "Grafikdesigner", "Studio X")]
+    assert _entries("Selbstständiger Grafikdesigner in Berlin", "von 08.2013")[0][:2] == (
+        "2013-08",
+        None,
+    )
+
+
+def test_a_range_broken_after_a_long_title_is_joined_with_its_end() -> None:
+    assert _entries(
+        "Studentischer Mitarbeiter – Institut für Wirtschaftstheorie, -politik und -geschichte "
+        "12/2024 –",
+        "02/2025",
+        "Universität Innsbruck",
+        "Forschungsassistenz für Feldprojekt.",
+    )[0][:3] == ("2024-12", "2025-02", "Studentischer Mitarbeiter")
+    # A long line with a dash and a date is not joined with a line of text.
+    assert (
+        _entries(
+            "Studentischer Mitarbeiter – Institut für Wirtschaftstheorie, -politik und -geschichte "
+            "12/2024 –",
+            "2025 Forschungsassistenz für ein Feldprojekt der Fakultät",
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ALFARERIA DEL TURBIO Edo. Lara, Venezuela. 2003", "2003"),
+        ("RTE - TOULOUSE (31) 2025", "2025"),
+        ("École primaire - CAUMONT (09) 2021", "2021"),
+    ],
+)
+def test_a_year_after_the_entry_s_place_dates_it(line: str, expected: str) -> None:
+    assert _entries(line, "Responsable de laboratorio.")[0][:2] == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Increased sales in Berlin by 2019",  # a sentence, no place cell before the year
+        "Rigueur, Autonomie 2021",
+    ],
+)
+def test_a_year_after_other_words_does_not(line: str) -> None:
+    assert _entries(line) == []
+
+
+def test_a_lone_year_among_month_ranges_dates_its_entry() -> None:
+    assert _entries(
+        "Aushilfe im Einzelhandel, real GmbH, Gelsenkirchen",
+        "· Mai 2020 – Januar 2021",
+        "Praktikum als Elektriker, Elektroanlagen Muß, Gelsenkirchen",
+        "· 2016",
+        "· dreiwöchiges Praktikum für die Fachoberschulreife",
+    ) == [
+        ("2020-05", "2021-01", "Aushilfe im Einzelhandel", "real GmbH"),
+        ("2016", "2016", "Praktikum als Elektriker", "Elektroanlagen Muß"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["2021/2022  Post-doctorante, STIH, Sorbonne Université, projet DFSM"],
+        ["Boston University  September 2013 - May 2015", "Postdoc  Boston, MA"],
+        ["Postdoctoral Fellow, Department of Physics, University of Oslo"],
+    ],
+)
+def test_a_postdoc_is_a_job_not_a_degree(header: list[str]) -> None:
+    entry = WorkEntry(header=header)
+    assert not is_study_period(entry)
+    assert not is_schooling(entry)
+
+
+def test_a_doctorate_is_still_study() -> None:
+    assert is_study_period(WorkEntry(header=["Doctorat en linguistique, EPHE, Paris"]))
