@@ -15,7 +15,7 @@ import pytest
 from resumate.ai.analyzer import analyze_document
 from resumate.ai.dates import find_date_ranges
 from resumate.ai.documents import TextLine
-from resumate.ai.entries import WorkEntry, is_schooling, is_study_period, parse_work
+from resumate.ai.entries import WorkEntry, is_schooling, is_study_period, parse_work, work_weight
 from resumate.ai.sections import match_heading
 
 TODAY = date(2025, 6, 1)
@@ -280,3 +280,38 @@ def test_a_postdoc_is_a_job_not_a_degree(header: list[str]) -> None:
 
 def test_a_doctorate_is_still_study() -> None:
     assert is_study_period(WorkEntry(header=["Doctorat en linguistique, EPHE, Paris"]))
+
+
+# ------------------------------------------------------------------------------------------
+# Years
+
+
+@pytest.mark.parametrize(
+    ("header", "weight"),
+    [
+        (["Ehrenamtlicher Nachhilfelehrer bei Integration e. V."], 0.0),
+        (["Scheduler (volunteer), Bigelow Community Daycare"], 0.0),
+        (["Bundesfreiwilligendienst, Jugendhaus Kellinghusen"], 0.0),
+        (["Bénévole, Restos du Cœur"], 0.0),
+        (["Auszubildender, Studio X Design"], 0.5),
+        (["Volunteer Coordinator, Red Cross"], 0.0),
+        (["Art Director, Comunicare Tresessanta"], 1.0),
+    ],
+)
+def test_volunteering_counts_no_years_and_an_apprentice_half(
+    header: list[str], weight: float
+) -> None:
+    assert work_weight(WorkEntry(header=header)) == weight
+
+
+def test_a_volunteer_role_beside_a_job_adds_no_years() -> None:
+    data = _docx(
+        [
+            ("h", "Experience"),
+            ("", "Jan 2015 - Dec 2019  Accountant, Muster Ltd, Leeds"),
+            ("", "Jan 2020 - Dec 2024  Volunteer, Red Cross, Leeds"),
+            ("h", "Education"),
+            ("", "BSc Accounting, University of Leeds, 2011 - 2014"),
+        ]
+    )
+    assert analyze_document(data, "docx", today=TODAY).total_experience_years == 5.0

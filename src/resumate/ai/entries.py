@@ -990,7 +990,7 @@ _INTERNSHIP_RE = re.compile(
     r"working student|stage|stagiaire|stagista|tirocinio|becari[oa]|pr[aá]cticas|estagi[aá]ri[oa]|"
     r"est[aá]gio|stagiair|co-?op|summer (?:student|analyst|associate)|student assistant|"
     r"teaching assistants?|(?<!doctoral )(?<!postdoc )research assistants?|graduate assistants?|"
-    r"apprentice\w*|ausbildung|"
+    r"apprentice\w*|ausbildung|auszubildende\w*|azubi|"
     r"practicum|clinical rotation|rotation|clinical placement|placement|berufspraktikum|"
     r"pflichtpraktikum|alternan(?:ce|t)|summer school|praxissemester|praxisphase|"
     r"projektarbeit|studienarbeit|forschungsprojekt|student project|"
@@ -1013,6 +1013,13 @@ _PART_TIME_RE = re.compile(
 )
 
 
+# Unpaid work for a cause: listed among jobs, but no professional experience.
+_VOLUNTEER_RE = re.compile(
+    r"\b(?:volunteer\w*|ehrenamt\w*|b[eé]n[eé]vol\w*|voluntari[oa]s?|voluntariado|"
+    r"volontari[oa]|volontariato|vrijwillig\w*|fsj|fö?j|bfd|freiwilligendienst|"
+    r"bundesfreiwilligendienst|freiwilliges (?:soziales|ökologisches) jahr|service civique)(?!\w)",
+    re.IGNORECASE,
+)
 _WORK_STUDY_RE = re.compile(
     r"\b(?:apprentice\w*|apprentissage|alternan(?:ce|t|te)|ausbildung|auszubildende\w*|"
     r"dual\w* (?:student|studium)|duales studium|work[- ]study|contrat pro\w*|formaci[oó]n dual)",
@@ -1029,10 +1036,10 @@ def is_work_study(entry: WorkEntry) -> bool:
 
 def work_weight(entry: WorkEntry) -> float:
     """How much a position counts toward years of experience: internships, apprenticeships,
-    student jobs and part-time or volunteer work count half, memberships nothing, full-time
-    positions in full."""
+    student jobs and part-time work count half, memberships and volunteering (a voluntary
+    service year included) nothing, full-time positions in full."""
     text = " ".join([*(entry.header or []), entry.title or "", entry.company or ""])
-    if is_membership(entry):
+    if is_membership(entry) or _VOLUNTEER_RE.search(text):
         return 0.0
     if _INTERNSHIP_RE.search(text) or _PART_TIME_RE.search(text):
         return 0.5
