@@ -315,3 +315,57 @@ def test_a_volunteer_role_beside_a_job_adds_no_years() -> None:
         ]
     )
     assert analyze_document(data, "docx", today=TODAY).total_experience_years == 5.0
+
+
+# ------------------------------------------------------------------------------------------
+# More languages and a split open range
+
+
+def test_an_iso_start_with_its_present_on_the_next_line() -> None:
+    assert _entries(
+        "2022-07  Programista Fullstack",
+        "- obecnie",
+        "Nidec Motors & Actuators, Niepołomice",
+        "W trakcie swojej pracy przeszedłem drogę od stażysty do programisty.",
+    )[0][:3] == ("2022-07", None, "Programista Fullstack")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kwi 2022 - Lis 2022", ("2022-04", "2022-11")),
+        ("Gdynia | Kwi 2023 - Paź 2023", ("2023-04", "2023-10")),
+        ("Władysławowo | Maj - Sie 2020", ("2020-05", "2020-08")),
+    ],
+)
+def test_polish_month_abbreviations(text: str, expected: tuple[str, str]) -> None:
+    assert [(r.start.iso(), r.end.iso() if r.end else None) for r in find_date_ranges(text)] == [
+        expected
+    ]
+
+
+@pytest.mark.parametrize("text", ["Proszę się nie martwić", "Wenn Sie mich anrufen, 2020 gern"])
+def test_polish_abbreviations_need_a_year_beside_them(text: str) -> None:
+    assert find_date_ranges(text) == []
+
+
+def test_a_linkedin_export_in_danish() -> None:
+    # The employer's total tenure ("2 år 7 måneder") under its name is no title or employer.
+    assert _entries(
+        "Adtraction",
+        "2 år 7 måneder",
+        "UX Engineer",
+        "november 2023 - maj 2026 (2 år 7 måneder)",
+        "Aarhus, Central Denmark Region, Denmark",
+    ) == [("2023-11", "2026-05", "UX Engineer", "Adtraction")]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Erfaring", "Erhvervserfaring", "Arbetslivserfarenhet", "İŞ DENEYİMİ"]
+)
+def test_experience_headings_in_nordic_languages_and_turkish(heading: str) -> None:
+    assert match_heading(heading) == ("experience", False)
+
+
+def test_a_danish_upper_secondary_exam_is_schooling() -> None:
+    assert is_schooling(WorkEntry(header=["Viborg Katedralskole", "Gymnasieeksamen"]))

@@ -70,6 +70,10 @@ _add_months(
     "|декабрь декабря дек грудень грудня grudzień grudnia grudzien prosinec prosince"
     " aralık aralik joulukuu joulukuuta decembrie"
 )
+# pl short forms as job portals and templates print them ("Kwi 2022 - Lis 2022", "Maj - Sie
+# 2020"): a month word counts only before a year or in a range with one, where "Sie" or "lis"
+# is never the pronoun or the fox.
+_add_months("sty|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|lis|gru")
 # zh: 一月 ... 十二月 ("四月 2025"); "2019年9月" is its own pattern below.
 _add_months("一月|二月|三月|四月|五月|六月|七月|八月|九月|十月|十一月|十二月")
 # ar (the Gregorian names of Egypt and the Gulf, and the Levant's; Persian letter forms too)

@@ -368,9 +368,9 @@ def _assign_header(entry: WorkEntry, pieces: list[str]) -> None:
 
 # How long a job lasted, as LinkedIn and many templates print it beside the dates.
 _DURATION_RE = re.compile(
-    r"(?:\d+(?:[.,]\d+)?\+?\s*(?:years?|yrs?|y|months?|mos?|mo|m|jahre?n?|monate?n?|mon\.?|"
+    r"(?:\d+(?:[.,]\d+)?\+?\s*(?:måneder|måned|månader|månad|mån|years?|yrs?|y|months?|mos?|mo|m|jahre?n?|monate?n?|mon\.?|"
     r"ans?|mois|años?|anos?|meses|mes|anni|anno|mesi|mese|jaar|jaren|maanden|maand|"
-    r"лет|года?|месяц\w*|мес\.?|рок\w*|міс\w*|lat|lata|rok|miesi\w*|yıl|ay)\.?"
+    r"лет|года?|месяц\w*|мес\.?|рок\w*|міс\w*|lat|lata|rok|miesi\w*|yıl|ay|år|mdr|mnd)\.?"
     r"(?:\s*(?:and|und|et|y|e|en|и|і|i|,)?\s*)?)+",
     re.IGNORECASE,
 )
@@ -554,8 +554,9 @@ _LEADING_TO_RE = re.compile(
 
 def _dash_first_end(prev: str, raw: str) -> tuple[str, str] | None:
     """`prev` opens with a lone date and `raw` with a dash and the end date, then text of its
-    own ("Diciembre 2023 Desarrollador Web Freelance" / "~ Actualidad  PatagoniaDev"): the
-    range goes on the first line, after its start; the second keeps its text."""
+    own or nothing ("Diciembre 2023 Desarrollador Web Freelance" / "~ Actualidad  PatagoniaDev",
+    "2022-07  Programista Fullstack" / "- obecnie"): the range goes on the first line, after its
+    start; the second keeps its text."""
     m = _LEADING_DASH_RE.match(raw)
     if m is None or find_date_ranges(prev):
         return None
@@ -568,7 +569,7 @@ def _dash_first_end(prev: str, raw: str) -> tuple[str, str] | None:
         return None
     end = m.end() - 1 + cut
     rest = raw[end:].strip()
-    if not rest or not raw[end:].startswith("  "):
+    if rest and not raw[end:].startswith("  "):
         return None
     starts = find_dates(prev)
     if not starts or starts[0][1] != 0:
@@ -596,7 +597,8 @@ def _join_split_dates(lines: list[TextLine]) -> list[_Item]:
             # "Diciembre 2023  Desarrollador Web" / "~ Actualidad  PatagoniaDev": the range's
             # end opens the next line, before that line's own text.
             out[-1] = _Item(moved[0], False, out[-1].line)
-            out.append(_Item(moved[1], False, line))
+            if moved[1]:
+                out.append(_Item(moved[1], False, line))
             pending = None
             stack_ok = False
             continue
@@ -927,7 +929,13 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
                 or opens_with_date
             )
         )
-        for back in () if date_first else (1, 2):
+        # An employer's total tenure on a line of its own ("Adtraction" / "2 år 7 måneder" /
+        # "UX Engineer" / dates, as LinkedIn prints several roles at one employer) is passed
+        # over: the employer's name above it is still the entry's.
+        reach = 2 + sum(
+            1 for k in (idx - 1, idx - 2) if k >= 0 and _DURATION_RE.fullmatch(items[k][0].strip())
+        )
+        for back in () if date_first else range(1, reach + 1):
             j = idx - back
             if j < 0 or j in claimed or j in anchors or items[j][1]:
                 break
@@ -1048,8 +1056,8 @@ def work_weight(entry: WorkEntry) -> float:
 
 _SCHOOL_RE = re.compile(
     r"\b(?:class\s+(?:[xvi]+|\d+)|grade\s+\d+|high school|public school|secondary school|"
-    r"lycée|lycee|gymnasium|realschule|gesamtschule|colegio|instituto|liceo|escola|"
-    r"thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
+    r"lycée|lycee|gymnasium|gymnasie\w*|studentereksamen|realschule|gesamtschule|colegio|"
+    r"instituto|liceo|escola|thesis|dissertation|masterarbeit|bachelorarbeit|diplomarbeit|abschlussarbeit|th[eè]se|"
     r"studienarbeit|"
     r"tesis|tesi|coursework|semester|exchange student|erasmus|(?<!duales )studium|"
     r"fachoberschule|berufsfachschule|\w+-schule|maturit[àa]|"

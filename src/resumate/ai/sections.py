@@ -69,6 +69,9 @@ HEADINGS: dict[str, list[str]] = {
         "percorso professionale", "esperienza di lavoro", "esperienze di lavoro",
         "beroepservaring", "werkgeschiedenis", "arbeidservaring", "professionele loopbaan",
         "career experience", "professional employment", "work record",
+        "erfaring", "erhvervserfaring", "arbejdserfaring", "arbeidserfaring", "yrkeserfaring",
+        "erfarenhet", "arbetslivserfarenhet", "arbetserfarenhet", "yrkeslivserfarenhet",
+        "työkokemus", "doświadczenie", "deneyim", "iş deneyimi", "profesyonel deneyim",
     ],
     "education": [
         "education", "academic background", "education and training", "academic history",
