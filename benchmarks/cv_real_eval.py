@@ -324,15 +324,48 @@ def _entry_matches(pred: dict[str, Any], pos: dict[str, Any]) -> bool:
     return not want_words or bool(want_words & got_words)
 
 
-def _match_positions(preds: list[dict[str, Any]], labels: list[dict[str, Any]]) -> int:
+def _match_positions(
+    preds: list[dict[str, Any]], labels: list[dict[str, Any]]
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many labelled positions a predicted work entry matches, and the labels left over."""
     used: set[int] = set()
     matched = 0
+    left: list[dict[str, Any]] = []
     for pos in labels:
         for i, pred in enumerate(preds):
             if i not in used and _entry_matches(pred, pos):
                 used.add(i)
                 matched += 1
                 break
+        else:
+            left.append(pos)
+    return matched, left
+
+
+# Words that make a labelled position volunteering, wherever the label writes them.
+_VOLUNTEER_WORDS_RE = re.compile(
+    r"\b(?:volunteer\w*|ehrenamt\w*|b[eé]n[eé]vol\w*|voluntari[oa]s?|voluntariado|"
+    r"volontari[oa]|volontariato|vrijwillig\w*|freiwillig\w*)",
+    re.IGNORECASE,
+)
+# `--work-only` restores the scoring of sessions before this switch existed: every labelled
+# position is looked for in parsed_content["work"] only.
+VOLUNTEER_SCORING = True
+
+
+def _is_volunteering(pos: dict[str, Any]) -> bool:
+    """A labelled position JSON Resume would list under "volunteer": flagged as no professional
+    experience, or named as volunteering."""
+    flagged = bool(pos.get("exclude_from_years") or pos.get("internship"))
+    named = _VOLUNTEER_WORDS_RE.search(f"{pos.get('title') or ''} {pos.get('company') or ''}")
+    return flagged or bool(named)
+
+
+def _volunteer_matches(volunteer: list[dict[str, Any]], left: list[dict[str, Any]]) -> int:
+    """Labelled volunteering found among the analyzer's volunteer entries ("organization" is
+    the employer there): each counts as found, and as predicted."""
+    preds = [{**v, "name": v.get("organization")} for v in volunteer]
+    matched, _ = _match_positions(preds, [p for p in left if _is_volunteering(p)])
     return matched
 
 
@@ -430,7 +463,11 @@ def score_one(
     work = list(parsed.get("work") or [])
     positions = list(label.get("positions") or [])
     r.pos_labelled, r.pos_predicted = len(positions), len(work)
-    r.pos_matched = _match_positions(work, positions)
+    r.pos_matched, left = _match_positions(work, positions)
+    if VOLUNTEER_SCORING and left:
+        extra = _volunteer_matches(list(parsed.get("volunteer") or []), left)
+        r.pos_matched += extra
+        r.pos_predicted += extra
     education = list(label.get("education") or [])
     r.edu_labelled = len(education)
     r.edu_matched = _match_education(list(parsed.get("education") or []), education)
@@ -747,7 +784,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="show the holdout's details too: it stops being a holdout (say so in RESULTS.md)",
     )
+    parser.add_argument(
+        "--work-only",
+        action="store_true",
+        help="look for labelled volunteering in the work entries only (the scoring before "
+        "volunteer entries counted)",
+    )
     args = parser.parse_args(argv)
+    global VOLUNTEER_SCORING
+    VOLUNTEER_SCORING = not args.work_only
     if args.set == "holdout" and (args.verbose or args.json) and not args.open_holdout:
         print(
             "The holdout is for measuring only: its table is printed, not its per-file problems"

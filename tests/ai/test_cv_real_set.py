@@ -139,6 +139,27 @@ def test_phone_name_and_position_matching() -> None:
     )
 
 
+def test_labelled_volunteering_is_found_among_volunteer_entries() -> None:
+    labels = [
+        {"title": "Volunteer", "company": "Red Cross", "start": "2021", "end": "2023"},
+        {"title": "Youngster educator", "company": "Gruppo S.Stefano", "start": "2015-02",
+         "end": "present", "exclude_from_years": True},
+        {"title": "Cashier", "company": "Aldi", "start": "2019-01", "end": "2019-06"},
+    ]  # fmt: skip
+    volunteer = [
+        {"organization": "Red Cross", "position": "Volunteer", "startDate": "2021",
+         "endDate": "2023"},
+        {"organization": "Gruppo S.Stefano", "position": "Youngster educator",
+         "startDate": "2015-02"},
+        {"organization": "Aldi", "position": "Cashier", "startDate": "2019-01",
+         "endDate": "2019-06"},
+    ]  # fmt: skip
+    matched, left = ev._match_positions([], labels)
+    assert (matched, len(left)) == (0, 3)
+    # A paid job the analyzer put among volunteering is not found there.
+    assert ev._volunteer_matches(volunteer, left) == 2
+
+
 def test_skill_aliases_and_false_positive_categories() -> None:
     norm = ev.SkillNormaliser()
     assert norm.key("AWS") == norm.key("Amazon Web Services")
