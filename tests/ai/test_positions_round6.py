@@ -369,3 +369,83 @@ def test_experience_headings_in_nordic_languages_and_turkish(heading: str) -> No
 
 def test_a_danish_upper_secondary_exam_is_schooling() -> None:
     assert is_schooling(WorkEntry(header=["Viborg Katedralskole", "Gymnasieeksamen"]))
+
+
+def test_a_french_season_with_a_bare_capital() -> None:
+    assert [
+        (r.start.iso(), r.end.iso() if r.end else None)
+        for r in find_date_ranges("Intérimaire – CRIT Intérim Béziers (34)  Eté 2018 – Eté 2019")
+    ] == [("2018-06", "2019-06")]
+
+
+def test_jobs_listed_as_name_and_range_bullets_are_all_entries() -> None:
+    got = _entries(
+        "• ItPrime 02/2018 - 08/2019",
+        "• Jr Arcondicionados 04/2015 - 09/2017",
+        "• Clima Bom Ar-condicionados 02/2024 - 05/2024",
+    )
+    assert [(s, e) for s, e, _t, _c in got] == [
+        ("2018-02", "2019-08"),
+        ("2015-04", "2017-09"),
+        ("2024-02", "2024-05"),
+    ]
+
+
+def test_a_dated_achievement_under_a_job_stays_an_achievement() -> None:
+    got = _entries(
+        "Data Engineer, Acme Ltd  01/2018 - 08/2022",
+        "• Migrated the warehouse to BigQuery, 30% cheaper 2019 - 2020",
+        "• Led the data platform team 2020 - 2022",
+    )
+    assert [(s, e) for s, e, _t, _c in got] == [("2018-01", "2022-08")]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Volunteer Activities/Community", "Ehrenamtliche Tätigkeiten", "Bénévolat et associations"],
+)
+def test_headings_that_open_with_a_volunteering_word(heading: str) -> None:
+    assert match_heading(heading) == ("volunteer", False)
+
+
+def test_a_volunteer_section_s_entries_are_volunteering_not_work() -> None:
+    data = _docx(
+        [
+            ("h", "Experience"),
+            ("", "2018 – 2020  Resident Nurse, Emory Healthcare, Atlanta"),
+            ("h", "Volunteer Activities/Community"),
+            ("", "2018 – 2019  Volunteer, American Academy, Al Udeid"),
+        ]
+    )
+    analysis = analyze_document(data, "docx", today=TODAY)
+    assert [w["name"] for w in analysis.parsed_content["work"]] == ["Emory Healthcare"]
+    assert [v["organization"] for v in analysis.parsed_content["volunteer"]] == ["American Academy"]
+
+
+def test_a_heading_broken_over_two_lines_is_read_whole() -> None:
+    data = _docx(
+        [
+            ("h", "Arbeitserfahrung"),
+            ("", "03/2019 – 06/2022  Buchhalterin, Muster GmbH, Köln"),
+            ("h", "EHRENAMTLICHE"),
+            ("h", "TÄTIGKEITEN"),
+            ("", "ab 01/2017"),
+            ("", "Nachhilfelehrerin, Integration und Bildung e. V."),
+        ]
+    )
+    analysis = analyze_document(data, "docx", today=TODAY)
+    assert [w["name"] for w in analysis.parsed_content["work"]] == ["Muster GmbH"]
+    assert [v["startDate"] for v in analysis.parsed_content["volunteer"]] == ["2017-01"]
+    assert analysis.total_experience_years == pytest.approx(3.3, abs=0.1)
+
+
+def test_a_list_of_lone_years_holds_the_entries_of_its_section() -> None:
+    assert _entries(
+        "2017 ASEM High-Level Forum on Digital Connectivity, Qingdao, China.",
+        "2016 Global Ocean Summit, Oceantec Valley, Qingdao, China.",
+    ) == [
+        ("2017", "2017", "ASEM High-Level Forum on Digital Connectivity", None),
+        ("2016", "2016", "Global Ocean Summit", "Oceantec Valley"),
+    ]
+    # One lone year alone is no list: a sentence or a line of a paragraph.
+    assert _entries("2019 Award for the best thesis of the faculty") == []

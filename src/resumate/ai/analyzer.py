@@ -520,7 +520,7 @@ def _json_resume(facts: CvFacts, texts: dict[str, str], language: str) -> dict[s
     projects = _projects(texts.get("projects", ""))
     volunteer = []
     vol_lines = [ln for s in facts.sections if s.name == "volunteer" for ln in s.lines]
-    for entry in parse_work(vol_lines):
+    for entry in parse_work(vol_lines, single_dates=True):
         item = entry.to_json_resume()
         volunteer.append({k.replace("name", "organization"): v for k, v in item.items()})
     return {

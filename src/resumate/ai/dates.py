@@ -113,6 +113,11 @@ for _name, _m in list(_MONTHS.items()):
     _MONTHS.setdefault(_strip_accents(_name), _m)
 for _name, _m in list(_SEASONS.items()):
     _SEASONS.setdefault(_strip_accents(_name), _m)
+# A capital often loses its accent in French ("Eté 2018", "Ete"): the word with its first
+# letter bare is the same season or month.
+for _table in (_MONTHS, _SEASONS):
+    for _name, _m in list(_table.items()):
+        _table.setdefault(_strip_accents(_name[:1]) + _name[1:], _m)
 
 _PRESENT_WORDS = [
     "present", "current", "currently", "now", "today", "ongoing", "to date", "date",

@@ -737,6 +737,10 @@ def _bullet_anchor(item: _Item, r: DateRange, body_size: float) -> bool:
     return bool(line and body_size and line.font_size >= body_size + 1.5)
 
 
+def _range_ends_line(text: str, r: DateRange) -> bool:
+    return r.span[1] >= len(text.rstrip(" .;")) - 1 and r.span[0] > 0
+
+
 def _single_date(text: str) -> DateRange | None:
     """A line that opens with one date and holds no range: "2018 Seven Solutions SL, Engineer",
     "Februar 2019". The entry is dated to that year or month alone."""
@@ -858,9 +862,29 @@ def parse_work(lines: list[TextLine], *, single_dates: bool = False) -> list[Wor
     ]
     if not any(found):
         found = dated
+    # Jobs set as a list of "• Name  range" lines: where two such lines anchor entries, a
+    # third with a longer name ("• Clima Bom Ar-condicionados 02/2024 - 05/2024") does too.
+    listed = [
+        i
+        for i, (item, r) in enumerate(zip(joined, dated, strict=True))
+        if item.bullet and r and _range_ends_line(item.text, r[0])
+    ]
+    if sum(1 for i in listed if found[i]) >= 2:
+        for i in listed:
+            s, e = dated[i][0].span
+            rest = _clean_piece(joined[i].text[:s])
+            if not found[i] and len(rest.split()) <= 5 and not re.search(r"[\d%.:]", rest):
+                found[i] = dated[i]
     # Lone dates anchor entries only in a section whose other entries carry ranges written
     # the same way (a moderncv column "2018 - 2021" / "2018"), never on their own.
     kinds = {(r[0].start.month is None) for r in found if r and r[0].span[0] <= 1}
+    if not kinds and single_dates and not any(found):
+        # No range anywhere: two lines or more that open with a lone date of one kind
+        # ("2017 ASEM High-Level Forum, Qingdao" / "2016 Global Ocean Summit") are the entries.
+        singles = [_single_date(item.text) for item in joined if not item.bullet]
+        shapes = {(d.start.month is None) for d in singles if d is not None}
+        if sum(1 for d in singles if d is not None) >= 2 and len(shapes) == 1:
+            kinds = shapes
     # Ranges set in a right-hand cell ("Web Developer   Jan 2018 - Jan 2022"): a lone date
     # in that cell ("Administrative Assistant   Summer 2022") dates its entry too.
     right_cells = sum(

@@ -413,6 +413,25 @@ _ZH_JOB_RE = re.compile(
 )
 
 
+_VOLUNTEER_STEMS = ("volunteer", "ehrenamt", "benevol", "voluntari", "volontari", "vrijwillig")
+_VOLUNTEER_WORDS = {
+    "activities", "activity", "activites", "activite", "actividades", "atividades", "attivita",
+    "aktivitaten", "community", "service", "services", "associations", "association",
+    "associatif", "associative", "engagement", "engagements", "involvement", "commitments",
+    "social", "civic", "citoyen", "roles", "leadership", "projects", "projekte",
+}  # fmt: skip
+
+
+def _volunteer_heading(words: list[str]) -> bool:
+    """A heading that opens with a word for volunteering and goes on with words for what was
+    done ("Volunteer Activities/Community", "Ehrenamtliche Tätigkeiten", "Bénévolat et
+    associations"), never a title ("Ehrenamtlicher Nachhilfelehrer")."""
+    if not words or not words[0].startswith(_VOLUNTEER_STEMS):
+        return False
+    rest = set(words[1:])
+    return rest <= _VOLUNTEER_WORDS | _JOB_WORDS | _JOB_TIME_WORDS | _JOB_FILLERS
+
+
 def _job_heading(key: str) -> bool:
     """A heading of current or past jobs made of the words above (see _JOB_WORDS)."""
     if _ZH_JOB_RE.match(key.replace(" ", "")):
@@ -456,6 +475,8 @@ def _match_one(text: str) -> tuple[str, bool] | None:
         return "experience", False
     if _education_heading(words):
         return "education", False
+    if _volunteer_heading(words):
+        return "volunteer", False
     if len(words) == 1 and len(key) >= 10:
         near = _one_letter_off(key)
         if near is not None:
@@ -768,6 +789,17 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
                     continue  # "• Optimierung einer Abteilung zur" / "Effizienzsteigerung"
                 decisions.append((i, "other", text.rstrip(":： "), None))
     decisions.sort()
+    # A heading broken over two lines ("EHRENAMTLICHE" / "TÄTIGKEITEN", "VOLUNTEER" /
+    # "EXPERIENCE"): the second line heads the section the two name together.
+    for n in range(1, len(decisions)):
+        (i, _, text, rest), (j, name, heading, rest2) = decisions[n - 1], decisions[n]
+        if j != i + 1 or rest is not None or rest2 is not None:
+            continue
+        if lines[i].page != lines[j].page or lines[i].column != lines[j].column:
+            continue
+        both = match_heading(f"{text} {heading}")
+        if both is not None and not both[1] and both[0] != name:
+            decisions[n] = (j, both[0], f"{text} {heading}", None)
     # "Technologies: Python, SQL" or "Schlagworte: C#, .NET" under a job, with more dated
     # entries after it, is part of that job: not a skills section ending the experience.
     # An unlisted heading-like line inside a section of dated entries, with a date range right
