@@ -57,6 +57,14 @@ def _education(text: str) -> list[dict[str, object]]:
         "EĞİTİM",
         "EDUKACJA",
         "Uddannelse",
+        "Educational Qualifications",
+        "Schulischer Werdegang",
+        "Hochschulstudium",
+        "Titoli di studio",
+        "Percorso formativo",
+        "Cursus scolaire",
+        "Habilitações Literárias",
+        "学历背景",
     ],
 )
 def test_headings_made_of_words_for_studies_are_education(heading: str) -> None:
@@ -79,7 +87,10 @@ def test_complementary_training_is_courses_not_studies(heading: str) -> None:
     assert match_heading(heading) == ("courses", False)
 
 
-@pytest.mark.parametrize("text", ["Schule und Beruf", "Bildung für alle Kinder", "Hintergrund"])
+@pytest.mark.parametrize(
+    "text",
+    ["Schule und Beruf", "Bildung für alle Kinder", "Hintergrund", "Berufsweiterbildung", "Record"],
+)
 def test_a_study_word_beside_other_words_is_no_heading(text: str) -> None:
     assert match_heading(text) is None
 
@@ -485,3 +496,14 @@ def test_a_grade_label_naming_the_thesis_is_a_detail() -> None:
         "2013 – 2014 Movilidad con programa Erasmus, Université Catholique de Louvain",
     )
     assert [g[2] for g in got] == ["Universidad de Granada", "Université Catholique de Louvain"]
+
+
+def test_a_dated_entry_in_a_list_of_studies_needs_no_known_word() -> None:
+    got = _parse(
+        "2015-2018  Bachelor Computer Science, Erasmus Hogeschool Brussel",
+        "2013-2015  Informaticabeheer, Don Bosco Groot-Bijgaarden",
+        "2009-2013  ASO Economie Wiskunde, Sint-Jozefscollege",
+    )
+    assert [(g[1], g[2]) for g in got][1] == ("Informaticabeheer", "Don Bosco Groot-Bijgaarden")
+    # Alone, or among entries that are mostly not studies, dates and words make no entry.
+    assert _parse("2014 - 2016  Leadership & Volleyball", "2017  Chess club") == []

@@ -85,6 +85,7 @@ HEADINGS: dict[str, list[str]] = {
         "istruzione", "formazione", "istruzione e formazione", "studi", "opleiding",
         "opleidingen", "onderwijs", "opleiding en training", "formation suivie",
         "formations suivies", "cursus", "教育背景", "教育经历", "学历", "教育", "образование",
+        "学历背景", "教育情况", "学习经历", "教育及培训", "教育与培训",
         "освіта", "wykształcenie",
     ],
     "skills": [
@@ -523,20 +524,26 @@ _EDU_WORDS = {
     "opleidingen", "onderwijs", "studie", "akademische", "akademischer", "academique",
     "academiques", "academica", "academico", "academicos", "academicas", "accademica",
     "scolaire", "formacio", "educacio", "estudis", "edukacja", "egitim", "ogrenim",
-    "uddannelse", "uddannelser", "utbildning", "utdanning",
+    "uddannelse", "uddannelser", "utbildning", "utdanning", "schulische", "schulischer",
+    "schulischen", "cursus", "formativo", "formativa", "habilitacoes", "educatie", "scholing",
+    "ausbildungen", "bildungsgang",
 }  # fmt: skip
 _EDU_FILLERS = {
     "and", "und", "et", "y", "e", "en", "i", "my", "meine", "mes", "mis", "de", "du", "la",
     "le", "des", "del", "der", "die", "das", "im", "parcours", "background", "history",
     "schulische", "schulischer", "hochschul", "universitaire", "universitaires", "accademico",
     "realizados", "realizadas", "datos", "dados", "reglada", "regladas", "reglados", "bilgileri",
+    "qualifications", "qualification", "profile", "credentials", "record", "summary", "formal",
+    "initiale", "literarias", "percorso", "di", "studio", "werdegang", "laufbahn",
     "universitaria", "universitarios", "hintergrund",
 }  # fmt: skip
 
 
 def _education_heading(words: list[str]) -> bool:
-    if len(words) == 1 and words[0].endswith("bildung") and len(words[0]) > len("bildung"):
-        return not words[0].endswith(("weiterbildung", "fortbildung"))
+    word = words[0]
+    if len(words) == 1 and word.endswith(("bildung", "bildungen", "studium")) and len(word) > 8:
+        # "Hochschulbildung", "Berufsausbildungen", "Hochschulstudium"
+        return "weiterbildung" not in word and "fortbildung" not in word
     return set(words) <= _EDU_WORDS | _EDU_FILLERS and bool(set(words) & _EDU_WORDS)
 
 
