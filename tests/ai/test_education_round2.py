@@ -507,3 +507,13 @@ def test_a_dated_entry_in_a_list_of_studies_needs_no_known_word() -> None:
     assert [(g[1], g[2]) for g in got][1] == ("Informaticabeheer", "Don Bosco Groot-Bijgaarden")
     # Alone, or among entries that are mostly not studies, dates and words make no entry.
     assert _parse("2014 - 2016  Leadership & Volleyball", "2017  Chess club") == []
+
+
+def test_german_compound_degrees_and_a_month_before_the_year() -> None:
+    got = _parse("IHK Hannover, Handelsfachwirt, 07/2018", "IHK Bayreuth, Betriebswirt, 11/2024")
+    assert [g[:3] for g in got] == [
+        ("Handelsfachwirt", None, "IHK Hannover"),
+        ("Betriebswirt", None, "IHK Bayreuth"),
+    ]
+    got = _parse("09.1986 – 07.1991", "Russische Verkehrsuniversität", "Elektroingenieur")
+    assert [g[:3] for g in got] == [("Elektroingenieur", None, "Russische Verkehrsuniversität")]

@@ -39,7 +39,8 @@ _EDU_DEGREE_RE = re.compile(
     r"dipl[oô]me|dipl\.-?\s?\w+|brevet|bfem|cfee|bts|dut|deug|dea|dess|doctorant\w*|doctorat|"
     r"th[eè]se de doctorat|licence\s+\d|master\s+[12]|[ml][1-3]|cpge|classes?\s+pr[eé]paratoires?|"
     r"pr[eé]pa\b|cycle\s+ing[eé]nieur|grandes?\s+[eé]coles?|studium|magister\w*|"
-    r"fachwirt\w*|betriebswirt\w*|kauf(?:frau|mann)\s+f[uü]r|lehre\b|meister\w*|techniker\w*|"
+    r"\w*fachwirt\w*|\w*betriebswirt\w*|kauf(?:frau|mann)\s+f[uü]r|lehre\b|meister\w*|"
+    r"techniker\w*|\w+ingenieur(?:in)?|"
     r"\w*schulabschluss|fachoberschulreife|allgemeinbildung|integrationskurs|weiterbildung|"
     r"umschulung|laurea|maturit[àa]|doktor\w*|(?<![^\W\d_]\s)promotion|propedeuse|"
     r"havo|vwo|mbo|hbo|aso|tso|"
@@ -141,7 +142,8 @@ _PART_SPLIT_RE = re.compile(
     r"|(?<![\u3400-\u9fff])\s*·\s*|\s*·\s*(?![\u3400-\u9fff])"
 )
 _COMMA_RE = re.compile(r",(?![^()]*\))")
-_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+# A year, with the month written before it in digits ("11/2024"): what a date leaves behind.
+_YEAR_RE = re.compile(r"(?:\b\d{1,2}\s?[./]\s?)?\b(?:19|20)\d{2}\b")
 
 
 def _starts_degree(text: str) -> bool:
@@ -365,7 +367,9 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
                 # ("2022  Educació Secundària Obligatòria  Institut Martí Dot").
                 or (ln.degree and ln.school and has_degree and bool(_DATE_START_RE.match(ln.text)))
             )
-        glued_before, glued = glued, ln.rest.endswith(",") or ln.open_end
+        # A comma before dates at the end of the line ("IHK Hannover, Handelsfachwirt, 07/2018")
+        # ends the line; one at its very end carries it on.
+        glued_before, glued = glued, ln.text.rstrip().endswith(",") or ln.open_end
         prev_unit = ln.school and bool(_UNIT_RE.match(ln.rest))
         if opens:
             cur_bullet, cur_row = ln.bullet, ln.row
