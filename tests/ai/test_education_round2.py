@@ -498,17 +498,6 @@ def test_a_grade_label_naming_the_thesis_is_a_detail() -> None:
     assert [g[2] for g in got] == ["Universidad de Granada", "Université Catholique de Louvain"]
 
 
-def test_a_dated_entry_in_a_list_of_studies_needs_no_known_word() -> None:
-    got = _parse(
-        "2015-2018  Bachelor Computer Science, Erasmus Hogeschool Brussel",
-        "2013-2015  Informaticabeheer, Don Bosco Groot-Bijgaarden",
-        "2009-2013  ASO Economie Wiskunde, Sint-Jozefscollege",
-    )
-    assert [(g[1], g[2]) for g in got][1] == ("Informaticabeheer", "Don Bosco Groot-Bijgaarden")
-    # Alone, or among entries that are mostly not studies, dates and words make no entry.
-    assert _parse("2014 - 2016  Leadership & Volleyball", "2017  Chess club") == []
-
-
 def test_german_compound_degrees_and_a_month_before_the_year() -> None:
     got = _parse("IHK Hannover, Handelsfachwirt, 07/2018", "IHK Bayreuth, Betriebswirt, 11/2024")
     assert [g[:3] for g in got] == [

@@ -389,22 +389,11 @@ def parse_education(lines: list[TextLine]) -> list[EducationEntry]:
     out: list[EducationEntry] = []
     for entry, pieces in zip(entries, parts, strict=True):
         _read_parts(entry, pieces)
-    known = [_has_degree(e) or _has_school(e) for e in entries]
-    # In a list of dated entries that are mostly studies, a dated entry whose words the
-    # patterns do not know ("2013-2015  Informaticabeheer, Don Bosco Groot-Bijgaarden") is one
-    # of them.
-    listed = dates_first and sum(known) >= 2 and 2 * sum(known) > len(entries)
-    for entry, pieces, ok in zip(entries, parts, known, strict=True):
-        if not ok and listed and entry.start is not None and pieces and _short_name(pieces[0]):
-            if entry.institution is None and entry.area is None and entry.study_type is None:
-                entry.area = pieces[0]
-                if len(pieces) > 1 and _short_name(pieces[1]):
-                    entry.institution = pieces[1]
-            ok = True
         # An entry names a degree or a school, or has dates: a line on its own that does
         # neither ("Taoyuan", "Page 3 of 3") is not one.
+        known = _has_degree(entry) or _has_school(entry)
         parts_named = entry.institution or entry.study_type or entry.area
-        if ok and parts_named and not any(_repeats(entry, seen) for seen in out):
+        if known and parts_named and not any(_repeats(entry, seen) for seen in out):
             out.append(entry)
     return out
 
