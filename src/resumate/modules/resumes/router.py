@@ -108,11 +108,11 @@ async def list_resumes(
         session, claims=claims, page=page, sort=sort
     )
     mark_user_id(request, user_id)
-    # Validated once, straight from the rows' attributes, and written as JSON by pydantic:
-    # the same body as returning the envelope, without FastAPI dumping the model to a dict,
-    # validating that dict against the response model again and encoding it a third time.
+    # Validated once, from the rows' columns, and written as JSON by pydantic: the same body
+    # as returning the envelope, without FastAPI dumping the model to a dict, validating that
+    # dict against the response model again and encoding it a third time.
     envelope = ResumeList.model_validate(
-        {"data": resumes, "meta": page_meta(total=total, params=page)}, from_attributes=True
+        {"data": resumes, "meta": page_meta(total=total, params=page)}
     )
     return Response(envelope.model_dump_json(), media_type="application/json")
 
