@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pickle
 import signal
@@ -30,6 +31,20 @@ async def test_pool_renders_pdf_and_png(pool: RenderPool) -> None:
     assert "Zoë Kowalczyk-Ibáñez" in pdf_text(result.pdf)
     png = await pool.render_png(COMPLETE, template, page=1, ppi=30)
     assert png.startswith(b"\x89PNG")
+
+
+async def test_pool_renders_a_document_given_as_json_text(pool: RenderPool) -> None:
+    # The server passes the document as PostgreSQL writes jsonb out (spaces after ':' and
+    # ','); the render process decodes it: the same PDF as from the dict, the same errors.
+    template = load_builtin_template("compact")
+    text = json.dumps(COMPLETE, ensure_ascii=False)
+    from_text = await pool.render_pdf(text, template)
+    assert from_text.sha256 == (await pool.render_pdf(COMPLETE, template)).sha256
+    png = await pool.render_png(text, template, page=1, ppi=30)
+    assert png == await pool.render_png(COMPLETE, template, page=1, ppi=30)
+    with pytest.raises(ResumeValidationError) as invalid:
+        await pool.render_pdf('{"basics": {"name": 1}}', template)
+    assert invalid.value.errors[0]["path"] == "$.basics.name"
 
 
 async def test_pool_errors_keep_their_type_and_details(pool: RenderPool) -> None:

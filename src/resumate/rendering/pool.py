@@ -21,6 +21,7 @@ The pool is a set of lanes, one process each:
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import os
 import zlib
@@ -68,14 +69,16 @@ def _warm_up() -> tuple[int, float]:
     return os.getpid(), _rss_mb()
 
 
-def _pdf(data: dict[str, Any], template: TemplateSource) -> tuple[RenderedPdf, float]:
-    return render_pdf(data, template), _rss_mb()
+def _pdf(data: dict[str, Any] | str, template: TemplateSource) -> tuple[RenderedPdf, float]:
+    document = json.loads(data) if isinstance(data, str) else data
+    return render_pdf(document, template), _rss_mb()
 
 
 def _png(
-    data: dict[str, Any], template: TemplateSource, page: int, ppi: int
+    data: dict[str, Any] | str, template: TemplateSource, page: int, ppi: int
 ) -> tuple[bytes, float]:
-    return render_png(data, template, page=page, ppi=ppi), _rss_mb()
+    document = json.loads(data) if isinstance(data, str) else data
+    return render_png(document, template, page=page, ppi=ppi), _rss_mb()
 
 
 @dataclass(eq=False)
@@ -190,14 +193,17 @@ class RenderPool:
     # --- public -----------------------------------------------------------------------------
 
     async def render_pdf(
-        self, data: dict[str, Any], template: TemplateSource, *, key: str | None = None
+        self, data: dict[str, Any] | str, template: TemplateSource, *, key: str | None = None
     ) -> RenderedPdf:
+        """``data``: the document, or its JSON text (decoded in the render process, so the
+        caller neither decodes nor pickles it: a server can read it from the database as
+        text)."""
         result: RenderedPdf = await self._run(key, _pdf, data, template)
         return result
 
     async def render_png(
         self,
-        data: dict[str, Any],
+        data: dict[str, Any] | str,
         template: TemplateSource,
         *,
         page: int = 1,

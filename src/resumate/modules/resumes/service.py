@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select, true, update
+from sqlalchemy import Text, bindparam, cast, delete, func, select, true, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,7 +80,7 @@ def close_render_pool() -> None:
 
 async def _render(
     kind: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | str,
     source: rendering.TemplateSource,
     page: int = 1,
     *,
@@ -503,11 +503,13 @@ class PdfTarget:
     """What ``POST /resumes/{id}/pdf`` reads before it renders (``load_for_pdf``): the resume's
     document and its digest, its template (None when it names none or an inactive one: the
     default template is used) and the newest stored PDF of this exact document with any
-    template (None when there is none)."""
+    template (None when there is none). ``data`` is the document as PostgreSQL writes it out
+    (``jsonb::text``): it goes to the render process as text, which decodes it there, so the
+    server neither decodes it nor pickles it."""
 
     resume_id: uuid.UUID
     user_id: uuid.UUID
-    data: dict[str, Any]
+    data: str
     data_sha256: str
     template: TemplateRef | None
     latest_of_data: StoredPdf | None
@@ -531,7 +533,7 @@ _LATEST_OF_DATA = (
 _FOR_PDF = (
     auth_service.PRINCIPAL_COLUMNS.add_columns(
         Resume.id.label("resume_id"),
-        Resume.data.label("resume_data"),
+        cast(Resume.data, Text).label("resume_data"),
         Resume.data_sha256.label("resume_data_sha256"),
         Template.id.label("template_id"),
         Template.slug.label("template_slug"),
@@ -674,7 +676,7 @@ async def _stored_or_rendered(
     *,
     resume_id: uuid.UUID,
     user_id: uuid.UUID,
-    data: dict[str, Any],
+    data: dict[str, Any] | str,
     data_sha256: str,
     template: TemplateRef,
     source: rendering.TemplateSource,
@@ -682,7 +684,8 @@ async def _stored_or_rendered(
 ) -> tuple[StoredPdf, bool]:
     """``existing`` (the stored PDF of this document and template) while its file is there;
     else the document rendered, its file stored and its row written (or pointed at the new
-    file). ``data_sha256`` is the digest PostgreSQL computed for ``data`` (read with it)."""
+    file). ``data`` is the document or its JSON text; ``data_sha256`` is the digest
+    PostgreSQL computed for it (read with it)."""
     storage = get_storage()
     if existing is not None and await storage.exists(existing.storage_key):
         return existing, True
