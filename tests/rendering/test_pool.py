@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import pickle
@@ -58,6 +59,18 @@ async def test_pool_errors_keep_their_type_and_details(pool: RenderPool) -> None
     with pytest.raises(TemplateError) as failed:
         await pool.render_pdf({}, broken)
     assert "unclosed delimiter" in failed.value.details
+
+
+def test_builtin_templates_pickle_as_their_slug() -> None:
+    builtin = load_builtin_template("classic")
+    pickled = pickle.dumps(builtin)
+    assert len(pickled) < 200 and pickle.loads(pickled) is builtin  # noqa: S301 - our own bytes
+    # A changed copy, or a template that is not a built-in, travels whole.
+    changed = dataclasses.replace(builtin, main=builtin.main + b"\n// changed\n")
+    copy = pickle.loads(pickle.dumps(changed))  # noqa: S301 - our own bytes
+    assert copy == changed and copy.main.endswith(b"// changed\n") and copy.digest != builtin.digest
+    uploaded = TemplateSource(slug="classic", version="1", main=b"= Hello")
+    assert pickle.loads(pickle.dumps(uploaded)) == uploaded  # noqa: S301 - our own bytes
 
 
 def test_errors_pickle() -> None:

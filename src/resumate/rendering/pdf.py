@@ -152,6 +152,18 @@ class TemplateSource:
             h.update(name.encode() + b"\0" + len(content).to_bytes(8, "big") + content)
         return h.hexdigest()
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A built-in (the cached object of `load_builtin_template`) crosses to a render process
+        # as its slug, and that process uses its own cached copy of the same files: not some
+        # 25 KB of template pickled with every render. Anything else is pickled whole.
+        if self.directory is not None:
+            try:
+                if load_builtin_template(self.slug) is self:
+                    return (load_builtin_template, (self.slug,))
+            except TemplateNotFound:
+                pass
+        return super().__reduce_ex__(protocol)
+
 
 @dataclass(frozen=True)
 class RenderedPdf:
