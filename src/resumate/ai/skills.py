@@ -12,6 +12,7 @@ Items of a skills-section list that the taxonomy does not know are kept in the C
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -559,6 +560,31 @@ def _name_of(tokens: list[tuple[str, str, int, int]], tax: Taxonomy) -> _Alias |
     return None
 
 
+class _Spans:
+    """Character spans of names already read, for overlap questions in O(log n): a CV may hold
+    a list of thousands of items on one line (a pasted export, a hostile file)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _e in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The spans with s < hi and e > lo."""
+        i = bisect.bisect_left(self.starts, hi)
+        j = bisect.bisect_left(self.starts, lo - self.longest)
+        return [(s, e) for s, e in self.spans[j:i] if e > lo]
+
+
+def _tokens_within(
+    toks: list[tuple[str, str, int, int]], starts: list[int], lo: int, hi: int
+) -> list[tuple[str, str, int, int]]:
+    """The tokens that lie inside [lo, hi] (tokens are in text order)."""
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_right(starts, hi)
+    return [t for t in toks[i:j] if t[3] <= hi]
+
+
 def _coordinated(
     toks: list[tuple[str, str, int, int]],
     found: list[tuple[_Alias, int, int]],
@@ -579,11 +605,11 @@ def _coordinated(
         return not gaps.strip() if toks[a + 1][0] in ("/", "&") else gaps.isspace()
 
     # A side that is part of another name ("wound care, medication management") lends nothing.
-    spans = [(s, e) for _a, s, e in found]
+    spans = _Spans([(s, e) for _a, s, e in found])
 
     def loose(a: int, b: int) -> bool:
         lo, hi = toks[a][2], toks[b - 1][3]
-        return not any(s < hi and e > lo and (s < lo or e > hi) for s, e in spans)
+        return not any(s < lo or e > hi for s, e in spans.overlapping(lo, hi))
 
     out: list[tuple[_Alias, int, int]] = []
     Tok = tuple[str, str, int, int]
@@ -629,7 +655,7 @@ def _coordinated(
                         work.append((cand, p, b1))
                         read = True
                         break
-            free = not any(s < toks[b0][3] and e > toks[b0][2] for s, e in spans)
+            free = not spans.overlapping(toks[b0][2], toks[b0][3])
             if not read and free and (p, b0 + 1) not in seen:
                 # An item that makes no name does not end the list: "Google Forms / Planilhas /
                 # Documentos" still reads the last one.
@@ -642,8 +668,8 @@ def _coordinated(
 # "Machine learning: supervised, unsupervised", "Databases (relational, graph)". An item the
 # taxonomy does not know alone counts when it makes a name with a word of the label ("unit
 # testing", "graph databases"), in either order ("Marketing: digital" is "marketing digital").
-_QUALIFIED_PARENS_RE = re.compile(
-    r"([^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*){0,2})\s*\(([^()\n]{1,120})\)"
+_QUALIFIED_PARENS_RE = re.compile(  # words of at most 40 letters: linear on a 100 KB line
+    r"([^\W\d_][^\W_]{0,40}(?:[ -][^\W\d_][^\W_]{0,40}){0,2})\s*\(([^()\n]{1,120})\)"
 )
 _QUALIFIER_MAX = 3  # words of an item
 
@@ -654,7 +680,8 @@ def _qualified(
     tax: Taxonomy,
     text: str,
 ) -> list[tuple[_Alias, int, int]]:
-    spans = [(s, e) for _a, s, e in found]
+    spans = _Spans([(s, e) for _a, s, e in found])
+    starts = [t[2] for t in toks]
     groups: list[tuple[int, int, int, int]] = []  # label start, label end, items start, end
     pos = 0
     for line in text.split("\n"):
@@ -675,14 +702,14 @@ def _qualified(
             )
     out: list[tuple[_Alias, int, int]] = []
     for l0, l1, i0, i1 in groups:
-        heads = [t for t in toks if l0 <= t[2] and t[3] <= l1][-2:]
+        heads = _tokens_within(toks, starts, l0, l1)[-2:]
         if not heads:
             continue
         for _piece, p0, p1 in _split_spans(text[i0:i1]):
             a, b = i0 + p0, i0 + p1
-            if any(s < b and e > a for s, e in spans):
+            if spans.overlapping(a, b):
                 continue
-            words = [t for t in toks if a <= t[2] and t[3] <= b]
+            words = _tokens_within(toks, starts, a, b)
             if not 1 <= len(words) <= _QUALIFIER_MAX or not words[0][1][:1].isalpha():
                 continue
             for head in heads:
