@@ -449,3 +449,25 @@ def test_a_list_of_lone_years_holds_the_entries_of_its_section() -> None:
     ]
     # One lone year alone is no list: a sentence or a line of a paragraph.
     assert _entries("2019 Award for the best thesis of the faculty") == []
+
+
+def test_a_job_s_projects_between_its_activity_labels_keep_the_next_job() -> None:
+    data = _docx(
+        [
+            ("h", "Berufserfahrung"),
+            ("", "02/2022 – heute  Software IT Specialist, IBM Deutschland GmbH"),
+            ("", "Tätigkeiten:  Beratung und Unterstützung Red Hat OpenShift"),
+            ("", "09/2019 – 01/2022  Platform Engineer, KION Group GmbH"),
+            ("", "Tätigkeiten:  Betreiben und Weiterentwickeln von Dev-Tools"),
+            ("", "Projekte:  Migration einer Dev-Infrastruktur nach MS Azure"),
+            ("", "04/2014 – 04/2016  Software-Support, MIPS Deutschland GmbH"),
+            ("", "Tätigkeiten:  Software-Service für das Laborinformationssystem"),
+            ("h", "Ausbildung"),
+            ("", "09/1997 – 06/2000  IT-Systemelektroniker, Berufsschule Mainz"),
+        ]
+    )
+    assert [(s, e) for s, e, _t, _c in _work(data)] == [
+        ("2022-02", None),
+        ("2019-09", "2022-01"),
+        ("2014-04", "2016-04"),
+    ]

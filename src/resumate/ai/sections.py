@@ -834,6 +834,17 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             and repeated[normalize_heading(dec[2])] >= 2
         ):
             continue
+        nxt_dec = next((d for d in decisions[n + 1 :] if d[1] != "other"), None)
+        if (
+            current == "experience"
+            and dec[1] == "projects"
+            and nxt_dec is not None
+            and nxt_dec[1] == "experience"
+            and repeated[normalize_heading(nxt_dec[2])] >= 2
+        ):
+            # "Projekte: ..." between the "Tätigkeiten" labels of one job after another: the
+            # job's projects, inside the experience, not a section that takes the next job away.
+            continue
         inline_list = dec[3] is not None and dec[1] in ("skills", "courses")
         dated_after = any(find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : stop])
         if inline_list and current in _ENTRY_SECTIONS and dated_after:
