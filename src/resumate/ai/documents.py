@@ -653,11 +653,12 @@ def _merge_rtl_words(runs: list[_Run]) -> list[_Run]:
     return out
 
 
-def _joined(runs: list[_Run]) -> _Run:
+def _joined(runs: list[_Run], *, leftwards: bool = True) -> _Run:
+    """One right-to-left run of `runs` in reading order (leftwards, or a Latin piece rightwards)."""
     if len(runs) == 1:
         return runs[0]
     return _Run(
-        _join_runs(runs, leftwards=True),
+        _join_runs(runs, leftwards=leftwards),
         min(r.x0 for r in runs),
         max(r.x1 for r in runs),
         runs[0].base,
@@ -942,24 +943,7 @@ def _rtl_order(line: list[_Run]) -> list[_Run]:
         pieces.append(visual[i : end + 1])
         i = end + 1
     pieces.reverse()
-    out: list[_Run] = []
-    for piece in pieces:
-        if len(piece) == 1:
-            out.append(piece[0])
-            continue
-        out.append(
-            _Run(
-                _join_runs(piece, leftwards=False),
-                piece[0].x0,
-                max(r.x1 for r in piece),
-                piece[0].base,
-                max(r.size for r in piece),
-                all(r.bold for r in piece if r.text.strip()),
-                piece[0].space_before,
-                True,
-            )
-        )
-    return out
+    return [_joined(piece, leftwards=False) for piece in pieces]
 
 
 def _join_runs(runs: list[_Run], *, leftwards: bool) -> str:
