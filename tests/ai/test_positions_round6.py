@@ -471,3 +471,23 @@ def test_a_job_s_projects_between_its_activity_labels_keep_the_next_job() -> Non
         ("2019-09", "2022-01"),
         ("2014-04", "2016-04"),
     ]
+
+
+def test_a_bold_employer_line_with_its_title_and_dates_under_it() -> None:
+    data = _docx(
+        [
+            ("b", "EXPERIENCE"),
+            ("b", "NORTHWIND TRADERS   REMOTE"),
+            ("", "Senior Data Engineer"),
+            ("", "Jan 2021 – Dec 2023"),
+            ("", "Built the ingestion pipelines."),
+            ("b", "CONTOSO ANALYTICS   BERLIN"),
+            ("", "Data Engineer"),
+            ("", "Mar 2018 – Dec 2020"),
+            ("", "Maintained the warehouse."),
+            ("b", "EDUCATION"),
+            ("", "BSc Computer Science, University of Leeds, 2014 - 2017"),
+        ]
+    )
+    work = _work(data)
+    assert [(s, e) for s, e, _t, _c in work] == [("2021-01", "2023-12"), ("2018-03", "2020-12")]

@@ -855,17 +855,19 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
             # Set like the headings, but with a line of dates right under it: an entry's title
             # ("Auszubildender" / "10.2006 - 03.2008", "Grafikdesigner in Berlin" / "von 08.2013").
             dated_next = dec[0] + 1 < stop and _date_line(lines[dec[0] + 1].text)
-            # Or with the next entry line carrying the range ("DOMY PROPERTIES, Arequipa" /
-            # "Desarrollador Web Principal (Julio 2024 – Diciembre 2024)"): an employer, when
-            # it opens the section or dated entries stand above it.
+            # Or with one of the next two entry lines carrying the range ("DOMY PROPERTIES,
+            # Arequipa" / "Desarrollador Web Principal (Julio 2024 – Diciembre 2024)", "Acme
+            # Corp   Remote" / "Engineer" / "2020 – 2022"): an employer, when it opens the
+            # section or dated entries stand above it.
             ranged_next = (
                 current in _ENTRY_SECTIONS
                 and (
                     current_from == dec[0]
                     or any(find_date_ranges(ln.text) for ln in lines[current_from : dec[0]])
                 )
-                and dec[0] + 1 < stop
-                and bool(find_date_ranges(lines[dec[0] + 1].text))
+                and any(
+                    find_date_ranges(ln.text) for ln in lines[dec[0] + 1 : min(stop, dec[0] + 3)]
+                )
             )
             if current in _ENTRY_SECTIONS | {"education"} and (
                 dated_next
