@@ -156,3 +156,28 @@ def test_arabic_headings_in_persian_letter_forms_and_brackets() -> None:
     assert match_heading("(الملخص المھني)") == ("summary", False)
     assert match_heading("ניסיון תעסוקתי") == ("experience", False)
     assert match_heading("Experience (selected)") == ("experience", False)
+
+
+def test_one_right_to_left_glyph_is_an_icon_not_text() -> None:
+    """An icon font may map its phone symbol to an Arabic or Hebrew code point: the run it
+    starts stays in the order it is listed (the number is not read backwards)."""
+    from resumate.ai.documents import _finish_run, _Run
+
+    text = "\u05d8 +49 170 1234567"  # a Hebrew letter standing for a phone icon
+    glyphs: list[tuple[str, float, int]] = []
+    boxes: list[tuple[float, float]] = []
+    x = 50.0
+    gap = 0.0
+    for ch in text:
+        if ch == " ":
+            x += 3.0
+            gap = 3.0
+            continue
+        glyphs.append((ch, gap, 0))
+        boxes.append((x, x + 6.0))
+        x += 6.0
+        gap = 0.0
+    run = _Run("", 50.0, x, 100.0, 10.0, False, False, True)
+    _finish_run(run, glyphs, boxes, [])
+    assert not run.rtl
+    assert "+49 170 1234567" in run.text

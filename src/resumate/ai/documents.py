@@ -440,7 +440,7 @@ def _line_is_rtl(runs: list[_Run]) -> bool:
                 rtl += 1
             elif kind == "L":
                 ltr += 1
-    return rtl > ltr
+    return rtl > ltr and rtl >= 2
 
 
 _BULLET_GLYPHS = frozenset("•●▪■◦○◆◇►▶➢➤✓✔-–*·")
@@ -675,6 +675,9 @@ def _finish_run(
     boxes: list[tuple[float, float]],
     spaces: list[tuple[float, float]],
 ) -> None:
+    # One right-to-left letter among others is an icon font's glyph (a phone or pin symbol
+    # mapped to an Arabic or Hebrew code point), not right-to-left text: the run reads as listed.
+    run.rtl = run.rtl and sum(1 for g in glyphs if _is_rtl(g[0])) >= 2
     if run.rtl:
         run.text = _rtl_run_text(glyphs, boxes, spaces, run.size)
     else:
