@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.ai.test_education import _parse
 
 from resumate.ai.analyzer import analyze_text
 from resumate.ai.dates import DateRange, PartialDate
@@ -18,20 +19,6 @@ from resumate.ai.entries import WorkEntry
 from resumate.ai.sections import Section, match_heading
 
 TODAY = date(2025, 6, 1)
-
-
-def _parse(*texts: str, bullet: bool = False) -> list[tuple[str | None, ...]]:
-    lines = [TextLine(t, bullet=bullet) for t in texts]
-    return [
-        (
-            e.study_type,
-            e.area,
-            e.institution,
-            e.start.iso() if e.start else None,
-            e.end.iso() if e.end else None,
-        )
-        for e in parse_education(lines)
-    ]
 
 
 def _education(text: str) -> list[dict[str, object]]:

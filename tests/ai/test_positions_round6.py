@@ -11,6 +11,7 @@ from datetime import date
 
 import docx
 import pytest
+from tests.ai.test_entries_round5 import _work
 
 from resumate.ai.analyzer import analyze_document
 from resumate.ai.dates import find_date_ranges
@@ -36,14 +37,6 @@ def _docx(paragraphs: list[tuple[str, str]]) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
-
-
-def _work(data: bytes, kind: str = "docx") -> list[tuple[str | None, str | None, str, str]]:
-    analysis = analyze_document(data, kind, today=TODAY)
-    return [
-        (w.get("startDate"), w.get("endDate"), w.get("position") or "", w.get("name") or "")
-        for w in analysis.parsed_content["work"]
-    ]
 
 
 def _entries(*lines: str) -> list[tuple[str | None, str | None, str | None, str | None]]:
