@@ -143,3 +143,19 @@ def test_year_then_month_range(text: str, expected: tuple[str, str | None]) -> N
 
 def test_year_then_backwards_months_is_not_a_range() -> None:
     assert find_date_ranges("2020, Okt-Jul") == []
+
+
+def test_nu_and_momento_after_a_dash_are_now() -> None:
+    """Danish, Dutch and Swedish 'nu', Portuguese and Spanish 'momento' end an open range when
+    they end its phrase; going on in small letters they are other words."""
+    from resumate.ai.dates import find_date_ranges
+
+    def open_start(text: str) -> list[tuple[int, int | None]]:
+        return [(r.start.year, r.start.month) for r in find_date_ranges(text) if r.end is None]
+
+    assert open_start("januar 2020 – nu") == [(2020, 1)]
+    assert open_start("januar 2020 – nu  Udvikler, Firma A/S") == [(2020, 1)]
+    assert open_start("maart 2021 - nu (2 jaar)") == [(2021, 3)]
+    assert open_start("Mai 2018 - momento") == [(2018, 5)]
+    assert open_start("2019 - nu skin care") == []
+    assert open_start("2019 - date of birth") == []

@@ -443,9 +443,14 @@ def leading_present(text: str) -> int | None:
 def _is_weak_present(text: str, span: tuple[int, int]) -> bool:
     """Words such as "date" or "now" only count as Present right after a range separator."""
     word = text[span[0] : span[1]].lower()
-    return word in {"date", "momento", "nu"} and not re.search(
-        r"(?:to|até|a|au|tot)\s*$", text[: span[0]].rstrip()[-4:] + " ", re.IGNORECASE
-    )
+    if word not in {"date", "momento", "nu"}:
+        return False
+    if re.search(r"(?:to|até|a|au|tot)\s*$", text[: span[0]].rstrip()[-4:] + " ", re.IGNORECASE):
+        return False
+    # After a dash and ending its phrase it is the word for "now" ("januar 2020 – nu", Danish,
+    # Dutch, Swedish); going on in small letters it is not ("2019 - date of birth").
+    following = re.match(r" ?([^\W\d_])", text[span[1] :])
+    return word == "date" or (following is not None and following.group(1).islower())
 
 
 def lone_dates(text: str, ranges: list[DateRange]) -> list[PartialDate]:
