@@ -422,7 +422,8 @@ class _Run:
 
 
 def _is_rtl(ch: str) -> bool:
-    return unicodedata.bidirectional(ch) in ("R", "AL")
+    # Called for every glyph of every PDF: no script before Hebrew (U+0590) runs leftwards.
+    return ch >= "\u0590" and unicodedata.bidirectional(ch) in ("R", "AL")
 
 
 def _line_is_rtl(runs: list[_Run]) -> bool:
@@ -432,14 +433,8 @@ def _line_is_rtl(runs: list[_Run]) -> bool:
         return False
     if all(r.rtl for r in runs):
         return True
-    rtl = ltr = 0
-    for run in runs:
-        for ch in run.text:
-            kind = unicodedata.bidirectional(ch)
-            if kind in ("R", "AL"):
-                rtl += 1
-            elif kind == "L":
-                ltr += 1
+    kinds = [_glyph_kind(ch) for run in runs for ch in run.text]
+    rtl, ltr = kinds.count("R"), kinds.count("L")
     return rtl > ltr and rtl >= 2
 
 
@@ -916,14 +911,8 @@ def _group_lines(runs: list[_Run]) -> list[list[_Run]]:
 
 def _run_kind(run: _Run) -> str:
     """R: holds right-to-left letters; L: left-to-right letters only; N: digits and signs."""
-    kind = "N"
-    for ch in run.text:
-        bidi = unicodedata.bidirectional(ch)
-        if bidi in ("R", "AL"):
-            return "R"
-        if bidi == "L":
-            kind = "L"
-    return kind
+    kinds = {_glyph_kind(ch) for ch in run.text}
+    return "R" if "R" in kinds else "L" if "L" in kinds else "N"
 
 
 def _rtl_order(line: list[_Run]) -> list[_Run]:
